@@ -29,6 +29,13 @@ import org.tensorflow.ndarray.FloatNdArray;
  * {@code LSTM(64) - Dense(1)} with Adam (learning rate 0.001) on the mean squared error for 5 epochs, batch 32,
  * the last 5 % of them held out for validation; the last 10 % are the test part.
  *
+ * <p>Cell by cell against the notebook's ozone part: inputs {@code X = PNoz[:,:]} and target {@code y = PNoz[:,2:3]}
+ * unscaled (cell 7; its cell 9 notes the missing normalisation), windows and targets (cell 9), the model (cell 11),
+ * {@code Adam(0.001)} and {@code loss='mse'} (cell 12), {@code tr = ceil(0.9 * count)} (cell 13), {@code fit} with
+ * {@code epochs=5, validation_split=0.05} and Keras's defaults {@code batch_size=32, shuffle=True}, then
+ * {@code evaluate(x_test, y_test)}: the MSE of the values as stored in the file (Dobson units / 1000) on the test
+ * part (cell 14), our {@code mse}.
+ *
  * <p>Besides the test {@code mse} and {@code mae}, two baselines put the figure in context: {@code persistence_mse}
  * (predict the last value of the window) and {@code mean_mse} (predict the training targets' mean).
  */
