@@ -9,6 +9,7 @@ import org.tensorflow.op.nn.BlockLSTM;
 import org.tensorflow.op.nn.BlockLSTMGrad;
 import org.tensorflow.op.nn.GRUBlockCell;
 import org.tensorflow.op.nn.GRUBlockCellGrad;
+import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -22,7 +23,8 @@ import org.tensorflow.types.TFloat32;
  * the other outputs ({@code i, f, o, ci, co}) are ignored and {@code seq_len_max} gets a zero gradient, as Python's
  * {@code _block_lstm_grad} ({@code tensorflow/python/ops/rnn_grad.py}). V2 lays the four gates out as
  * {@code i, f, c, o} (Keras's order; V1 uses {@code i, c, f, o}), has no {@code forget_bias}, and clips the cell
- * state only when {@code cell_clip > 0} (the gradient ignores clipping: use it unclipped).
+ * state only when {@code cell_clip > 0} (the gradient ignores clipping: use it unclipped). Over an empty batch
+ * (zero rows) the CPU kernel leaves the weight gradients unset, so they are replaced by zeros there.
  *
  * <h2>GRUBlockCell</h2>
  * One GRU step, {@code [r, u] = σ([x, h] . w_ru + b_ru)}, {@code c = tanh([x, r * h] . w_c + b_c)},
@@ -47,8 +49,12 @@ public final class RnnGradients {
       BlockLSTMGrad<TFloat32> g = tf.nn.blockLSTMGrad(in.seqLenMax, in.x, in.csPrev, in.hPrev, in.w, in.wci, in.wcf,
           in.wco, in.b, out.i(), out.cs(), out.f(), out.o(), out.ci(), out.co(), out.h(), csGrad, hGrad,
           in.usePeephole);
-      return List.of((Operand) tf.zerosLike(in.seqLenMax), g.xGrad(), g.csPrevGrad(), g.hPrevGrad(), g.wGrad(),
-          g.wciGrad(), g.wcfGrad(), g.wcoGrad(), g.bGrad());
+      // Over an empty batch the kernel leaves the weights' gradients unset (not zero): give zeros.
+      Operand<TBool> rows = tf.math.greater(tf.size(in.x), tf.constant(0));
+      return List.of((Operand) tf.zerosLike(in.seqLenMax), g.xGrad(), g.csPrevGrad(), g.hPrevGrad(),
+          tf.select(rows, g.wGrad(), tf.zerosLike(in.w)), tf.select(rows, g.wciGrad(), tf.zerosLike(in.wci)),
+          tf.select(rows, g.wcfGrad(), tf.zerosLike(in.wcf)), tf.select(rows, g.wcoGrad(), tf.zerosLike(in.wco)),
+          tf.select(rows, g.bGrad(), tf.zerosLike(in.b)));
     });
     TensorFlow.registerCustomGradient(GRUBlockCell.Inputs.class, (tf, op, grads) -> {
       GRUBlockCell.Inputs<TFloat32> in = op;

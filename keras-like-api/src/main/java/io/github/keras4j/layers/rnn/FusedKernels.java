@@ -78,7 +78,8 @@ final class FusedKernels {
   }
 
   /**
-   * An LSTM over {@code inputs} {@code (batch, timesteps, features)} in one {@code BlockLSTMV2} op: the inputs go
+   * An LSTM over {@code inputs} {@code (batch, timesteps, features)} in {@code BlockLSTMV2} ops, one per slice of the
+   * batch ({@link #batchParts()}, sizes {@code batch / parts} and the rest in the last): the inputs go
    * time-major (reversed for {@code backwards}), {@code w = [kernel; recurrent_kernel]} ({@code (features + units,
    * 4 * units)}, columns in Keras's gate order i, f, c, o, which is V2's), {@code b} the bias or zeros, no forget
    * bias (Keras's {@code unitForgetBias} lives in the bias), no cell clipping, zero peephole weights, zero initial
@@ -94,12 +95,69 @@ final class FusedKernels {
     Operand<TFloat32> bias = w.bias() != null ? w.bias().value() : tf.zeros(tf.constant(new long[] {4L * units}),
         TFloat32.class);
     Operand<TFloat32> peephole = tf.zeros(tf.constant(new long[] {units}), TFloat32.class);
-    Operand<TFloat32> state = zeroState(tf, inputs, units);
-    // cell_clip <= 0 disables clipping.
-    BlockLSTM<TFloat32> op = tf.nn.blockLSTM(tf.constant(timesteps), x, state, state, weights, peephole, peephole,
-        peephole, bias, BlockLSTM.cellClip(0f), BlockLSTM.usePeephole(false));
-    return new Unrolled(null, op.h(), List.of(lastStep(tf, op.h(), timesteps),
-        lastStep(tf, op.cs(), timesteps)));
+    int parts = batchParts();
+    List<Operand<TFloat32>> xs = new ArrayList<>();
+    Operand<TInt32> b = tf.slice(tf.shape(x), tf.constant(new int[] {1}), tf.constant(new int[] {1}));
+    if (parts == 1) {
+      xs.add(x);
+    } else {
+      Operand<TInt32> each = tf.math.floorDiv(b, tf.constant(parts));
+      List<Operand<TInt32>> sizes = new ArrayList<>();
+      for (int i = 0; i < parts - 1; i++) {
+        sizes.add(each);
+      }
+      sizes.add(tf.math.sub(b, tf.math.mul(each, tf.constant(parts - 1))));
+      Operand<TInt32> sizeSplits = tf.concat(sizes, tf.constant(0));
+      xs.addAll(tf.splitV(x, sizeSplits, tf.constant(1), (long) parts).output());
+    }
+    List<Operand<TFloat32>> hs = new ArrayList<>();
+    List<Operand<TFloat32>> lastH = new ArrayList<>();
+    List<Operand<TFloat32>> lastC = new ArrayList<>();
+    for (Operand<TFloat32> xi : xs) {
+      Operand<TInt32> rows = parts == 1 ? b
+          : tf.slice(tf.shape(xi), tf.constant(new int[] {1}), tf.constant(new int[] {1}));
+      Operand<TFloat32> state = zeros(tf, rows, units);
+      // cell_clip <= 0 disables clipping.
+      BlockLSTM<TFloat32> op = tf.nn.blockLSTM(tf.constant(timesteps), xi, state, state, weights, peephole, peephole,
+          peephole, bias, BlockLSTM.cellClip(0f), BlockLSTM.usePeephole(false));
+      hs.add(op.h());
+      lastH.add(lastStep(tf, op.h(), timesteps));
+      lastC.add(lastStep(tf, op.cs(), timesteps));
+    }
+    // The whole sequence is joined only if a caller uses it (returnSequences): unused ops are never run.
+    return new Unrolled(null, joinRows(tf, hs, 1), List.of(joinRows(tf, lastH, 0), joinRows(tf, lastC, 0)));
+  }
+
+  private static Operand<TFloat32> joinRows(Ops tf, List<Operand<TFloat32>> parts, int axis) {
+    return parts.size() == 1 ? parts.get(0) : tf.concat(parts, tf.constant(axis));
+  }
+
+  /**
+   * In how many batch slices the fused LSTM runs: one per core (at most {@value #MAX_BATCH_PARTS}) on the CPU,
+   * one on a GPU. TensorFlow's CPU {@code BlockLSTMV2} kernel runs its time loop on one thread, so one op over the
+   * whole batch uses one core; independent ops over slices of the batch run side by side on TensorFlow's inter-op
+   * threads. The rows of an LSTM do not interact, so the result is the same, and the weights' gradients are the
+   * sums over the slices.
+   */
+  static int batchParts() {
+    if (batchPartsOverride > 0) {
+      return batchPartsOverride;
+    }
+    String device = io.github.keras4j.graph.SessionSettings.device();
+    if (device.equals("gpu") || (device.equals("auto") && GpuCheck.AVAILABLE)) {
+      return 1;
+    }
+    return Math.max(1, Math.min(MAX_BATCH_PARTS, Runtime.getRuntime().availableProcessors()));
+  }
+
+  static final int MAX_BATCH_PARTS = 8;
+
+  /** Tests set a fixed number of batch slices here (0: the default rule). */
+  static volatile int batchPartsOverride;
+
+  /** Whether this process can run ops on a GPU, checked once, when first needed. */
+  private static final class GpuCheck {
+    static final boolean AVAILABLE = io.github.keras4j.graph.SessionSettings.gpuAvailable();
   }
 
   /**
@@ -147,7 +205,11 @@ final class FusedKernels {
 
   /** Zeros of shape {@code (batch, units)}. */
   private static Operand<TFloat32> zeroState(Ops tf, Operand<TFloat32> inputs, int units) {
-    return tf.fill(tf.concat(List.of(batch(tf, inputs), tf.constant(new int[] {units})), tf.constant(0)),
-        tf.constant(0f));
+    return zeros(tf, batch(tf, inputs), units);
+  }
+
+  /** Zeros of shape {@code (rows, units)}, {@code rows} a 1-element vector. */
+  private static Operand<TFloat32> zeros(Ops tf, Operand<TInt32> rows, int units) {
+    return tf.fill(tf.concat(List.of(rows, tf.constant(new int[] {units})), tf.constant(0)), tf.constant(0f));
   }
 }

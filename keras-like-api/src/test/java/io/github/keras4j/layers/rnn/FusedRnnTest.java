@@ -171,6 +171,27 @@ class FusedRnnTest {
   }
 
   @Test
+  void lstmSplitIntoBatchSlicesMatchesUnrolled() {
+    // One BlockLSTMV2 per slice of the batch: 3 slices of a batch of 2 rows are sized 0, 0 and 2 (empty slices
+    // must work: predict with batch 1 on a many-core machine gives them); 2 slices are 1 row each.
+    for (int parts : new int[] {3, 2, 1}) {
+      FusedKernels.batchPartsOverride = parts;
+      try {
+        assertSameAsUnrolled(f -> lstm(f).returnSequences(true).build());
+        assertSameAsUnrolled(() -> lstm(true).returnSequences(true).returnState(true).build(),
+            () -> lstm(false).returnSequences(true).returnState(true).build(), false, BLOCK_LSTM, true);
+        assertSameAsUnrolled(f -> lstm(f).goBackwards(true).build());
+        Backend.clearSession();
+        try (Model m = build(lstm(true).build(), false)) {
+          assertEquals(parts, trace(m, false, BLOCK_LSTM).fusedOps(), "one BlockLSTMV2 per slice");
+        }
+      } finally {
+        FusedKernels.batchPartsOverride = 0;
+      }
+    }
+  }
+
+  @Test
   void lstmWithoutBiasMatchesUnrolled() {
     assertSameAsUnrolled(f -> lstm(f).useBias(false).returnSequences(true).build());
   }
@@ -215,7 +236,7 @@ class FusedRnnTest {
     // Recurrent dropout in training unrolls; the inference call of the same layer is fused.
     try (Model m = model(lstm(true).recurrentDropout(0.3).build())) {
       assertEquals(0, trace(m, true, BLOCK_LSTM).fusedOps());
-      assertEquals(1, trace(m, false, BLOCK_LSTM).fusedOps());
+      assertEquals(FusedKernels.batchParts(), trace(m, false, BLOCK_LSTM).fusedOps());
     }
     // Other activations unroll.
     try (Model m = model(lstm(true).activation("relu").build())) {
@@ -261,16 +282,22 @@ class FusedRnnTest {
 
   @Test
   void fusedGraphIsAFewOpsWhateverTheLength() {
-    // LSTM(32) over 120 steps of 7 features, forward only: unrolled, ~13 ops per step; fused, a constant handful.
+    // LSTM(32) over 120 steps of 7 features, forward only: unrolled, ~13 ops per step; fused, a constant handful
+    // (per batch slice: one slice here).
     Backend.clearSession();
+    FusedKernels.batchPartsOverride = 1;
     int[] ops = new int[2];
-    for (int k = 0; k < 2; k++) {
-      KerasTensor in = Input.of(120, 7);
-      try (Model m = new Model(in, LSTM.builder(32).useFused(k == 0).build().apply(in))) {
-        int before = opCount(m.runtime());
-        m.call(m.runtime().tf().placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 120, 7))), false);
-        ops[k] = opCount(m.runtime()) - before;
+    try {
+      for (int k = 0; k < 2; k++) {
+        KerasTensor in = Input.of(120, 7);
+        try (Model m = new Model(in, LSTM.builder(32).useFused(k == 0).build().apply(in))) {
+          int before = opCount(m.runtime());
+          m.call(m.runtime().tf().placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 120, 7))), false);
+          ops[k] = opCount(m.runtime()) - before;
+        }
       }
+    } finally {
+      FusedKernels.batchPartsOverride = 0;
     }
     assertTrue(ops[0] < 40, "fused forward ops " + ops[0]);
     assertTrue(ops[1] > 120 * 13, "unrolled forward ops " + ops[1]);
