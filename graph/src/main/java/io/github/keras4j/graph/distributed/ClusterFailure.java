@@ -166,7 +166,7 @@ public final class ClusterFailure extends RuntimeException {
     return out.toString();
   }
 
-  /** TensorFlow's message without gRPC's JSON details and banners, on one line, at most ~400 characters. */
+  /** TensorFlow's message without gRPC's JSON details and banners, on one line, at most 600 characters. */
   static String condense(String message) {
     StringBuilder out = new StringBuilder();
     for (String line : message.split("\n")) {
@@ -181,6 +181,6 @@ public final class ClusterFailure extends RuntimeException {
       out.append(trimmed);
     }
     String text = out.toString();
-    return text.length() > 400 ? text.substring(0, 400) + "..." : text;
+    return text.length() > 600 ? text.substring(0, 600) + "..." : text;
   }
 }
