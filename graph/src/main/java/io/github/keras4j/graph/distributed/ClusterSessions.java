@@ -27,7 +27,9 @@ import org.tensorflow.proto.ConfigProto;
  *
  * <p>The config does not set {@code cluster_def}: the servers already know the cluster from their
  * {@code ServerDef}, and a session config with a {@code cluster_def} makes the master create isolated worker
- * sessions (TensorFlow's "cluster spec propagation"), whose variables other sessions do not see.
+ * sessions (TensorFlow's "cluster spec propagation"), whose variables other sessions do not see (as
+ * {@code config.proto} documents {@code share_session_state_in_clusterspec_propagation}; not measured here). Without
+ * it, sessions on any task's target share the variables on the {@code ps} tasks (measured in LocalClusterTest).
  */
 public final class ClusterSessions {
 
