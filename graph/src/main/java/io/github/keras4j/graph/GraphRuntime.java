@@ -488,7 +488,7 @@ public final class GraphRuntime implements AutoCloseable {
     }
 
     /** The device as a TF Java {@link org.tensorflow.DeviceSpec}, for {@code Ops.withDevice}. */
-    static org.tensorflow.DeviceSpec spec(String name) {
+    public static org.tensorflow.DeviceSpec spec(String name) {
       Parts p = parse(name);
       org.tensorflow.DeviceSpec.Builder b = org.tensorflow.DeviceSpec.newBuilder();
       if (p.job() != null) {
