@@ -342,7 +342,7 @@ public final class GraphRuntime implements AutoCloseable {
     return device;
   }
 
-  /** The canonical device of the variable named {@code name} ("" when TensorFlow places it). */
+  /** The canonical device of variable {@code v} ("" when TensorFlow places it). */
   public synchronized String deviceOf(GraphVariable v) {
     return variableDevices.getOrDefault(v.name(), "");
   }
