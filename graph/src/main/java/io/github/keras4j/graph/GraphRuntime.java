@@ -60,7 +60,7 @@ public final class GraphRuntime implements AutoCloseable {
   public synchronized Session session() {
     checkOpen();
     if (session == null) {
-      session = new Session(graph, SessionSettings.config());
+      session = openSession();
     }
     if (uninitialised > 0) {
       session.initialize();
@@ -93,13 +93,15 @@ public final class GraphRuntime implements AutoCloseable {
           "Variable '" + scopeName + "/" + name + "' needs a fully defined shape, received "
               + Shapes.format(shape));
     }
-    Ops scoped = scope(scopeName);
+    String device = variableDevice(scopeName);
+    Ops scoped = device.isEmpty() ? scope(scopeName) : baseScope(scopeName).withDevice(Devices.spec(device));
     Ops init = scoped.withInitScope();
     Operand<TFloat32> value = initialValue.apply(init);
     Variable<TFloat32> variable = scoped.withName(name).variable(value);
     Operand<TFloat32> read = scoped.withName(name + "_read").identity(variable);
     GraphVariable v = new GraphVariable(variable.op().name(), variable, read, shape, trainable);
     variables.add(v);
+    variableDevices.put(v.name(), device);
     uninitialised++;
     return v;
   }
@@ -114,9 +116,20 @@ public final class GraphRuntime implements AutoCloseable {
    * variable the loss does not depend on gets a zero gradient rather than an error, so frozen or unused
    * branches never break a training step.
    */
-  @SuppressWarnings("unchecked")
   public synchronized List<Operand<TFloat32>> gradients(
       Operand<TFloat32> loss, List<GraphVariable> wrt) {
+    return gradients(loss, wrt, null);
+  }
+
+  /**
+   * As {@link #gradients(Operand, List)}, with every op of the backward pass placed on {@code device} (null for
+   * TensorFlow's default placement). TensorFlow's C++ gradient builder places nothing, so without this the whole
+   * backward pass of every replica would land on the default device; here the ops it created are given
+   * {@code device} afterwards ({@code TF_SetRequestedDevice}), before any session has run them.
+   */
+  @SuppressWarnings("unchecked")
+  public synchronized List<Operand<TFloat32>> gradients(
+      Operand<TFloat32> loss, List<GraphVariable> wrt, String device) {
     checkOpen();
     if (wrt.isEmpty()) {
       return List.of();
@@ -138,7 +151,11 @@ public final class GraphRuntime implements AutoCloseable {
       String prefix = gradientCount == 0 ? "gradients" : "gradients_" + gradientCount;
       gradientCount++;
       dys = graph.addGradients(prefix, new Output<?>[] {loss.asOutput()}, xs, null);
+      if (device != null) {
+        placeUnplaced(prefix + "/", Devices.canonical(device));
+      }
     }
+    Ops zeros = device == null ? tf : tf.withDevice(Devices.spec(device));
     List<Operand<TFloat32>> out = new ArrayList<>(wrt.size());
     for (int i = 0; i < wrt.size(); i++) {
       int k = reachable.indexOf(i);
@@ -146,7 +163,7 @@ public final class GraphRuntime implements AutoCloseable {
       if (k < 0 || dys[k] == null || dys[k].op() == null
           || ((org.tensorflow.GraphOperation) dys[k].op()).getUnsafeNativeHandle() == null
           || ((org.tensorflow.GraphOperation) dys[k].op()).getUnsafeNativeHandle().isNull()) {
-        out.add(tf.zerosLike(wrt.get(i).value()));
+        out.add(zeros.zerosLike(wrt.get(i).value()));
       } else {
         out.add((Operand<TFloat32>) dys[k]);
       }
@@ -161,6 +178,22 @@ public final class GraphRuntime implements AutoCloseable {
    */
   public synchronized Ops scope(String path) {
     checkOpen();
+    if (device == null) {
+      return baseScope(path);
+    }
+    String key = device + "|" + (path == null ? "" : path);
+    Ops cached = deviceScopes.get(key);
+    if (cached == null) {
+      // Same name scope as without the device (withDevice keeps it), so names stay as they would be.
+      cached = baseScope(path).withDevice(Devices.spec(device));
+      deviceScopes.put(key, cached);
+    }
+    return cached;
+  }
+
+  private final java.util.Map<String, Ops> deviceScopes = new java.util.HashMap<>();
+
+  private Ops baseScope(String path) {
     if (path == null || path.isEmpty()) {
       return tf;
     }
@@ -169,13 +202,360 @@ public final class GraphRuntime implements AutoCloseable {
       return cached;
     }
     int slash = path.lastIndexOf('/');
-    Ops parent = slash < 0 ? tf : scope(path.substring(0, slash));
+    Ops parent = slash < 0 ? tf : baseScope(path.substring(0, slash));
     Ops created = parent.withSubScope(path.substring(slash + 1));
     scopes.put(path, created);
     return created;
   }
 
   private final java.util.Map<String, Ops> scopes = new java.util.HashMap<>();
+
+  // ------------------------------------------------------------------ devices and distributed sessions
+
+  /**
+   * Where the variables of a runtime live and how its session is opened, for data-parallel training: the
+   * replica devices (checked to exist when the session opens), the devices that hold the variables (a variable
+   * goes to {@code variableDevices[k % size]}, k counting variables in creation order; an optimizer slot, whose
+   * scope ends with its variable's name, goes with its variable), the session target ({@code grpc://host:port},
+   * or null for an in-process session) and how many CPU devices an in-process session has
+   * ({@code device_count {"CPU": n}}).
+   */
+  public record Placement(List<String> replicaDevices, List<String> variableDevices, String target, int cpuDevices) {
+    /** Copies the lists and checks the values. */
+    public Placement {
+      replicaDevices = List.copyOf(replicaDevices);
+      variableDevices = List.copyOf(variableDevices);
+      if (replicaDevices.isEmpty() || variableDevices.isEmpty()) {
+        throw new IllegalArgumentException("A placement needs at least one replica device and one variable device");
+      }
+      if (cpuDevices < 1) {
+        throw new IllegalArgumentException("cpuDevices must be >= 1. Received: " + cpuDevices);
+      }
+    }
+  }
+
+  private Placement placement;
+  private String device;
+  private int placedPrimaries;
+  private final java.util.Map<String, String> variableDevices = new java.util.HashMap<>();
+
+  /** The placement set by {@link #place}, or null. */
+  public synchronized Placement placement() {
+    return placement;
+  }
+
+  /**
+   * Places this runtime's variables and session as {@code p} says. Variables that exist already and have no
+   * device yet are moved to their variable device (nothing has run them); the session is opened (on the target,
+   * if any) and every replica and variable device is checked to exist. Setting the same placement again does
+   * nothing.
+   *
+   * @throws IllegalStateException if a variable already lives on another device, or the session is already open
+   *     with other settings (its variables' values would be lost)
+   * @throws IllegalArgumentException if a device does not exist; the message lists the devices there are
+   */
+  public synchronized void place(Placement p) {
+    checkOpen();
+    Objects.requireNonNull(p, "placement");
+    if (p.equals(placement)) {
+      return;
+    }
+    if (session != null) {
+      throw new IllegalStateException("The session of this graph is already open (weights were read, set or "
+          + "trained) without the distribution's devices " + p.replicaDevices() + "; set the distribution "
+          + "(Distributions.set(...) or CompileOptions.distribution(...)) before the model's weights are used, or "
+          + "call Backend.clearSession() and build the model again");
+    }
+    // Check everything first so that a refused placement changes nothing.
+    int primaries = 0;
+    List<String> wanted = new ArrayList<>();
+    java.util.Map<String, String> chosen = new java.util.HashMap<>();
+    for (GraphVariable v : variables) {
+      String scopeName = v.name().contains("/") ? v.name().substring(0, v.name().lastIndexOf('/')) : "";
+      String slotOf = slotOwner(scopeName, chosen);
+      String target = slotOf != null ? chosen.get(slotOf)
+          : Devices.canonical(p.variableDevices().get(primaries++ % p.variableDevices().size()));
+      String current = ((org.tensorflow.GraphOperation) v.variable().op()).device();
+      if (!current.isEmpty() && !Devices.matches(Devices.canonical(current), target)) {
+        throw new IllegalStateException("Variable '" + v.name() + "' already lives on " + current + " but the "
+            + "distribution keeps variables on " + target + ". Call Distributions.set(...) before building the "
+            + "model (or call Backend.clearSession() and build it again)");
+      }
+      chosen.put(v.name(), target);
+      wanted.add(target);
+    }
+    for (int i = 0; i < variables.size(); i++) {
+      GraphVariable v = variables.get(i);
+      setDevice((org.tensorflow.GraphOperation) v.variable().op(), wanted.get(i));
+      setDevice((org.tensorflow.GraphOperation) v.value().op(), wanted.get(i));
+      variableDevices.put(v.name(), wanted.get(i));
+    }
+    placement = p;
+    placedPrimaries = primaries;
+    try {
+      Session opened = openSession();
+      session = opened;
+      checkDevices(p);
+    } catch (RuntimeException e) {
+      if (session != null) {
+        session.close();
+        session = null;
+      }
+      placement = null;
+      throw e;
+    }
+  }
+
+  private void checkDevices(Placement p) {
+    List<String> available = listDevices();
+    List<String> wanted = new ArrayList<>(p.replicaDevices());
+    wanted.addAll(p.variableDevices());
+    for (String d : wanted) {
+      String c = Devices.canonical(d);
+      if (available.stream().noneMatch(a -> Devices.matches(a, c))) {
+        throw new IllegalArgumentException("Device '" + d + "' does not exist in this session"
+            + (p.target() == null ? " (in-process, " + p.cpuDevices() + " CPU device(s))" : " (target "
+            + p.target() + ")") + ". Available devices: " + available + ". For more CPU devices in one process "
+            + "use DataParallel.builder().localCpuDevices(n)");
+      }
+    }
+  }
+
+  /**
+   * Runs {@code body} with {@code device} as the device of every op built through {@link #scope} (and of the
+   * ops built on those scopes) on this thread; variables still go to their variable device. Used to trace one
+   * replica of a model on its device.
+   */
+  public synchronized <T> T onDevice(String device, java.util.function.Supplier<T> body) {
+    checkOpen();
+    String before = this.device;
+    this.device = device == null ? null : Devices.canonical(device);
+    try {
+      return body.get();
+    } finally {
+      this.device = before;
+    }
+  }
+
+  /** The device set by the enclosing {@link #onDevice}, or null. */
+  public synchronized String currentDevice() {
+    return device;
+  }
+
+  /** The canonical device of variable {@code v} ("" when TensorFlow places it). */
+  public synchronized String deviceOf(GraphVariable v) {
+    return variableDevices.getOrDefault(v.name(), "");
+  }
+
+  /**
+   * The devices of this runtime's session, as TensorFlow names them
+   * ({@code /job:localhost/replica:0/task:0/device:CPU:0}); opens the session if needed.
+   */
+  public synchronized List<String> listDevices() {
+    return Devices.list(session());
+  }
+
+  private String variableDevice(String scopeName) {
+    if (placement == null) {
+      return "";
+    }
+    String owner = slotOwner(scopeName, variableDevices);
+    if (owner != null) {
+      return variableDevices.get(owner);
+    }
+    return Devices.canonical(placement.variableDevices().get(placedPrimaries++ % placement.variableDevices().size()));
+  }
+
+  /** The variable whose slot a variable in {@code scopeName} is (the scope ends with its name), or null. */
+  private static String slotOwner(String scopeName, java.util.Map<String, String> known) {
+    for (String name : known.keySet()) {
+      if (scopeName.endsWith("/" + name)) {
+        return name;
+      }
+    }
+    return null;
+  }
+
+  private Session openSession() {
+    if (placement == null) {
+      return new Session(graph, SessionSettings.config());
+    }
+    org.tensorflow.proto.ConfigProto config = SessionSettings.config(placement.cpuDevices());
+    if (placement.target() != null) {
+      return io.github.keras4j.graph.distributed.RemoteSession.open(graph, placement.target(), config);
+    }
+    return new Session(graph, config);
+  }
+
+  private void placeUnplaced(String prefix, String device) {
+    java.util.Iterator<org.tensorflow.GraphOperation> it = graph.operations();
+    while (it.hasNext()) {
+      org.tensorflow.GraphOperation op = it.next();
+      if (op.name().startsWith(prefix) && op.device().isEmpty()) {
+        setDevice(op, device);
+      }
+    }
+  }
+
+  private void setDevice(org.tensorflow.GraphOperation op, String device) {
+    org.tensorflow.internal.c_api.global.tensorflow.TF_SetRequestedDevice(
+        nativeGraph(), op.getUnsafeNativeHandle(), device);
+  }
+
+  private org.tensorflow.internal.c_api.TF_Graph nativeGraph() {
+    try {
+      java.lang.reflect.Field field = Graph.class.getDeclaredField("nativeHandle");
+      field.setAccessible(true);
+      return (org.tensorflow.internal.c_api.TF_Graph) field.get(graph);
+    } catch (NoSuchFieldException | IllegalAccessException e) {
+      throw new IllegalStateException("This TF Java version does not expose Graph.nativeHandle as 1.1.0 does; "
+          + "placing ops on devices needs it", e);
+    }
+  }
+
+  /**
+   * Device names: parsing ({@code /cpu:1}, {@code cpu:1}, {@code /device:GPU:0}, {@code /job:worker/task:1},
+   * {@code /job:worker/replica:0/task:1/device:CPU:0}), a canonical form, matching and listing.
+   */
+  public static final class Devices {
+
+    private Devices() {}
+
+    /** The fields of a device name; null where not given. */
+    private record Parts(String job, Integer replica, Integer task, String type, Integer index) {}
+
+    private static Parts parse(String name) {
+      if (name == null || name.isBlank()) {
+        throw new IllegalArgumentException("A device name must not be empty");
+      }
+      String job = null;
+      Integer replica = null;
+      Integer task = null;
+      String type = null;
+      Integer index = null;
+      String[] parts = name.trim().split("/");
+      try {
+        for (int i = 0; i < parts.length; i++) {
+          String part = parts[i];
+          if (part.isEmpty()) {
+            continue;
+          }
+          String[] kv = part.split(":");
+          String key = kv[0].toLowerCase(java.util.Locale.ROOT);
+          if (key.equals("job") && kv.length == 2) {
+            job = kv[1];
+          } else if (key.equals("replica") && kv.length == 2) {
+            replica = Integer.parseInt(kv[1]);
+          } else if (key.equals("task") && kv.length == 2) {
+            task = Integer.parseInt(kv[1]);
+          } else if (key.equals("device") && kv.length == 3) {
+            type = kv[1].toUpperCase(java.util.Locale.ROOT);
+            index = kv[2].equals("*") ? null : Integer.parseInt(kv[2]);
+          } else if (kv.length == 2 && !key.isEmpty()) {
+            type = kv[0].toUpperCase(java.util.Locale.ROOT);
+            index = kv[1].equals("*") ? null : Integer.parseInt(kv[1]);
+          } else {
+            throw new IllegalArgumentException(part);
+          }
+        }
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("Cannot read device name '" + name + "': expected e.g. \"/cpu:1\", "
+            + "\"gpu:0\", \"/job:worker/task:1\" or \"/job:worker/replica:0/task:1/device:CPU:0\"");
+      }
+      return new Parts(job, replica, task, type, index);
+    }
+
+    /**
+     * The canonical form of a device name: {@code /job:J/replica:R/task:T/device:TYPE:N} with only the given
+     * fields ({@code "cpu:1"} becomes {@code /device:CPU:1}).
+     */
+    public static String canonical(String name) {
+      Parts p = parse(name);
+      StringBuilder b = new StringBuilder();
+      if (p.job() != null) {
+        b.append("/job:").append(p.job());
+      }
+      if (p.replica() != null) {
+        b.append("/replica:").append(p.replica());
+      }
+      if (p.task() != null) {
+        b.append("/task:").append(p.task());
+      }
+      if (p.type() != null) {
+        b.append("/device:").append(p.type()).append(':').append(p.index() == null ? "*" : p.index());
+      }
+      return b.toString();
+    }
+
+    /** The device as a TF Java {@link org.tensorflow.DeviceSpec}, for {@code Ops.withDevice}. */
+    public static org.tensorflow.DeviceSpec spec(String name) {
+      Parts p = parse(name);
+      org.tensorflow.DeviceSpec.Builder b = org.tensorflow.DeviceSpec.newBuilder();
+      if (p.job() != null) {
+        b.job(p.job());
+      }
+      if (p.replica() != null) {
+        b.replica(p.replica());
+      }
+      if (p.task() != null) {
+        b.task(p.task());
+      }
+      if (p.type() != null) {
+        org.tensorflow.DeviceSpec.DeviceType t;
+        try {
+          t = org.tensorflow.DeviceSpec.DeviceType.valueOf(p.type());
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("Device '" + name + "': unknown device type " + p.type()
+              + "; expected CPU, GPU or TPU");
+        }
+        b.deviceType(t).deviceIndex(p.index());
+      }
+      return b.build();
+    }
+
+    /**
+     * Whether the device {@code full} (a name TensorFlow lists) is one that {@code requested} names: every field
+     * given in {@code requested} is equal in {@code full}.
+     */
+    public static boolean matches(String full, String requested) {
+      Parts f = parse(full);
+      Parts r = parse(requested);
+      return (r.job() == null || r.job().equals(f.job()))
+          && (r.replica() == null || r.replica().equals(f.replica()))
+          && (r.task() == null || r.task().equals(f.task()))
+          && (r.type() == null || r.type().equals(f.type()))
+          && (r.index() == null || r.index().equals(f.index()));
+    }
+
+    /** The devices of a session, as TensorFlow names them. */
+    public static List<String> list(Session session) {
+      org.tensorflow.internal.c_api.TF_Session handle;
+      try {
+        java.lang.reflect.Field field = Session.class.getDeclaredField("nativeHandle");
+        field.setAccessible(true);
+        handle = (org.tensorflow.internal.c_api.TF_Session) field.get(session);
+      } catch (NoSuchFieldException | IllegalAccessException e) {
+        throw new IllegalStateException("This TF Java version does not expose Session.nativeHandle as 1.1.0 does; "
+            + "listing devices needs it", e);
+      }
+      List<String> out = new ArrayList<>();
+      try (org.tensorflow.internal.c_api.TF_Status status = org.tensorflow.internal.c_api.TF_Status.newStatus()) {
+        org.tensorflow.internal.c_api.TF_DeviceList list =
+            org.tensorflow.internal.c_api.global.tensorflow.TF_SessionListDevices(handle, status);
+        status.throwExceptionIfNotOK();
+        try {
+          int n = org.tensorflow.internal.c_api.global.tensorflow.TF_DeviceListCount(list);
+          for (int i = 0; i < n; i++) {
+            out.add(org.tensorflow.internal.c_api.global.tensorflow.TF_DeviceListName(list, i, status).getString());
+            status.throwExceptionIfNotOK();
+          }
+        } finally {
+          org.tensorflow.internal.c_api.global.tensorflow.TF_DeleteDeviceList(list);
+        }
+      }
+      return out;
+    }
+  }
 
   /** Reads the current values of {@code vars} in one session call. */
   public List<org.tensorflow.ndarray.FloatNdArray> read(List<GraphVariable> vars) {

@@ -70,6 +70,19 @@ public final class SessionSettings {
     return b.build();
   }
 
+  /**
+   * The session config for the current settings with {@code cpuDevices} CPU devices in this process
+   * ({@code device_count {"CPU": n}}), so that {@code /cpu:0} ... {@code /cpu:n-1} exist for data-parallel
+   * training on one machine.
+   */
+  public static ConfigProto config(int cpuDevices) {
+    if (cpuDevices < 1) {
+      throw new IllegalArgumentException("cpuDevices must be >= 1. Received: " + cpuDevices);
+    }
+    ConfigProto base = config();
+    return cpuDevices == 1 ? base : base.toBuilder().putDeviceCount("CPU", cpuDevices).build();
+  }
+
   /** Whether TensorFlow can run an op on a GPU in this process (false with the CPU build). */
   public static boolean gpuAvailable() {
     try (Graph g = new Graph();

@@ -1,5 +1,6 @@
 package io.github.keras4j.models;
 
+import io.github.keras4j.distribution.Distribution;
 import io.github.keras4j.losses.Loss;
 import io.github.keras4j.losses.Losses;
 import io.github.keras4j.metrics.Metric;
@@ -25,6 +26,7 @@ public final class CompileOptions {
   List<Double> lossWeights;
   final List<Object> metrics = new ArrayList<>();
   Map<String, List<Object>> perOutputMetrics;
+  Distribution distribution;
 
   /** The optimizer, by instance. */
   public CompileOptions optimizer(Optimizer optimizer) {
@@ -92,6 +94,16 @@ public final class CompileOptions {
       checkMetric(m);
       this.metrics.add(m);
     }
+    return this;
+  }
+
+  /**
+   * Trains, evaluates and predicts with this distribution (e.g. a {@link io.github.keras4j.distribution.DataParallel});
+   * it wins over the process-wide {@link io.github.keras4j.distribution.Distributions#set}. Java-only: Keras sets
+   * distributions only process-wide.
+   */
+  public CompileOptions distribution(Distribution distribution) {
+    this.distribution = distribution;
     return this;
   }
 }

@@ -1,5 +1,6 @@
 package io.github.keras4j.models;
 
+import io.github.keras4j.distribution.Distribution;
 import io.github.keras4j.graph.GraphRuntime;
 import io.github.keras4j.graph.GraphVariable;
 import io.github.keras4j.layers.KerasTensor;
@@ -59,6 +60,10 @@ final class Engine implements AutoCloseable {
   }
 
   synchronized List<Operand<TFloat32>> predictions() {
+    Distribution d = checkDistribution();
+    if (predictions == null && d != null) {
+      predictions = replicatedPredictions(d);
+    }
     if (predictions == null) {
       // Identity keeps fetches distinct from feeds, also for a model whose output is its input.
       List<Operand<TFloat32>> outs = new ArrayList<>();
@@ -76,8 +81,29 @@ final class Engine implements AutoCloseable {
     testSteps.clear();
   }
 
+  /**
+   * The model's distribution, placed on the runtime; when it differs from the one the cached steps were built
+   * for, they are dropped (predictions included).
+   */
+  private Distribution checkDistribution() {
+    Distribution d = model.distribution();
+    if (d != distribution) {
+      trainSteps.clear();
+      testSteps.clear();
+      predictions = null;
+      distribution = d;
+    }
+    if (d != null) {
+      rt.place(d.placement());
+    }
+    return d;
+  }
+
+  private Distribution distribution;
+
   /** The compiled step for targets of the given batch shapes. */
   synchronized Step step(boolean training, List<Shape> targetShapes) {
+    Distribution d = checkDistribution();
     Map<String, Step> cache = training ? trainSteps : testSteps;
     StringBuilder key = new StringBuilder();
     for (Shape shape : targetShapes) {
@@ -85,10 +111,21 @@ final class Engine implements AutoCloseable {
     }
     Step s = cache.get(key.toString());
     if (s == null) {
-      s = build(training, targetShapes);
+      s = d == null ? build(training, targetShapes) : buildReplicated(training, targetShapes, d);
       cache.put(key.toString(), s);
     }
     return s;
+  }
+
+  private void checkLosses(CompileOptions c, int n) {
+    if (c.losses.size() != 1 && c.losses.size() != n) {
+      throw new IllegalArgumentException("compile(): model '" + model.name() + "' has " + n + " outputs but "
+          + c.losses.size() + " losses were given; give one loss, or one per output");
+    }
+    if (c.lossWeights != null && c.lossWeights.size() != n) {
+      throw new IllegalArgumentException("compile(): lossWeights has " + c.lossWeights.size()
+          + " entries but model '" + model.name() + "' has " + n + " outputs");
+    }
   }
 
   private Step build(boolean training, List<Shape> targetShapes) {
@@ -96,14 +133,7 @@ final class Engine implements AutoCloseable {
     List<KerasTensor> outputs = model.outputs();
     int n = outputs.size();
     List<Loss> losses = c.losses;
-    if (losses.size() != 1 && losses.size() != n) {
-      throw new IllegalArgumentException("compile(): model '" + model.name() + "' has " + n + " outputs but "
-          + losses.size() + " losses were given; give one loss, or one per output");
-    }
-    if (c.lossWeights != null && c.lossWeights.size() != n) {
-      throw new IllegalArgumentException("compile(): lossWeights has " + c.lossWeights.size()
-          + " entries but model '" + model.name() + "' has " + n + " outputs");
-    }
+    checkLosses(c, n);
     Ops tf = rt.scope(model.name() + (training ? "/train_step" : "/test_step"));
     List<Placeholder<TFloat32>> targets = new ArrayList<>();
     List<Placeholder<TFloat32>> weights = new ArrayList<>();
@@ -147,40 +177,11 @@ final class Engine implements AutoCloseable {
         names.add(outputs.get(j).layer().name() + "_loss");
       }
     }
+    List<List<Metric>> perOutputMetrics = resolveMetrics(c, outputs, targetShapes);
     List<Metric> metrics = new ArrayList<>();
-    if (c.perOutputMetrics != null) {
-      for (String key : c.perOutputMetrics.keySet()) {
-        if (outputs.stream().noneMatch(o -> o.layer().name().equals(key))) {
-          throw new IllegalArgumentException("compile(): metrics were given for '" + key + "', which is not an "
-              + "output of model '" + model.name() + "'. Outputs are: " + outputNames(outputs));
-        }
-      }
-    }
     for (int j = 0; j < n; j++) {
-      String outputName = outputs.get(j).layer().name();
-      String prefix = n > 1 ? outputName + "_" : "";
-      List<Object> specs = new ArrayList<>(c.metrics);
-      if (c.perOutputMetrics != null) {
-        specs.addAll(c.perOutputMetrics.getOrDefault(outputName, List.of()));
-      }
-      for (Object spec : specs) {
-        Metric m = resolveMetric(spec, prefix, targetShapes.get(j), outputs.get(j).shape(), n);
-        Operand<TFloat32> values;
-        Operand<TFloat32> w;
-        if (masks.get(j) == null) {
-          values = m.call(tf, targets.get(j), preds.get(j));
-          w = broadcastWeights(tf, weights.get(j), values);
-        } else {
-          // Keras 3's MeanMetricWrapper multiplies the sample weights by the predictions' mask, on per-step
-          // values. Metrics here give one value per sample, so each time step is made a sample first:
-          // (batch, t, ...) -> (batch * t, ...), with weight sample_weight * mask.
-          values = m.call(tf, foldTime(tf, targets.get(j)), foldTime(tf, preds.get(j)));
-          Operand<TFloat32> mask = tf.dtypes.cast(masks.get(j), TFloat32.class);
-          Operand<TFloat32> perStep = tf.math.mul(mask, tf.expandDims(weights.get(j), tf.constant(-1)));
-          w = broadcastWeights(tf, tf.reshape(perStep, tf.constant(new long[] {-1})), values);
-        }
-        packed.add(tf.reduceSum(tf.math.mul(values, w), allAxes(tf, values)));
-        packed.add(tf.reduceSum(w, allAxes(tf, w)));
+      for (Metric m : perOutputMetrics.get(j)) {
+        packed.addAll(metricSums(tf, m, targets.get(j), preds.get(j), weights.get(j), masks.get(j)));
         metrics.add(m);
       }
     }
@@ -191,6 +192,299 @@ final class Engine implements AutoCloseable {
       List<Operand<TFloat32>> grads = rt.gradients(total, vars);
       Op apply = c.optimizer.applyGradients(rt, vars, grads, List.of(fetch));
       update = StepBuilder.finishUpdate(tf, List.of(apply), model.constraints(), vars, layerUpdates);
+    }
+    return new Step(targets, weights, fetch, update, names, metrics, n);
+  }
+
+  /** The metrics of every output, resolved from the compile options. */
+  private List<List<Metric>> resolveMetrics(CompileOptions c, List<KerasTensor> outputs, List<Shape> targetShapes) {
+    int n = outputs.size();
+    if (c.perOutputMetrics != null) {
+      for (String key : c.perOutputMetrics.keySet()) {
+        if (outputs.stream().noneMatch(o -> o.layer().name().equals(key))) {
+          throw new IllegalArgumentException("compile(): metrics were given for '" + key + "', which is not an "
+              + "output of model '" + model.name() + "'. Outputs are: " + outputNames(outputs));
+        }
+      }
+    }
+    List<List<Metric>> all = new ArrayList<>();
+    for (int j = 0; j < n; j++) {
+      String outputName = outputs.get(j).layer().name();
+      String prefix = n > 1 ? outputName + "_" : "";
+      List<Object> specs = new ArrayList<>(c.metrics);
+      if (c.perOutputMetrics != null) {
+        specs.addAll(c.perOutputMetrics.getOrDefault(outputName, List.of()));
+      }
+      List<Metric> ms = new ArrayList<>();
+      for (Object spec : specs) {
+        ms.add(resolveMetric(spec, prefix, targetShapes.get(j), outputs.get(j).shape(), n));
+      }
+      all.add(ms);
+    }
+    return all;
+  }
+
+  /** The weighted sum of a metric's per-sample values and the sum of their weights. */
+  private static List<Operand<TFloat32>> metricSums(Ops tf, Metric m, Operand<TFloat32> target,
+      Operand<TFloat32> pred, Operand<TFloat32> weight, Operand<TBool> mask) {
+    Operand<TFloat32> values;
+    Operand<TFloat32> w;
+    if (mask == null) {
+      values = m.call(tf, target, pred);
+      w = broadcastWeights(tf, weight, values);
+    } else {
+      // Keras 3's MeanMetricWrapper multiplies the sample weights by the predictions' mask, on per-step
+      // values. Metrics here give one value per sample, so each time step is made a sample first:
+      // (batch, t, ...) -> (batch * t, ...), with weight sample_weight * mask.
+      values = m.call(tf, foldTime(tf, target), foldTime(tf, pred));
+      Operand<TFloat32> maskValues = tf.dtypes.cast(mask, TFloat32.class);
+      Operand<TFloat32> perStep = tf.math.mul(maskValues, tf.expandDims(weight, tf.constant(-1)));
+      w = broadcastWeights(tf, tf.reshape(perStep, tf.constant(new long[] {-1})), values);
+    }
+    return List.of(tf.reduceSum(tf.math.mul(values, w), allAxes(tf, values)), tf.reduceSum(w, allAxes(tf, w)));
+  }
+
+  // ------------------------------------------------------------------ data parallel (one client, R devices)
+
+  /**
+   * Rows of a batch of {@code n} per replica, as numpy's {@code array_split}: {@code n / R} each, one more for the
+   * first {@code n % R}; so replica 0 has rows whenever the batch has.
+   */
+  private static Operand<TInt32> splitSizes(Ops tf, Operand<TFloat32> batch, int replicas) {
+    Operand<TInt32> n = tf.gather(tf.shape(batch), tf.constant(0), tf.constant(0));
+    Operand<TInt32> r = tf.constant(replicas);
+    Operand<TInt32> base = tf.math.floorDiv(n, r);
+    Operand<TInt32> rem = tf.math.floorMod(n, r);
+    int[] index = new int[replicas];
+    for (int i = 0; i < replicas; i++) {
+      index[i] = i;
+    }
+    // base + (i < rem ? 1 : 0) = base + min(max(rem - i, 0), 1)
+    Operand<TInt32> extra = tf.math.minimum(tf.math.maximum(tf.math.sub(rem, tf.constant(index)), tf.constant(0)),
+        tf.constant(1));
+    return tf.math.add(base, extra);
+  }
+
+  /** {@code x} split along axis 0 into the replicas' parts (static shapes kept but for the batch size). */
+  private static List<Operand<TFloat32>> split(Ops tf, Operand<TFloat32> x, Operand<TInt32> sizes, int replicas) {
+    List<Operand<TFloat32>> parts = new ArrayList<>();
+    tf.splitV(x, sizes, tf.constant(0), (long) replicas).forEach(parts::add);
+    return parts;
+  }
+
+  /** {@code sum(terms)} on the given ops (AddN), or the one term. */
+  private static Operand<TFloat32> addAll(Ops tf, List<Operand<TFloat32>> terms) {
+    return terms.size() == 1 ? terms.get(0) : tf.math.addN(terms);
+  }
+
+  /** One replica's trace: its inputs, outputs and masks, and what its layers added. */
+  private record Replica(String device, List<Operand<TFloat32>> targets, List<Operand<TFloat32>> weights,
+      List<Operand<TFloat32>> preds, List<Operand<TBool>> masks, List<Op> updates, List<Operand<TFloat32>> losses,
+      Operand<TInt32> rows) {}
+
+  private List<Operand<TFloat32>> replicatedPredictions(Distribution d) {
+    List<String> devices = d.devices();
+    int replicas = devices.size();
+    Ops tf = rt.scope(model.name() + "/predict");
+    List<Placeholder<TFloat32>> feeds = inputFeeds();
+    Operand<TInt32> sizes = splitSizes(tf, feeds.get(0), replicas);
+    List<List<Operand<TFloat32>>> inputs = new ArrayList<>();
+    for (Placeholder<TFloat32> f : feeds) {
+      inputs.add(split(tf, f, sizes, replicas));
+    }
+    List<List<Operand<TFloat32>>> perReplica = new ArrayList<>();
+    for (int r = 0; r < replicas; r++) {
+      List<Operand<TFloat32>> xs = new ArrayList<>();
+      for (List<Operand<TFloat32>> in : inputs) {
+        xs.add(in.get(r));
+      }
+      perReplica.add(rt.onDevice(devices.get(r), () -> model.call(xs, false)));
+    }
+    List<Operand<TFloat32>> outs = new ArrayList<>();
+    for (int j = 0; j < perReplica.get(0).size(); j++) {
+      List<Operand<TFloat32>> parts = new ArrayList<>();
+      for (List<Operand<TFloat32>> p : perReplica) {
+        parts.add(p.get(j));
+      }
+      outs.add(tf.identity(replicas == 1 ? parts.get(0) : tf.concat(parts, tf.constant(0))));
+    }
+    return outs;
+  }
+
+  /**
+   * The train or test step under data parallelism. The fed batch is split over the replicas; replica r computes
+   * {@code obj_r = sum_j lossWeight_j * share_rj * loss_rj + rowShare_r * layerLosses_r}, where {@code share_rj} is
+   * its share of the values output j's loss averages over (rows, or unmasked steps for a masked output), so that
+   * {@code sum_r obj_r} is exactly the whole batch's loss (each loss is a weighted sum divided by that count); the
+   * weight penalties are added once, on the variable device. The gradients of each {@code obj_r} are taken on its
+   * replica's device and summed on the variable device, where the optimizer applies them once. Metric sums and
+   * weight sums add up across replicas.
+   */
+  private Step buildReplicated(boolean training, List<Shape> targetShapes, Distribution d) {
+    CompileOptions c = model.compileOptions();
+    List<KerasTensor> outputs = model.outputs();
+    int n = outputs.size();
+    checkLosses(c, n);
+    List<String> devices = d.devices();
+    int replicas = devices.size();
+    String variableDevice = d.variableDevices().get(0);
+    String stepName = model.name() + (training ? "/train_step" : "/test_step");
+    Ops tf = rt.scope(stepName);
+    List<Placeholder<TFloat32>> targets = new ArrayList<>();
+    List<Placeholder<TFloat32>> weights = new ArrayList<>();
+    for (int j = 0; j < n; j++) {
+      targets.add(tf.withName("target_" + j).placeholder(TFloat32.class, Placeholder.shape(targetShapes.get(j))));
+      weights.add(tf.withName("sample_weight_" + j).placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1))));
+    }
+    List<Placeholder<TFloat32>> feeds = inputFeeds();
+    Operand<TInt32> sizes = splitSizes(tf, feeds.get(0), replicas);
+    List<List<Operand<TFloat32>>> xParts = new ArrayList<>();
+    feeds.forEach(f -> xParts.add(split(tf, f, sizes, replicas)));
+    List<List<Operand<TFloat32>>> yParts = new ArrayList<>();
+    targets.forEach(t -> yParts.add(split(tf, t, sizes, replicas)));
+    List<List<Operand<TFloat32>>> wParts = new ArrayList<>();
+    weights.forEach(w -> wParts.add(split(tf, w, sizes, replicas)));
+    Operand<TFloat32> batch = tf.dtypes.cast(tf.gather(tf.shape(feeds.get(0)), tf.constant(0), tf.constant(0)),
+        TFloat32.class);
+
+    // Trace every replica on its device.
+    List<Replica> rs = new ArrayList<>();
+    for (int r = 0; r < replicas; r++) {
+      int k = r;
+      rs.add(rt.onDevice(devices.get(r), () -> {
+        List<Operand<TFloat32>> xs = new ArrayList<>();
+        xParts.forEach(p -> xs.add(p.get(k)));
+        List<Operand<TFloat32>> ys = new ArrayList<>();
+        yParts.forEach(p -> ys.add(p.get(k)));
+        List<Operand<TFloat32>> ws = new ArrayList<>();
+        wParts.forEach(p -> ws.add(p.get(k)));
+        List<Operand<TFloat32>> preds = new ArrayList<>();
+        List<Operand<TBool>> masks = new ArrayList<>();
+        try (Trace trace = Trace.open()) {
+          for (MaskedOperand o : model.callWithMasks(xs, training)) {
+            preds.add(o.value());
+            masks.add(o.mask());
+          }
+          Ops tr = rt.scope(stepName + "/replica_" + k);
+          Operand<TInt32> rows = tr.gather(sizes, tr.constant(k), tr.constant(0));
+          return new Replica(devices.get(k), ys, ws, preds, masks, List.copyOf(trace.updates()),
+              List.copyOf(trace.losses()), rows);
+        }
+      }));
+    }
+    // What each output's loss averages over, summed over the replicas: unmasked steps for a masked output.
+    List<Operand<TFloat32>> maskTotals = new ArrayList<>();
+    for (int j = 0; j < n; j++) {
+      if (rs.get(0).masks().get(j) == null) {
+        maskTotals.add(null);
+        continue;
+      }
+      List<Operand<TFloat32>> counts = new ArrayList<>();
+      for (Replica rep : rs) {
+        Operand<TFloat32> m = tf.dtypes.cast(rep.masks().get(j), TFloat32.class);
+        counts.add(tf.reduceSum(m, allAxes(tf, m)));
+      }
+      maskTotals.add(addAll(tf, counts));
+    }
+    List<Operand<TFloat32>> objectives = new ArrayList<>();
+    List<List<Operand<TFloat32>>> perOutput = new ArrayList<>();
+    for (int j = 0; j < n; j++) {
+      perOutput.add(new ArrayList<>());
+    }
+    List<List<Metric>> perOutputMetrics = resolveMetrics(c, outputs, targetShapes);
+    List<List<Operand<TFloat32>>> metricTerms = new ArrayList<>();
+    for (Replica rep : rs) {
+      List<Operand<TFloat32>> terms = new ArrayList<>();
+      int k = rs.indexOf(rep);
+      Operand<TFloat32> objective = rt.onDevice(rep.device(), () -> {
+        Ops tr = rt.scope(stepName + "/replica_" + k);
+        Operand<TFloat32> rowShare = tr.math.divNoNan(tr.dtypes.cast(rep.rows(), TFloat32.class), batch);
+        Operand<TFloat32> obj = null;
+        for (int j = 0; j < n; j++) {
+          Loss loss = c.losses.size() == 1 ? c.losses.get(0) : c.losses.get(j);
+          Operand<TFloat32> l = loss.compute(tr, rep.targets().get(j), rep.preds().get(j), rep.weights().get(j),
+              rep.masks().get(j));
+          Operand<TFloat32> share = rowShare;
+          if (maskTotals.get(j) != null) {
+            Operand<TFloat32> m = tr.dtypes.cast(rep.masks().get(j), TFloat32.class);
+            share = tr.math.divNoNan(tr.reduceSum(m, allAxes(tr, m)), maskTotals.get(j));
+          }
+          Operand<TFloat32> part = tr.math.mul(l, share);
+          perOutput.get(j).add(part);
+          Operand<TFloat32> weighted = c.lossWeights == null ? part
+              : tr.math.mul(part, tr.constant(c.lossWeights.get(j).floatValue()));
+          obj = obj == null ? weighted : tr.math.add(obj, weighted);
+        }
+        Operand<TFloat32> layerLosses = StepBuilder.sum(tr, null, rep.losses());
+        if (layerLosses != null) {
+          // Activity penalties are per-sample means (divided by the replica's rows): weighted by the row share.
+          obj = tr.math.add(obj, tr.math.mul(layerLosses, rowShare));
+        }
+        for (int j = 0; j < n; j++) {
+          for (Metric m : perOutputMetrics.get(j)) {
+            terms.addAll(metricSums(tr, m, rep.targets().get(j), rep.preds().get(j), rep.weights().get(j),
+                rep.masks().get(j)));
+          }
+        }
+        return obj;
+      });
+      objectives.add(objective);
+      metricTerms.add(terms);
+    }
+    Operand<TFloat32> penalties = rt.onDevice(variableDevice,
+        () -> model.regularizationLoss(rt.scope(stepName + "/penalties")));
+    List<Operand<TFloat32>> packed = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    Operand<TFloat32> total = addAll(tf, objectives);
+    if (penalties != null) {
+      total = tf.math.add(total, penalties);
+    }
+    packed.add(total);
+    names.add("loss");
+    if (n > 1) {
+      for (int j = 0; j < n; j++) {
+        packed.add(addAll(tf, perOutput.get(j)));
+        names.add(outputs.get(j).layer().name() + "_loss");
+      }
+    }
+    List<Metric> metrics = new ArrayList<>();
+    perOutputMetrics.forEach(metrics::addAll);
+    for (int i = 0; i < metricTerms.get(0).size(); i++) {
+      List<Operand<TFloat32>> sums = new ArrayList<>();
+      for (List<Operand<TFloat32>> terms : metricTerms) {
+        sums.add(terms.get(i));
+      }
+      packed.add(addAll(tf, sums));
+    }
+    Operand<TFloat32> fetch = tf.withName("logs").stack(packed);
+    Op update = null;
+    if (training) {
+      List<GraphVariable> vars = model.trainableVariables();
+      List<List<Operand<TFloat32>>> grads = new ArrayList<>();
+      for (int r = 0; r < replicas; r++) {
+        grads.add(rt.gradients(objectives.get(r), vars, devices.get(r)));
+      }
+      if (penalties != null) {
+        grads.add(rt.gradients(penalties, vars, variableDevice));
+      }
+      List<Operand<TFloat32>> summed = rt.onDevice(variableDevice, () -> {
+        Ops tv = rt.scope(stepName + "/gradient_sum");
+        List<Operand<TFloat32>> out = new ArrayList<>();
+        for (int i = 0; i < vars.size(); i++) {
+          // On the device of the variable, where the optimizer applies it.
+          String device = rt.deviceOf(vars.get(i));
+          Ops on = device.isEmpty() ? tv : tv.withDevice(GraphRuntime.Devices.spec(device));
+          List<Operand<TFloat32>> parts = new ArrayList<>();
+          for (List<Operand<TFloat32>> g : grads) {
+            parts.add(g.get(i));
+          }
+          out.add(addAll(on, parts));
+        }
+        return out;
+      });
+      Op apply = rt.onDevice(variableDevice, () -> c.optimizer.applyGradients(rt, vars, summed, List.of(fetch)));
+      // Layer state updates (BatchNormalization's moving statistics) of replica 0 only.
+      update = StepBuilder.finishUpdate(tf, List.of(apply), model.constraints(), vars, rs.get(0).updates());
     }
     return new Step(targets, weights, fetch, update, names, metrics, n);
   }

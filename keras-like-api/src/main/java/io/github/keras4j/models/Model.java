@@ -4,6 +4,8 @@ import io.github.keras4j.backend.Backend;
 import io.github.keras4j.constraints.Constraint;
 import io.github.keras4j.data.ArrayData;
 import io.github.keras4j.data.Dataset;
+import io.github.keras4j.distribution.Distribution;
+import io.github.keras4j.distribution.Distributions;
 import io.github.keras4j.graph.GraphRuntime;
 import io.github.keras4j.graph.GraphVariable;
 import io.github.keras4j.graph.Shapes;
@@ -304,6 +306,22 @@ public class Model implements AutoCloseable {
     if (engine != null) {
       engine.resetSteps();
     }
+    Distribution d = distribution();
+    if (d != null && runtime != null) {
+      // Fails early (devices that do not exist, variables already elsewhere) rather than at the first fit.
+      runtime.place(d.placement());
+    }
+  }
+
+  /**
+   * The distribution this model trains, evaluates and predicts with: the one given to compile, else the
+   * process-wide {@link Distributions#get()}, else null (one device).
+   */
+  public Distribution distribution() {
+    if (compileOptions != null && compileOptions.distribution != null) {
+      return compileOptions.distribution;
+    }
+    return Distributions.get();
   }
 
   /** Whether compile() has been called. */
