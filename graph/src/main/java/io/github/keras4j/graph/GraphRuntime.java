@@ -1,5 +1,9 @@
 package io.github.keras4j.graph;
 
+import io.github.keras4j.graph.distributed.ClusterFailure;
+import io.github.keras4j.graph.distributed.ClusterSessions;
+import io.github.keras4j.graph.distributed.ClusterSpec;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -218,9 +222,16 @@ public final class GraphRuntime implements AutoCloseable {
    * goes to {@code variableDevices[k % size]}, k counting variables in creation order; an optimizer slot, whose
    * scope ends with its variable's name, goes with its variable), the session target ({@code grpc://host:port},
    * or null for an in-process session) and how many CPU devices an in-process session has
-   * ({@code device_count {"CPU": n}}).
+   * ({@code device_count {"CPU": n}}); for a session on a cluster, the cluster (or null if unknown) and the
+   * operation timeout of its session ({@code operation_timeout_in_ms}, see
+   * {@link ClusterSessions}; null for its default).
+   *
+   * <p>With a cluster, opening the session first checks that every task answers, the session's runs time out
+   * after the operation timeout instead of hanging on a lost task, and {@link #diagnose} turns run failures into
+   * {@link ClusterFailure}s naming the task.
    */
-  public record Placement(List<String> replicaDevices, List<String> variableDevices, String target, int cpuDevices) {
+  public record Placement(List<String> replicaDevices, List<String> variableDevices, String target, int cpuDevices,
+      ClusterSpec cluster, Duration operationTimeout) {
     /** Copies the lists and checks the values. */
     public Placement {
       replicaDevices = List.copyOf(replicaDevices);
@@ -231,7 +242,37 @@ public final class GraphRuntime implements AutoCloseable {
       if (cpuDevices < 1) {
         throw new IllegalArgumentException("cpuDevices must be >= 1. Received: " + cpuDevices);
       }
+      if (cluster != null && target == null) {
+        throw new IllegalArgumentException("A placement on a cluster needs the session target (grpc://host:port)");
+      }
+      if (operationTimeout != null && (operationTimeout.isNegative() || operationTimeout.isZero())) {
+        throw new IllegalArgumentException("The operation timeout must be positive. Received: " + operationTimeout);
+      }
     }
+
+    /** A placement without a cluster description (in-process, or a bare target with no operation timeout). */
+    public Placement(List<String> replicaDevices, List<String> variableDevices, String target, int cpuDevices) {
+      this(replicaDevices, variableDevices, target, cpuDevices, null, null);
+    }
+  }
+
+  /**
+   * Explains an exception thrown while running this runtime's session: with a placement on a cluster, a failure
+   * of TensorFlow's distributed runtime (a task died, stalled or restarted) becomes a
+   * {@link ClusterFailure} naming the task (see
+   * {@link ClusterFailure#diagnose}); anything else is returned unchanged.
+   *
+   * @return the exception to throw
+   */
+  public RuntimeException diagnose(RuntimeException error) {
+    Placement p;
+    synchronized (this) {
+      p = placement;
+    }
+    if (p == null || p.cluster() == null) {
+      return error;
+    }
+    return ClusterFailure.diagnose(p.cluster(), error);
   }
 
   private Placement placement;
@@ -293,6 +334,11 @@ public final class GraphRuntime implements AutoCloseable {
     placement = p;
     placedPrimaries = primaries;
     try {
+      if (p.cluster() != null) {
+        // A session's first run waits for every task of the cluster: fail at once, naming the missing task.
+        ClusterSessions.checkReachable(p.cluster(),
+            ClusterFailure.PROBE_TIMEOUT);
+      }
       Session opened = openSession();
       session = opened;
       checkDevices(p);
@@ -301,8 +347,9 @@ public final class GraphRuntime implements AutoCloseable {
         session.close();
         session = null;
       }
+      RuntimeException explained = diagnose(e);
       placement = null;
-      throw e;
+      throw explained;
     }
   }
 
@@ -382,6 +429,14 @@ public final class GraphRuntime implements AutoCloseable {
     }
     org.tensorflow.proto.ConfigProto config = SessionSettings.config(placement.cpuDevices());
     if (placement.target() != null) {
+      if (placement.cluster() != null) {
+        Duration timeout = placement.operationTimeout() != null ? placement.operationTimeout()
+            : ClusterSessions.DEFAULT_OPERATION_TIMEOUT;
+        config = config.toBuilder().mergeFrom(
+            ClusterSessions.config(placement.cluster(), timeout)).build();
+      } else if (placement.operationTimeout() != null) {
+        config = config.toBuilder().setOperationTimeoutInMs(placement.operationTimeout().toMillis()).build();
+      }
       return io.github.keras4j.graph.distributed.RemoteSession.open(graph, placement.target(), config);
     }
     return new Session(graph, config);

@@ -1,6 +1,9 @@
 package io.github.keras4j.distribution;
 
 import io.github.keras4j.graph.GraphRuntime;
+import io.github.keras4j.graph.distributed.ClusterSessions;
+import io.github.keras4j.graph.distributed.ClusterSpec;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -22,7 +25,18 @@ import java.util.Map;
  *     .devices("/job:worker/task:0", "/job:worker/task:1")
  *     .target("grpc://host0:2222")
  *     .build();                                   // variables on /job:ps/task:0
+ * // the same from a cluster spec or TF_CONFIG, as TensorFlow's ParameterServerStrategy lays it out
+ * DataParallel ps = DataParallel.fromCluster(ClusterSpec.parse("worker=h0:2222,h1:2222;ps=h2:2222"));
+ * DataParallel env = DataParallel.fromTfConfig(TfConfig.fromEnvironment().orElseThrow());
  * }</pre>
+ *
+ * <p>On a cluster ({@link #fromCluster}, or {@link Builder#cluster}) the process that calls {@code fit} is the
+ * client: it builds the one graph and drives every step through a session on the target task; the tasks only run
+ * TensorFlow servers ({@code TaskServerMain}). The session has an operation timeout
+ * ({@link Builder#operationTimeout}), so a task that dies or hangs ends {@code fit}, {@code evaluate} or
+ * {@code predict} with a {@link io.github.keras4j.graph.distributed.ClusterFailure} naming the task (and the
+ * task's address) instead of hanging; the model's state on the cluster is then lost, and training resumes from a
+ * {@code BackupAndRestore} backup in a fresh runtime once the task is back.
  *
  * <p>Training step: every replica computes its share of the loss (its per-sample mean weighted by its share of
  * the batch) and the gradients of that share on its device; the gradients are summed (a weighted average) on
@@ -40,8 +54,9 @@ import java.util.Map;
  */
 public final class DataParallel extends Distribution {
 
-  private DataParallel(List<String> devices, List<String> variableDevices, String target, int localCpuDevices) {
-    super(devices, variableDevices, target, localCpuDevices);
+  private DataParallel(List<String> devices, List<String> variableDevices, String target, int localCpuDevices,
+      ClusterSpec cluster, Duration operationTimeout) {
+    super(devices, variableDevices, target, localCpuDevices, cluster, operationTimeout);
   }
 
   /**
@@ -53,7 +68,32 @@ public final class DataParallel extends Distribution {
   }
 
   private DataParallel(DataParallel resolved) {
-    this(resolved.devices(), resolved.variableDevices(), resolved.target(), resolved.localCpuDevices());
+    this(resolved.devices(), resolved.variableDevices(), resolved.target(), resolved.localCpuDevices(),
+        resolved.cluster(), resolved.operationTimeout());
+  }
+
+  /**
+   * Data parallelism over a cluster, laid out as TensorFlow's {@code ParameterServerStrategy}: one replica per
+   * {@code "worker"} task (in task order), the variables round-robin over the {@code "ps"} tasks, and the
+   * session on the {@code "chief"} task when the cluster has a chief job, else on worker 0. A cluster without
+   * {@code "ps"} keeps the variables on the chief, else on worker 0. The operation timeout is
+   * {@link ClusterSessions#DEFAULT_OPERATION_TIMEOUT}; use {@code builder().cluster(cluster)} to change it.
+   *
+   * @throws IllegalArgumentException if the cluster has no {@code "worker"} job
+   */
+  public static DataParallel fromCluster(ClusterSpec cluster) {
+    return builder().cluster(cluster).build();
+  }
+
+  /**
+   * {@link #fromCluster} for the cluster of a {@code TF_CONFIG} value. Its {@code "task"} is not used: the
+   * process that calls {@code fit} is the client wherever it runs (usually the chief's machine), and the tasks run
+   * {@code TaskServerMain}. Unlike Keras, where every task runs the training program, only the client does.
+   *
+   * @throws IllegalArgumentException if the cluster has no {@code "worker"} job
+   */
+  public static DataParallel fromTfConfig(TfConfig config) {
+    return fromCluster(config.cluster());
   }
 
   /** A builder: {@code DataParallel.builder().devices("/cpu:0", "/cpu:1").build()}. */
@@ -68,6 +108,8 @@ public final class DataParallel extends Distribution {
     c.put("variable_devices", variableDevices());
     c.put("target", target());
     c.put("local_cpu_devices", localCpuDevices());
+    c.put("cluster", cluster() == null ? null : cluster().asMap());
+    c.put("operation_timeout_ms", operationTimeout() == null ? null : operationTimeout().toMillis());
     return c;
   }
 
@@ -82,8 +124,38 @@ public final class DataParallel extends Distribution {
     private final List<String> variableDevices = new ArrayList<>();
     private String target;
     private Integer localCpuDevices;
+    private ClusterSpec cluster;
+    private Duration operationTimeout;
 
     private Builder() {}
+
+    /**
+     * The cluster to train on. Unless given explicitly, the replica devices become the {@code "worker"} tasks,
+     * the variable devices the {@code "ps"} tasks (else the chief, else worker 0) and the target the
+     * {@code "chief"} task (else worker 0), as {@link DataParallel#fromCluster} describes. The session then gets
+     * an operation timeout and failures name the task at fault.
+     */
+    public Builder cluster(ClusterSpec cluster) {
+      this.cluster = cluster;
+      return this;
+    }
+
+    /**
+     * How long one session run may take on a cluster before it fails with {@code Deadline Exceeded}, diagnosed as a
+     * {@link io.github.keras4j.graph.distributed.ClusterFailure} (default
+     * {@link ClusterSessions#DEFAULT_OPERATION_TIMEOUT} with a cluster; none for a bare {@link #target}). It
+     * bounds every step, so make it longer than the slowest step (the first, which registers the graph on every
+     * task).
+     *
+     * @throws IllegalArgumentException if it is not positive
+     */
+    public Builder operationTimeout(Duration timeout) {
+      if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("DataParallel: operationTimeout must be positive. Received: " + timeout);
+      }
+      this.operationTimeout = timeout;
+      return this;
+    }
 
     /** The replica devices, e.g. {@code "/cpu:0", "/cpu:1"} or {@code "/job:worker/task:0", ...} (required). */
     public Builder devices(String... devices) {
@@ -135,12 +207,36 @@ public final class DataParallel extends Distribution {
     }
 
     private DataParallel resolved() {
-      if (devices.isEmpty()) {
+      String resolvedTarget = target;
+      List<String> given = new ArrayList<>(devices);
+      List<String> givenVars = new ArrayList<>(variableDevices);
+      if (cluster != null) {
+        if (!cluster.hasJob("worker")) {
+          throw new IllegalArgumentException("DataParallel: the cluster needs a \"worker\" job (one replica per "
+              + "worker task). Received: " + cluster);
+        }
+        String client = cluster.hasJob("chief") ? "chief" : "worker";
+        if (given.isEmpty()) {
+          for (int i = 0; i < cluster.numTasks("worker"); i++) {
+            given.add(cluster.device("worker", i));
+          }
+        }
+        if (givenVars.isEmpty()) {
+          String job = cluster.hasJob("ps") ? "ps" : client;
+          for (int i = 0; i < (job.equals("ps") ? cluster.numTasks("ps") : 1); i++) {
+            givenVars.add(cluster.device(job, i));
+          }
+        }
+        if (resolvedTarget == null) {
+          resolvedTarget = cluster.target(client, 0);
+        }
+      }
+      if (given.isEmpty()) {
         throw new IllegalArgumentException("DataParallel: give at least one replica device, e.g. "
             + "devices(\"/cpu:0\", \"/cpu:1\") or devices(Distributions.listDevices(\"cpu\"))");
       }
       List<String> canonical = new ArrayList<>();
-      for (String d : devices) {
+      for (String d : given) {
         String c = GraphRuntime.Devices.canonical(d.startsWith("/") ? d : "/" + d);
         if (canonical.contains(c)) {
           throw new IllegalArgumentException("DataParallel: device " + d + " is given twice. Devices: " + devices);
@@ -148,7 +244,7 @@ public final class DataParallel extends Distribution {
         canonical.add(c);
       }
       List<String> vars = new ArrayList<>();
-      for (String d : variableDevices) {
+      for (String d : givenVars) {
         vars.add(GraphRuntime.Devices.canonical(d.startsWith("/") ? d : "/" + d));
       }
       if (vars.isEmpty()) {
@@ -163,7 +259,8 @@ public final class DataParallel extends Distribution {
           cpus = Math.max(cpus, Integer.parseInt(m.group(1)) + 1);
         }
       }
-      return new DataParallel(canonical, vars, target, localCpuDevices != null ? localCpuDevices : cpus);
+      return new DataParallel(canonical, vars, resolvedTarget, localCpuDevices != null ? localCpuDevices : cpus,
+          cluster, operationTimeout);
     }
   }
 }

@@ -345,13 +345,15 @@ public class Model implements AutoCloseable {
    * @param x one input array, or a {@link List} of arrays for several inputs
    * @param y one target array, or a {@link List} for several outputs
    * @return the History of epoch logs ({@code loss}, metrics, {@code val_} values)
+   * @throws io.github.keras4j.graph.distributed.ClusterFailure with a cluster distribution, when a task of the
+   *     cluster dies, stalls or restarts; the message names the task
    */
   public History fit(Object x, Object y, FitOptions options) {
     checkOpen();
     if (compileOptions == null) {
       throw new IllegalStateException("You must call compile() before fit() on model '" + name + "'");
     }
-    return new FitLoop(this, options).run(x, y);
+    return diagnosed(() -> new FitLoop(this, options).run(x, y));
   }
 
   /**
@@ -364,7 +366,22 @@ public class Model implements AutoCloseable {
     if (compileOptions == null) {
       throw new IllegalStateException("You must call compile() before fit() on model '" + name + "'");
     }
-    return new FitLoop(this, options).run(dataset);
+    return diagnosed(() -> new FitLoop(this, options).run(dataset));
+  }
+
+  /**
+   * Runs fit/evaluate/predict/on-batch work; on a cluster distribution, a failure of TensorFlow's distributed
+   * runtime (a task died, stalled or restarted, in a step, a callback's weight read or the session's opening)
+   * is rethrown as a {@link io.github.keras4j.graph.distributed.ClusterFailure} naming the task. The one place
+   * where such failures are diagnosed.
+   */
+  private <T> T diagnosed(java.util.function.Supplier<T> body) {
+    try {
+      return body.get();
+    } catch (RuntimeException e) {
+      GraphRuntime rt = runtime;
+      throw rt == null ? e : rt.diagnose(e);
+    }
   }
 
   /** Computes the loss and metrics on one pass over a {@link Dataset}, in inference mode, without output. */
@@ -373,7 +390,7 @@ public class Model implements AutoCloseable {
     if (compileOptions == null) {
       throw new IllegalStateException("You must call compile() before evaluate() on model '" + name + "'");
     }
-    return new FitLoop(this, new FitOptions().verbose(0)).evaluate(dataset, List.of());
+    return diagnosed(() -> new FitLoop(this, new FitOptions().verbose(0)).evaluate(dataset, List.of()));
   }
 
   /** Computes the loss and metrics on the data, batch size 32, no progress output. */
@@ -397,8 +414,8 @@ public class Model implements AutoCloseable {
     if (compileOptions == null) {
       throw new IllegalStateException("You must call compile() before evaluate() on model '" + name + "'");
     }
-    return new FitLoop(this, new FitOptions().batchSize(batchSize).verbose(verbose))
-        .evaluate(x, y, sampleWeight, callbacks);
+    return diagnosed(() -> new FitLoop(this, new FitOptions().batchSize(batchSize).verbose(verbose))
+        .evaluate(x, y, sampleWeight, callbacks));
   }
 
   /** Predicts in inference mode, batch size 32; returns the output for all samples. */
@@ -418,7 +435,7 @@ public class Model implements AutoCloseable {
   /** Predicts every output. */
   public List<FloatNdArray> predictOutputs(Object x, int batchSize) {
     checkOpen();
-    return new FitLoop(this, new FitOptions().batchSize(batchSize).verbose(0)).predict(x);
+    return diagnosed(() -> new FitLoop(this, new FitOptions().batchSize(batchSize).verbose(0)).predict(x));
   }
 
   /** One gradient update on one batch; returns the batch's loss and metrics. */
@@ -427,7 +444,7 @@ public class Model implements AutoCloseable {
     if (compileOptions == null) {
       throw new IllegalStateException("You must call compile() before trainOnBatch() on model '" + name + "'");
     }
-    return new FitLoop(this, new FitOptions().verbose(0)).onBatch(x, y, true);
+    return diagnosed(() -> new FitLoop(this, new FitOptions().verbose(0)).onBatch(x, y, true));
   }
 
   /** Loss and metrics of one batch, inference mode. */
@@ -436,7 +453,7 @@ public class Model implements AutoCloseable {
     if (compileOptions == null) {
       throw new IllegalStateException("You must call compile() before testOnBatch() on model '" + name + "'");
     }
-    return new FitLoop(this, new FitOptions().verbose(0)).onBatch(x, y, false);
+    return diagnosed(() -> new FitLoop(this, new FitOptions().verbose(0)).onBatch(x, y, false));
   }
 
   /** Predictions for one batch. */
