@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * Runs one example by name and prints its {@link Result} as the last line of output.
@@ -92,6 +93,9 @@ public final class Runner {
     EXAMPLES.put("deqn-olg", new Example(
         "Deep Equilibrium Net, 60-generation OLG benchmark: error table (--device gpu: published schedule)",
         DeqnOlg::run));
+    EXAMPLES.put("bench-distributed", new Example(
+        "examples/s of the bench MLP: one process vs 1 and 2 local workers + 1 ps (TensorFlow's distributed runtime)",
+        BenchDistributed::run));
   }
 
   private Runner() {}
@@ -105,6 +109,14 @@ public final class Runner {
 
   /** Parses {@code args}, runs the example and prints its RESULT line; returns the exit code. */
   static int run(String[] args, PrintStream out, PrintStream err) {
+    if (args.length > 0 && args[0].equals(Distributed.NAME)) {
+      return Distributed.run(args, out, err);
+    }
+    return run(args, out, err, UnaryOperator.identity());
+  }
+
+  /** As {@link #run(String[], PrintStream, PrintStream)}, with keys added to the RESULT line by {@code extra}. */
+  static int run(String[] args, PrintStream out, PrintStream err, UnaryOperator<Result> extra) {
     if (args.length == 0) {
       err.println("No example given.");
       err.print(usage());
@@ -144,7 +156,7 @@ public final class Runner {
       e.printStackTrace(err);
       return 1;
     }
-    out.println(result.line());
+    out.println(extra.apply(result).line());
     return 0;
   }
 
@@ -207,6 +219,7 @@ public final class Runner {
     b.append("                                                [--episodes N] [--export DIR] [--device cpu|gpu]\n");
     b.append("                                                [--workload W] [--resume]\n");
     b.append("       java -jar keras4j-examples.jar inspect DIR\n");
+    b.append("       java -jar keras4j-examples.jar distributed [--workers N] [--ps M] <example> [options]\n");
     b.append("Examples:\n");
     EXAMPLES.forEach((n, e) -> b.append(String.format("  %-18s %s%n", n, e.description())));
     b.append("Options:\n");
