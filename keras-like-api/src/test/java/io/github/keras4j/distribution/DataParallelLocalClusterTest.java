@@ -28,7 +28,10 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
@@ -47,8 +50,10 @@ import org.tensorflow.types.TFloat32;
  * (no shuffling) and compute the same sums; the distributed step splits each batch of 8 into 4 + 4 rows, takes
  * each replica's weighted mean on its worker and adds the two gradients on the parameter server, so float32
  * results differ only by the order of additions (a few ulps per step); Adam over 4 epochs x 3 steps keeps the
- * drift below 1e-6 (the figures are printed).
+ * drift below 1e-6 (the figures are printed). A worker stopped with SIGSTOP ends fit after the operation
+ * timeout with a ClusterFailure naming it.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DataParallelLocalClusterTest {
 
   private static LocalCluster local;
@@ -177,6 +182,55 @@ class DataParallelLocalClusterTest {
       // Every task answers, so the task TensorFlow's message names is the one at fault.
       assertEquals(List.of("/job:worker/task:1"), f.tasks());
       assertTrue(f.getMessage().contains(local.cluster().address("worker", 1)), f.getMessage());
+    }
+  }
+
+  @Test
+  @Order(Integer.MAX_VALUE)
+  void aStoppedWorkerEndsFitAfterTheOperationTimeout() throws Exception {
+    // SIGSTOP (a hung machine): without an operation timeout the step would wait forever. Runs last: the cluster's
+    // sessions are left in an unknown state (the worker is resumed afterwards all the same).
+    Duration timeout = Duration.ofSeconds(3);
+    Backend.clearSession();
+    Backend.setRandomSeed(42);
+    Distributions.set(DataParallel.builder().cluster(local.cluster()).operationTimeout(timeout).build());
+    float[][] x = DataParallelTest.xs(64, 3);
+    long pid = local.process("worker", 1).pid();
+    long[] stoppedAt = {0};
+    try (Sequential m = DataParallelTest.model()) {
+      m.compile(new CompileOptions().optimizer(new Adam(0.05f)).loss("sparse_categorical_crossentropy"));
+      io.github.keras4j.training.Callback stopper = new io.github.keras4j.training.Callback() {
+        @Override
+        public void onTrainBatchBegin(int batch, Map<String, Double> logs) {
+          if (batch == 3 && stoppedAt[0] == 0) {
+            signal("STOP", pid);
+            stoppedAt[0] = System.nanoTime();
+          }
+        }
+      };
+      ClusterFailure e = assertThrows(ClusterFailure.class, () -> m.fit(x, DataParallelTest.classes(x),
+          new FitOptions().epochs(1).batchSize(8).verbose(0).callbacks(stopper)));
+      double seconds = (System.nanoTime() - stoppedAt[0]) / 1e9;
+      System.out.printf("stopped worker reported %.2f s after SIGSTOP (timeout %d ms): %s%n", seconds,
+          timeout.toMillis(), e.getMessage());
+      assertTrue(e.getMessage().startsWith("Task /job:worker/task:1 (" + local.cluster().address("worker", 1)
+          + ") does not respond"), e.getMessage());
+      // The timeout, then at most the probe (1 s) and some slack for a loaded machine.
+      assertTrue(seconds >= timeout.toMillis() / 1e3 - 0.1 && seconds < timeout.toMillis() / 1e3 + 4, seconds + " s");
+    } finally {
+      signal("CONT", pid);
+    }
+  }
+
+  private static void signal(String signal, long pid) {
+    try {
+      Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
+      assertEquals(0, kill.waitFor(), "kill -" + signal + " " + pid);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
   }
 
