@@ -217,21 +217,6 @@ public final class TfConfig {
   }
 
   private static String describe(Object value, boolean present) {
-    if (!present) {
-      return "nothing (the key is missing)";
-    }
-    if (value == null) {
-      return "null";
-    }
-    if (value instanceof Map) {
-      return "an object";
-    }
-    if (value instanceof List) {
-      return "an array";
-    }
-    if (value instanceof String s) {
-      return "the string \"" + s + "\"";
-    }
-    return (value instanceof Number ? "the number " : "") + value;
+    return present ? Json.describe(value) : "nothing (the key is missing)";
   }
 }

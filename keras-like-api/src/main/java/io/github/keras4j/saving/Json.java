@@ -200,8 +200,11 @@ public final class Json {
     return (Map<String, Object>) value;
   }
 
-  /** A short description of a parsed value's type, for messages. */
-  static String describe(Object value) {
+  /**
+   * A short description of a parsed value for messages: {@code null}, {@code an object}, {@code an array},
+   * {@code the string "..."} (long strings cut at 40 characters), {@code the number 3}, {@code true}.
+   */
+  public static String describe(Object value) {
     if (value == null) {
       return "null";
     }
