@@ -37,6 +37,7 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.linalg.MatMul;
 import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.proto.GraphOptions;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -70,8 +71,9 @@ import org.tensorflow.types.TFloat32;
  * achieved GFLOP/s of the training step. The FLOPs are counted analytically: 2 per multiply-add of the matrix
  * products and convolutions of the forward pass (biases, activations, pooling and the loss are not counted), and a
  * training step as 3 times the forward pass (forward, gradient with respect to the activations and with respect to
- * the weights). They are set against the machine's single-precision ceiling, measured at start-up as the best of
- * several runs of one fed 2048x2048 {@code MatMul} in TensorFlow. The process's peak resident memory (VmHWM from
+ * the weights; this overstates the step a little, as the first layer's gradient with respect to its input is not
+ * computed). They are set against the machine's single-precision ceiling, measured at start-up as the best of 10
+ * runs of one fed 2048x2048 {@code MatMul} in TensorFlow. The process's peak resident memory (VmHWM from
  * {@code /proc/self/status}) is reported once, after all workloads.
  *
  * <p>Two decisions are measured as well:
@@ -148,7 +150,7 @@ public final class Bench {
       long start = System.nanoTime();
       double ceiling = matmulCeiling(sizes.ceilingSize());
       double sessionUs = sessionRunMicros(sizes.overheadRuns());
-      out.printf(Locale.ROOT, "single-precision MatMul ceiling (%dx%d, fed, best of 5): %.1f GFLOP/s; "
+      out.printf(Locale.ROOT, "single-precision MatMul ceiling (%dx%d, fed, best of 10): %.1f GFLOP/s; "
           + "one Session.run of a 1-op graph: %.1f us (median of %d)%n", sizes.ceilingSize(), sizes.ceilingSize(),
           ceiling, sessionUs, sizes.overheadRuns());
       double[] tiny = tinyModel(opts, sizes.tinySteps(), out);
@@ -657,9 +659,14 @@ public final class Bench {
 
   // ------------------------------------------------------------------ machine figures
 
-  /** The best GFLOP/s of a fed {@code size x size} MatMul over 5 runs, after one warm-up run. */
+  /**
+   * The best GFLOP/s of a fed {@code size x size} MatMul over 10 runs, after one warm-up run, on the chosen device
+   * with TensorFlow's default graph options (no XLA), so that the reference does not move with {@code --xla}.
+   */
   static double matmulCeiling(int size) {
-    try (Graph g = new Graph(); Session s = new Session(g, SessionSettings.config())) {
+    ConfigProto config = SessionSettings.config().toBuilder().setGraphOptions(GraphOptions.getDefaultInstance())
+        .build();
+    try (Graph g = new Graph(); Session s = new Session(g, config)) {
       Ops tf = Ops.create(g);
       Placeholder<TFloat32> a = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(size, size)));
       Placeholder<TFloat32> b = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(size, size)));
@@ -671,7 +678,7 @@ public final class Bench {
       double best = Double.MAX_VALUE;
       try (TFloat32 ta = TFloat32.tensorOf(Shape.of(size, size), DataBuffers.of(values, true, false));
           TFloat32 tb = TFloat32.tensorOf(Shape.of(size, size), DataBuffers.of(values, true, false))) {
-        for (int i = 0; i < 6; i++) {
+        for (int i = 0; i < 11; i++) {
           long t0 = System.nanoTime();
           try (org.tensorflow.Result r = s.runner().feed(a, ta).feed(b, tb).fetch(sum).run()) {
             r.get(0);
