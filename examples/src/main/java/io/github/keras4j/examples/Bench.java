@@ -66,14 +66,16 @@ import org.tensorflow.types.TFloat32;
  * {@code Session.run} prepares the executor and runs Grappler), the steady training throughput in examples/s (the
  * median of {@code --windows} timed windows of {@code --steps} steps after a warm-up; a Keras4J window is one
  * {@code fit} call, a raw window a loop of {@code Session.run}s feeding each batch and fetching the loss; the order
- * of the sides rotates from window to window so that none always runs first), the predict throughput
+ * of the sides rotates from window to window so that none always runs first; as other processes' load moves
+ * from window to window, {@code paired_ratio} gives the median of the per-window ratios as well), the predict throughput
  * ({@code model.predict} against the raw inference graph, each copying all outputs into one array), and the
  * achieved GFLOP/s of the training step. The FLOPs are counted analytically: 2 per multiply-add of the matrix
  * products and convolutions of the forward pass (biases, activations, pooling and the loss are not counted), and a
  * training step as 3 times the forward pass (forward, gradient with respect to the activations and with respect to
  * the weights; this overstates the step a little, as the first layer's gradient with respect to its input is not
- * computed). They are set against the machine's single-precision ceiling, measured at start-up as the best of 10
- * runs of one fed 2048x2048 {@code MatMul} in TensorFlow. The process's peak resident memory (VmHWM from
+ * computed). They are set against the machine's single-precision ceiling: the best of 10 runs of one fed
+ * 2048x2048 {@code MatMul} in TensorFlow, measured at start-up and again after each workload, the best measurement
+ * kept (a busy machine lowers a single one). The process's peak resident memory (VmHWM from
  * {@code /proc/self/status}) is reported once, after all workloads.
  *
  * <p>Two decisions are measured as well:
@@ -84,7 +86,7 @@ import org.tensorflow.types.TFloat32;
  *       per-step overhead is most of the step.
  *   <li>Grappler: every workload also runs both sides with Grappler's meta optimizer off
  *       ({@link SessionSettings#setGrappler}) in the same windows; {@code grappler_gain_*} is the throughput with
- *       Grappler on over off. XLA's JIT ({@code --xla}, {@link SessionSettings#setXlaJit}) applies to both sides;
+ *       Grappler on over off (the median of the per-window ratios). XLA's JIT ({@code --xla}, {@link SessionSettings#setXlaJit}) applies to both sides;
  *       on the CPU TensorFlow compiles only when the process has {@code TF_XLA_FLAGS=--tf_xla_cpu_global_jit}.
  * </ul>
  *
@@ -104,7 +106,7 @@ public final class Bench {
   static final int[] MLP_UNITS = {784, 256, 256, 10};
   static final int[] DEQN_UNITS = {312, 1000, 1000, 118};
   static final float LEARNING_RATE = 0.001f;
-  static final int DEFAULT_WINDOWS = 5;
+  static final int DEFAULT_WINDOWS = 7;
   static final int PREDICT_REPEATS = 3;
 
   /**
@@ -149,6 +151,7 @@ public final class Bench {
       }
       long start = System.nanoTime();
       double ceiling = matmulCeiling(sizes.ceilingSize());
+      double startCeiling = ceiling;
       double sessionUs = sessionRunMicros(sizes.overheadRuns());
       out.printf(Locale.ROOT, "single-precision MatMul ceiling (%dx%d, fed, best of 10): %.1f GFLOP/s; "
           + "one Session.run of a 1-op graph: %.1f us (median of %d)%n", sizes.ceilingSize(), sizes.ceilingSize(),
@@ -161,7 +164,11 @@ public final class Bench {
         Measured m = measure(w, opts, out);
         m.seconds = (System.nanoTime() - t0) / 1e9;
         results.add(m);
+        // Other processes on the machine lower a single measurement: the ceiling is the best one.
+        ceiling = Math.max(ceiling, matmulCeiling(sizes.ceilingSize()));
       }
+      out.printf(Locale.ROOT, "MatMul ceiling: %.1f GFLOP/s at start-up, %.1f GFLOP/s best of start-up and after "
+          + "each workload%n", startCeiling, ceiling);
       double peakRssMb = peakRssKb() / 1024.0;
       printTable(out, results, ceiling, sessionUs, tiny, peakRssMb, opts.xla(), (System.nanoTime() - start) / 1e9);
       Result last = null;
@@ -349,7 +356,7 @@ public final class Bench {
       }
       case "deqn" -> {
         int[] units = sizes.deqnUnits();
-        Workload w = new Workload("deqn", sizes.deqnBatch(), opts.stepsOr(10), windows, 3, denseFlops(units)) {
+        Workload w = new Workload("deqn", sizes.deqnBatch(), opts.stepsOr(20), windows, 3, denseFlops(units)) {
           @Override
           boolean copiesWeights() {
             return true;
@@ -473,6 +480,20 @@ public final class Bench {
       return w.batch * 1000.0 / side(label).msPerStep();
     }
 
+    /**
+     * The median over windows of the throughput of {@code a} over that of {@code b} in the same window: less moved
+     * by other processes' load than the ratio of the medians, as both ran back to back.
+     */
+    double paired(String a, String b) {
+      double[] ta = side(a).windowMs;
+      double[] tb = side(b).windowMs;
+      double[] r = new double[ta.length];
+      for (int i = 0; i < r.length; i++) {
+        r[i] = tb[i] / ta[i];
+      }
+      return median(r);
+    }
+
     double gflops(String label) {
       return 3 * w.forwardFlops * perS(label) / 1e9;
     }
@@ -485,12 +506,14 @@ public final class Bench {
           .put("keras4j_per_s", perS("keras4j"))
           .put("raw_per_s", perS("raw"))
           .put("ratio", perS("keras4j") / perS("raw"))
+          .put("paired_ratio", paired("keras4j", "raw"))
           .put("keras4j_ms_per_step", k.msPerStep())
           .put("raw_ms_per_step", r.msPerStep());
       if (w.name.equals("lstm")) {
         Side u = side("keras4j_unrolled");
         res.put("keras4j_unrolled_per_s", perS("keras4j_unrolled"))
             .put("unrolled_ratio", perS("keras4j_unrolled") / perS("raw"))
+            .put("paired_unrolled_ratio", paired("keras4j_unrolled", "raw"))
             .put("fused_speedup", perS("keras4j") / perS("keras4j_unrolled"))
             .put("keras4j_unrolled_build_s", u.buildS)
             .put("keras4j_unrolled_first_step_ms", u.firstStepMs)
@@ -515,8 +538,8 @@ public final class Bench {
           .put("session_run_share", sessionUs / 1000.0 / k.msPerStep())
           .put("grappler_off_keras4j_per_s", perS("keras4j_grappler_off"))
           .put("grappler_off_raw_per_s", perS("raw_grappler_off"))
-          .put("grappler_gain_keras4j", perS("keras4j") / perS("keras4j_grappler_off"))
-          .put("grappler_gain_raw", perS("raw") / perS("raw_grappler_off"))
+          .put("grappler_gain_keras4j", paired("keras4j", "keras4j_grappler_off"))
+          .put("grappler_gain_raw", paired("raw", "raw_grappler_off"))
           .put("xla", xla ? 1L : 0L);
     }
   }
@@ -799,6 +822,12 @@ public final class Bench {
             100 * gf / ceiling, s.firstLoss, s.lastLoss);
       }
     }
+    for (Measured m : results) {
+      out.printf(Locale.ROOT, "%s: keras4j / raw throughput %.3f (ratio of medians), %.3f (median of the windows' "
+          + "ratios)%s%n", m.w.name, m.perS("keras4j") / m.perS("raw"), m.paired("keras4j", "raw"),
+          m.w.name.equals("lstm") ? String.format(Locale.ROOT, "; keras4j unrolled / raw %.3f, %.3f",
+              m.perS("keras4j_unrolled") / m.perS("raw"), m.paired("keras4j_unrolled", "raw")) : "");
+    }
     out.printf(Locale.ROOT, "MatMul ceiling %.1f GFLOP/s; peak RSS (VmHWM) %.0f MB; XLA JIT %s; %.0f s in all%n",
         ceiling, peakRssMb, xla ? "on" : "off", seconds);
     out.println();
@@ -817,10 +846,11 @@ public final class Bench {
         ? "  => the call's fixed cost is 2% or more of some workload's step: stepsPerExecution could pay there"
         : "  => under 2% of every workload's step: stepsPerExecution does not pay for these workloads (only for "
             + "tiny models like the 2-8-1 one)");
-    out.println("Grappler (throughput with Grappler on / off; >1.03 pays, <0.97 costs, else noise):");
+    out.println("Grappler (throughput with Grappler on / off, median of the windows' ratios; >1.03 pays, <0.97 "
+        + "costs, else noise):");
     for (Measured m : results) {
-      double gk = m.perS("keras4j") / m.perS("keras4j_grappler_off");
-      double gr = m.perS("raw") / m.perS("raw_grappler_off");
+      double gk = m.paired("keras4j", "keras4j_grappler_off");
+      double gr = m.paired("raw", "raw_grappler_off");
       out.printf(Locale.ROOT, "  %s: keras4j %.3f (%s), raw %.3f (%s); first step with / without: keras4j %.0f / "
           + "%.0f ms, raw %.0f / %.0f ms%n", m.w.name, gk, verdict(gk), gr, verdict(gr),
           m.side("keras4j").firstStepMs, m.side("keras4j_grappler_off").firstStepMs, m.side("raw").firstStepMs,
