@@ -61,14 +61,15 @@ import org.tensorflow.types.TFloat32;
  *       weights, so both first losses are the same number.
  * </ul>
  *
- * <p>For each workload and side: the graph build time (model construction, compile and the training-step graph;
- * for Keras4J up to {@code fit}'s {@code onTrainBegin}, when the step is built), the first step (its
- * {@code Session.run} prepares the executor and runs Grappler), the steady training throughput in examples/s (the
+ * <p>For each workload and side: the size of its graph in operations (after the first training step: forward
+ * pass, loss, gradients, optimizer and initializers), the graph build time (model construction, compile and the
+ * training-step graph; for Keras4J up to {@code fit}'s {@code onTrainBegin}, when the step is built), the first
+ * step (its {@code Session.run} prepares the executor and runs Grappler), the steady training throughput in examples/s (the
  * median of {@code --windows} timed windows of {@code --steps} steps after a warm-up; a Keras4J window is one
  * {@code fit} call, a raw window a loop of {@code Session.run}s feeding each batch and fetching the loss; the order
  * of the sides rotates from window to window so that none always runs first; as other processes' load moves
- * from window to window, {@code paired_ratio} gives the median of the per-window ratios as well), the predict throughput
- * ({@code model.predict} against the raw inference graph, each copying all outputs into one array), and the
+ * from window to window, {@code paired_ratio} gives the median of the per-window ratios as well), the predict
+ * throughput ({@code model.predict} against the raw inference graph, each copying all outputs into one array), and the
  * achieved GFLOP/s of the training step. The FLOPs are counted analytically: 2 per multiply-add of the matrix
  * products and convolutions of the forward pass (biases, activations, pooling and the loss are not counted), and a
  * training step as 3 times the forward pass (forward, gradient with respect to the activations and with respect to
@@ -86,8 +87,9 @@ import org.tensorflow.types.TFloat32;
  *       per-step overhead is most of the step.
  *   <li>Grappler: every workload also runs both sides with Grappler's meta optimizer off
  *       ({@link SessionSettings#setGrappler}) in the same windows; {@code grappler_gain_*} is the throughput with
- *       Grappler on over off (the median of the per-window ratios). XLA's JIT ({@code --xla}, {@link SessionSettings#setXlaJit}) applies to both sides;
- *       on the CPU TensorFlow compiles only when the process has {@code TF_XLA_FLAGS=--tf_xla_cpu_global_jit}.
+ *       Grappler on over off (the median of the per-window ratios). XLA's JIT ({@code --xla},
+ *       {@link SessionSettings#setXlaJit}) applies to both sides; on the CPU TensorFlow compiles only when the
+ *       process has {@code TF_XLA_FLAGS=--tf_xla_cpu_global_jit}.
  * </ul>
  *
  * <p>Prints a table, then one {@code RESULT name=bench workload=<w> keras4j_per_s=<x> raw_per_s=<y> ratio=<x/y> ...}
@@ -288,7 +290,7 @@ public final class Bench {
           @Override
           RawModel raw(ConfigProto config) {
             RawMlp r = new RawMlp(MLP_UNITS, LEARNING_RATE, seed, config);
-            return rawModel(r, s -> r.train(xs, labels, 0, s, batch), () -> r.predict(xs, n, batch), 0);
+            return rawModel(r, s -> r.train(xs, labels, 0, s, batch), () -> r.predict(xs, n, batch), r.graphOps());
           }
         };
         w.xs = uniform(random, w.n * MLP_UNITS[0], 0, 1);
@@ -314,7 +316,7 @@ public final class Bench {
           @Override
           RawModel raw(ConfigProto config) {
             RawConvnet r = new RawConvnet(LEARNING_RATE, seed, config);
-            return rawModel(r, s -> r.train(xs, labels, 0, s, batch), () -> r.predict(xs, n, batch), 0);
+            return rawModel(r, s -> r.train(xs, labels, 0, s, batch), () -> r.predict(xs, n, batch), r.graphOps());
           }
         };
         w.xs = uniform(random, w.n * size * size, 0, 1);
@@ -370,7 +372,7 @@ public final class Bench {
           @Override
           RawModel raw(ConfigProto config) {
             RawDeqn r = new RawDeqn(units, LEARNING_RATE, initial, config);
-            return rawModel(r, s -> r.train(xs, ys, 0, s, batch), () -> r.predict(xs, n, batch), 0);
+            return rawModel(r, s -> r.train(xs, ys, 0, s, batch), () -> r.predict(xs, n, batch), r.graphOps());
           }
         };
         w.xs = uniform(random, w.n * units[0], 0, 1);
@@ -517,9 +519,7 @@ public final class Bench {
             .put("fused_speedup", perS("keras4j") / perS("keras4j_unrolled"))
             .put("keras4j_unrolled_build_s", u.buildS)
             .put("keras4j_unrolled_first_step_ms", u.firstStepMs)
-            .put("keras4j_graph_ops", (long) k.graphOps)
-            .put("keras4j_unrolled_graph_ops", (long) u.graphOps)
-            .put("raw_graph_ops", (long) r.graphOps);
+            .put("keras4j_unrolled_graph_ops", (long) u.graphOps);
       }
       return res.put("keras4j_build_s", k.buildS)
           .put("raw_build_s", r.buildS)
@@ -531,6 +531,8 @@ public final class Bench {
           .put("keras4j_gflops", gflops("keras4j"))
           .put("raw_gflops", gflops("raw"))
           .put("keras4j_ceiling_share", gflops("keras4j") / ceiling)
+          .put("keras4j_graph_ops", (long) k.graphOps)
+          .put("raw_graph_ops", (long) r.graphOps)
           .put("keras4j_first_loss", k.firstLoss)
           .put("raw_first_loss", r.firstLoss)
           .put("keras4j_last_loss", k.lastLoss)
@@ -810,14 +812,15 @@ public final class Bench {
   private static void printTable(PrintStream out, List<Measured> results, double ceiling, double sessionUs,
       double[] tiny, double peakRssMb, boolean xla, double seconds) {
     out.println();
-    out.printf(Locale.ROOT, "%-5s %-21s %8s %10s %9s %11s %11s %8s %6s  %s%n", "work", "side", "build s",
-        "1st step ms", "ms/step", "train ex/s", "predict/s", "GFLOP/s", "%peak", "loss first -> last window");
+    out.printf(Locale.ROOT, "%-5s %-21s %6s %8s %10s %9s %11s %11s %8s %6s  %s%n", "work", "side", "ops",
+        "build s", "1st step ms", "ms/step", "train ex/s", "predict/s", "GFLOP/s", "%peak",
+        "loss first -> last window");
     for (Measured m : results) {
       for (Side s : m.sides) {
         double perS = m.perS(s.label);
         double gf = m.gflops(s.label);
-        out.printf(Locale.ROOT, "%-5s %-21s %8.2f %10.1f %9.3f %11.0f %11s %8.1f %5.1f%%  %.4g -> %.4g%n",
-            m.w.name, s.label, s.buildS, s.firstStepMs, s.msPerStep(), perS,
+        out.printf(Locale.ROOT, "%-5s %-21s %6d %8.2f %10.1f %9.3f %11.0f %11s %8.1f %5.1f%%  %.4g -> %.4g%n",
+            m.w.name, s.label, s.graphOps, s.buildS, s.firstStepMs, s.msPerStep(), perS,
             Double.isNaN(s.predictPerS) ? "" : String.format(Locale.ROOT, "%.0f", s.predictPerS), gf,
             100 * gf / ceiling, s.firstLoss, s.lastLoss);
       }

@@ -131,6 +131,15 @@ final class RawDeqn implements AutoCloseable {
     return out;
   }
 
+  /** Number of operations in the graph (forward, gradients and optimizer). */
+  int graphOps() {
+    int n = 0;
+    for (var it = graph.operations(); it.hasNext(); it.next()) {
+      n++;
+    }
+    return n;
+  }
+
   @Override
   public void close() {
     session.close();

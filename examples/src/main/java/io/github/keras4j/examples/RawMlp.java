@@ -127,6 +127,15 @@ final class RawMlp implements AutoCloseable {
     return w;
   }
 
+  /** Number of operations in the graph (forward, gradients and optimizer). */
+  int graphOps() {
+    int n = 0;
+    for (var it = graph.operations(); it.hasNext(); it.next()) {
+      n++;
+    }
+    return n;
+  }
+
   @Override
   public void close() {
     session.close();

@@ -226,7 +226,8 @@ public final class Runner {
     b.append("  --device D    cpu (default) or gpu (needs the GPU build)\n");
     b.append("  --workload W  bench: mlp, cnn, lstm, deqn or all (default); gan: network size (small, keras-io)\n");
     b.append("  --resume      continue from the run's last checkpoint\n");
-    b.append("  --xla         XLA JIT for the example's sessions (on the CPU also set TF_XLA_FLAGS=--tf_xla_cpu_global_jit)\n");
+    b.append("  --xla         XLA JIT for the example's sessions (on the CPU also set\n");
+    b.append("                TF_XLA_FLAGS=--tf_xla_cpu_global_jit)\n");
     return b.toString();
   }
 }

@@ -57,7 +57,8 @@ class BenchTest {
       assertTrue(keras > 0 && raw > 0 && Double.isFinite(keras) && Double.isFinite(raw), where);
       assertEquals(keras / raw, num(f, "ratio"), 2e-3 * keras / raw + 1e-4, where);
       for (String key : new String[] {"keras4j_build_s", "raw_build_s", "keras4j_first_step_ms", "raw_first_step_ms",
-          "paired_ratio", "keras4j_predict_per_s", "raw_predict_per_s", "keras4j_gflops", "raw_gflops", "session_run_share",
+          "paired_ratio",
+          "keras4j_predict_per_s", "raw_predict_per_s", "keras4j_gflops", "raw_gflops", "session_run_share",
           "grappler_off_keras4j_per_s", "grappler_off_raw_per_s"}) {
         assertTrue(num(f, key) > 0 && Double.isFinite(num(f, key)), key + ": " + where);
       }
