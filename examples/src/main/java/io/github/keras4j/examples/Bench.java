@@ -61,23 +61,22 @@ import org.tensorflow.types.TFloat32;
  *       weights, so both first losses are the same number.
  * </ul>
  *
- * <p>For each workload and side: the size of its graph in operations (after the first training step: forward
- * pass, loss, gradients, optimizer and initializers), the graph build time (model construction, compile and the
- * training-step graph; for Keras4J up to {@code fit}'s {@code onTrainBegin}, when the step is built), the first
- * step (its {@code Session.run} prepares the executor and runs Grappler), the steady training throughput in
- * examples/s (the median of {@code --windows} timed windows of {@code --steps} steps after a warm-up; a Keras4J window is one
- * {@code fit} call, a raw window a loop of {@code Session.run}s feeding each batch and fetching the loss; the order
- * of the sides rotates from window to window so that none always runs first; as other processes' load moves
- * from window to window, {@code paired_ratio} gives the median of the per-window ratios as well), the predict
- * throughput ({@code model.predict} against the raw inference graph, each copying all outputs into one array), and the
- * achieved GFLOP/s of the training step. The FLOPs are counted analytically: 2 per multiply-add of the matrix
- * products and convolutions of the forward pass (biases, activations, pooling and the loss are not counted), and a
- * training step as 3 times the forward pass (forward, gradient with respect to the activations and with respect to
- * the weights; this overstates the step a little, as the first layer's gradient with respect to its input is not
- * computed). They are set against the machine's single-precision ceiling: the best of 10 runs of one fed
- * 2048x2048 {@code MatMul} in TensorFlow, measured at start-up and again after each workload, the best measurement
- * kept (a busy machine lowers a single one). The process's peak resident memory (VmHWM from
- * {@code /proc/self/status}) is reported once, after all workloads.
+ * <p>For each workload and side: the size of its graph in operations (after the first training step: forward pass,
+ * loss, gradients, optimizer and initializers), the graph build time (model construction, compile and the training-step
+ * graph; for Keras4J up to {@code fit}'s {@code onTrainBegin}, when the step is built), the first step (its {@code
+ * Session.run} prepares the executor and runs Grappler), the steady training throughput in examples/s (the median of
+ * {@code --windows} timed windows of {@code --steps} steps after a warm-up; a Keras4J window is one {@code fit} call, a
+ * raw window a loop of {@code Session.run}s feeding each batch and fetching the loss; the order of the sides rotates
+ * from window to window so that none always runs first; as other processes' load moves from window to window, {@code
+ * paired_ratio} gives the median of the per-window ratios as well), the predict throughput ({@code model.predict}
+ * against the raw inference graph, each copying all outputs into one array), and the achieved GFLOP/s of the training
+ * step. The FLOPs are counted analytically: 2 per multiply-add of the matrix products and convolutions of the forward
+ * pass (biases, activations, pooling and the loss are not counted), and a training step as 3 times the forward pass
+ * (forward, gradient with respect to the activations and with respect to the weights; this overstates the step a
+ * little, as the first layer's gradient with respect to its input is not computed). They are set against the machine's
+ * single-precision ceiling: the best of 10 runs of one fed 2048x2048 {@code MatMul} in TensorFlow, measured at start-up
+ * and again after each workload, the best measurement kept (a busy machine lowers a single one). The process's peak
+ * resident memory (VmHWM from {@code /proc/self/status}) is reported once, after all workloads.
  *
  * <p>Two decisions are measured as well:
  * <ul>
