@@ -741,7 +741,7 @@ public final class Bench {
   /**
    * A 2-8-1 softplus MLP, batch 32, {@code "mse"}, Adam, trained with {@code fit} and by hand ({@link RawDeqn}
    * from the same weights): where the per-step overhead is most of the step. Returns microseconds per step,
-   * Keras4J then raw (medians of 3 alternating windows).
+   * Keras4J then raw (medians of 7 alternating windows).
    */
   private static double[] tinyModel(ExampleOptions opts, int steps, PrintStream out) {
     int[] units = {2, 8, 1};
@@ -756,8 +756,9 @@ public final class Bench {
     ArrayData x = new ArrayData("x", xs, n, 2);
     ArrayData y = new ArrayData("y", ys, n, 1);
     FitOptions options = new FitOptions().epochs(1).batchSize(batch).verbose(0).shuffle(false);
-    double[] k = new double[3];
-    double[] r = new double[3];
+    double[] k = new double[7];
+    double[] r = new double[7];
+    int[] ops = new int[2];
     try (Sequential model = softplusMlp(opts, units)) {
       List<float[]> initial = new ArrayList<>();
       for (FloatNdArray a : model.getWeights()) {
@@ -768,7 +769,9 @@ public final class Bench {
       try (RawDeqn raw = new RawDeqn(units, LEARNING_RATE, initial, SessionSettings.config())) {
         model.fit(x, y, options);
         raw.train(xs, ys, 0, steps, batch);
-        for (int w = 0; w < 3; w++) {
+        ops[0] = count(model.runtime().graph().operations());
+        ops[1] = raw.graphOps();
+        for (int w = 0; w < k.length; w++) {
           for (int j = 0; j < 2; j++) {
             long t0 = System.nanoTime();
             if ((w + j) % 2 == 0) {
@@ -783,8 +786,8 @@ public final class Bench {
       }
     }
     double[] result = {median(k), median(r)};
-    out.printf(Locale.ROOT, "tiny 2-8-1 MLP, batch 32: keras4j fit %.1f us/step, raw %.1f us/step%n", result[0],
-        result[1]);
+    out.printf(Locale.ROOT, "tiny 2-8-1 MLP, batch 32: keras4j fit %.1f us/step (%d graph ops), raw %.1f us/step "
+        + "(%d ops)%n", result[0], ops[0], result[1], ops[1]);
     return result;
   }
 
@@ -834,18 +837,23 @@ public final class Bench {
         ceiling, peakRssMb, xla ? "on" : "off", seconds);
     out.println();
     out.printf(Locale.ROOT, "stepsPerExecution: one Session.run costs %.1f us;", sessionUs);
-    boolean pays = false;
+    double most = 0;
+    String where = "";
     for (Measured m : results) {
       double share = sessionUs / 1000.0 / m.side("keras4j").msPerStep();
-      pays |= share >= 0.02;
+      if (share > most) {
+        most = share;
+        where = m.w.name;
+      }
       out.printf(Locale.ROOT, " %s %.2f%% of a step;", m.w.name, 100 * share);
     }
     out.println();
     out.printf(Locale.ROOT, "  tiny 2-8-1 MLP (batch 32): keras4j fit %.1f us/step, raw %.1f us/step (Keras4J's "
         + "per-step Java cost %.1f us); Session.run is %.0f%% of its raw step%n", tiny[0], tiny[1], tiny[0] - tiny[1],
         100 * sessionUs / tiny[1]);
-    out.println(pays
-        ? "  => the call's fixed cost is 2% or more of some workload's step: stepsPerExecution could pay there"
+    out.println(most >= 0.02
+        ? String.format(Locale.ROOT, "  => running several steps per call would save at most the call's fixed cost: "
+            + "%.1f%% of a %s step (the largest share), 2%% or more: measure before building it", 100 * most, where)
         : "  => under 2% of every workload's step: stepsPerExecution does not pay for these workloads (only for "
             + "tiny models like the 2-8-1 one)");
     out.println("Grappler (throughput with Grappler on / off, median of the windows' ratios; >1.03 pays, <0.97 "
