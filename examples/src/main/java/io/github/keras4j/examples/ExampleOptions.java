@@ -11,7 +11,7 @@ import java.util.List;
  * The settings every example accepts; unset values mean "the example's default".
  *
  * <p>On the command line: {@code --epochs N --seed S --data DIR --logdir DIR --samples N --steps N --windows N
- * --episodes N --export DIR --device cpu|gpu --workload W --resume}.
+ * --episodes N --export DIR --device cpu|gpu --workload W --resume --xla}.
  * A test gives tiny settings instead:
  *
  * <pre>{@code
@@ -35,6 +35,7 @@ public final class ExampleOptions {
   private String device = "cpu";
   private String workload;
   private boolean resume;
+  private boolean xla;
   private final List<String> arguments = new ArrayList<>();
   private PrintStream out = System.out;
 
@@ -113,6 +114,12 @@ public final class ExampleOptions {
     return this;
   }
 
+  /** Turns XLA's JIT on for the sessions the example creates (TensorFlow's global JIT level ON_1). */
+  public ExampleOptions xla(boolean xla) {
+    this.xla = xla;
+    return this;
+  }
+
   /** Adds a positional argument (a word without {@code --}, such as the folder of {@code inspect DIR}). */
   public ExampleOptions argument(String argument) {
     arguments.add(argument);
@@ -178,6 +185,11 @@ public final class ExampleOptions {
   /** Whether to resume from the last checkpoint. */
   public boolean resume() {
     return resume;
+  }
+
+  /** Whether XLA's JIT is asked for. */
+  public boolean xla() {
+    return xla;
   }
 
   /**

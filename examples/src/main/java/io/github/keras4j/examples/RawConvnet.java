@@ -13,6 +13,7 @@ import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
+import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.op.random.RandomUniform;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
@@ -27,7 +28,7 @@ import org.tensorflow.types.TInt32;
  * the mean of {@code SoftmaxCrossEntropyWithLogits} over one-hot labels; gradients from
  * {@code Graph.addGradients}; {@code ApplyAdam} per variable behind a barrier on all gradients and the loss, the
  * step counter advanced after all applies (as {@link RawMlp}). One {@code Session.run} per step feeds the batch
- * and fetches the loss.
+ * and fetches the loss; {@link #predict} runs the forward pass without dropout.
  */
 final class RawConvnet implements AutoCloseable {
 
@@ -41,13 +42,15 @@ final class RawConvnet implements AutoCloseable {
   private final Placeholder<TFloat32> x;
   private final Placeholder<TInt32> y;
   private final Operand<TFloat32> loss;
+  private final Operand<TFloat32> output;
   private final Op train;
 
   /**
    * @param learningRate Adam's learning rate
    * @param seed the seed of the Glorot-uniform initial kernels and of the dropout mask
+   * @param config the session's options (device, XLA, Grappler)
    */
-  RawConvnet(float learningRate, long seed) {
+  RawConvnet(float learningRate, long seed, ConfigProto config) {
     Ops tf = Ops.create(graph);
     Ops init = tf.withInitScope();
     SplittableRandom random = new SplittableRandom(seed);
@@ -76,6 +79,7 @@ final class RawConvnet implements AutoCloseable {
     Operand<TFloat32> noise = tf.random.randomUniform(tf.shape(h), TFloat32.class,
         RandomUniform.seed(seed & 0x7fffffffL).seed2(1L));
     Operand<TFloat32> keep = tf.dtypes.cast(tf.math.greaterEqual(noise, tf.constant(0.5f)), TFloat32.class);
+    Operand<TFloat32> pooled = h;
     h = tf.math.mul(h, tf.math.mul(keep, tf.constant(2f)));
 
     Ops dense = tf.withSubScope("dense");
@@ -85,12 +89,15 @@ final class RawConvnet implements AutoCloseable {
     weights.add(kernel);
     weights.add(bias);
     Operand<TFloat32> logits = dense.nn.biasAdd(dense.linalg.matMul(h, dense.identity(kernel)), dense.identity(bias));
+    // Inference: the same dense layer on the features without dropout, then softmax.
+    output = tf.withName("output").nn.softmax(
+        dense.nn.biasAdd(dense.linalg.matMul(pooled, dense.identity(kernel)), dense.identity(bias)));
     Operand<TFloat32> oneHot = tf.oneHot(y, tf.constant(CLASSES), tf.constant(1f), tf.constant(0f));
     loss = tf.math.mean(tf.nn.softmaxCrossEntropyWithLogits(logits, oneHot).loss(), tf.constant(0));
 
     train = RawAdam.trainOp(graph, tf, init, loss, weights, learningRate);
 
-    session = new Session(graph);
+    session = new Session(graph, config);
     session.initialize();
   }
 
@@ -100,21 +107,39 @@ final class RawConvnet implements AutoCloseable {
    * @param xs row-major images, {@code 28 * 28} values each
    * @param labels class indices
    * @param firstSample the sample the first batch starts at
-   * @return the loss of the last step
+   * @return the mean loss of the steps
    */
   float train(float[] xs, int[] labels, int firstSample, int steps, int batchSize) {
     int pixels = SIZE * SIZE;
-    float last = Float.NaN;
+    double total = 0;
     for (int s = 0; s < steps; s++) {
       int from = firstSample + s * batchSize;
       try (TFloat32 xb = TFloat32.tensorOf(Shape.of(batchSize, SIZE, SIZE, 1),
               DataBuffers.of(xs, true, false).slice((long) from * pixels, (long) batchSize * pixels));
           TInt32 yb = TInt32.tensorOf(Shape.of(batchSize), DataBuffers.of(labels, true, false).slice(from, batchSize));
           Result r = session.runner().feed(x, xb).feed(y, yb).fetch(loss).addTarget(train).run()) {
-        last = ((TFloat32) r.get(0)).getFloat();
+        total += ((TFloat32) r.get(0)).getFloat();
       }
     }
-    return last;
+    return (float) (total / steps);
+  }
+
+  /**
+   * The inference forward pass over the first {@code rows} samples in batches of {@code batchSize}, one
+   * {@code Session.run} per batch, the outputs copied into one array (as {@code Model.predict} does).
+   */
+  float[] predict(float[] xs, int rows, int batchSize) {
+    int pixels = SIZE * SIZE;
+    float[] out = new float[rows * CLASSES];
+    for (int from = 0; from < rows; from += batchSize) {
+      int count = Math.min(batchSize, rows - from);
+      try (TFloat32 xb = TFloat32.tensorOf(Shape.of(count, SIZE, SIZE, 1),
+              DataBuffers.of(xs, true, false).slice((long) from * pixels, (long) count * pixels));
+          Result r = session.runner().feed(x, xb).fetch(output).run()) {
+        ((TFloat32) r.get(0)).asRawTensor().data().asFloats().read(out, from * CLASSES, count * CLASSES);
+      }
+    }
+    return out;
   }
 
   /** {@code count} Glorot-uniform values: uniform in {@code +-sqrt(6 / (fanIn + fanOut))}. */
@@ -125,6 +150,15 @@ final class RawConvnet implements AutoCloseable {
       w[i] = (float) random.nextDouble(-limit, limit);
     }
     return w;
+  }
+
+  /** Number of operations in the graph (forward, gradients and optimizer). */
+  int graphOps() {
+    int n = 0;
+    for (var it = graph.operations(); it.hasNext(); it.next()) {
+      n++;
+    }
+    return n;
   }
 
   @Override

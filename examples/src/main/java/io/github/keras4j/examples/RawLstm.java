@@ -14,6 +14,7 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Unstack;
 import org.tensorflow.op.core.Variable;
+import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -35,6 +36,7 @@ final class RawLstm implements AutoCloseable {
   private final Placeholder<TFloat32> x;
   private final Placeholder<TFloat32> y;
   private final Operand<TFloat32> loss;
+  private final Operand<TFloat32> output;
   private final Op train;
   private final int timesteps;
   private final int features;
@@ -45,8 +47,9 @@ final class RawLstm implements AutoCloseable {
    * @param units LSTM units
    * @param learningRate Adam's learning rate
    * @param seed the seed of the initial weights
+   * @param config the session's options (device, XLA, Grappler)
    */
-  RawLstm(int timesteps, int features, int units, float learningRate, long seed) {
+  RawLstm(int timesteps, int features, int units, float learningRate, long seed, ConfigProto config) {
     this.timesteps = timesteps;
     this.features = features;
     Ops tf = Ops.create(graph);
@@ -94,11 +97,12 @@ final class RawLstm implements AutoCloseable {
     }
     Operand<TFloat32> prediction =
         dense.nn.biasAdd(dense.linalg.matMul(h, dense.identity(denseKernel)), dense.identity(denseBias));
+    output = tf.withName("output").identity(prediction);
     loss = tf.math.mean(tf.math.squaredDifference(prediction, y), tf.constant(new int[] {0, 1}));
 
     train = RawAdam.trainOp(graph, tf, init, loss, weights, learningRate);
 
-    session = new Session(graph);
+    session = new Session(graph, config);
     session.initialize();
   }
 
@@ -108,10 +112,10 @@ final class RawLstm implements AutoCloseable {
    * @param xs row-major inputs, {@code timesteps * features} values per sample
    * @param ys one target per sample
    * @param firstSample the sample the first batch starts at
-   * @return the loss of the last step
+   * @return the mean loss of the steps
    */
   float train(float[] xs, float[] ys, int firstSample, int steps, int batchSize) {
-    float last = Float.NaN;
+    double total = 0;
     long sampleSize = (long) timesteps * features;
     for (int s = 0; s < steps; s++) {
       int from = firstSample + s * batchSize;
@@ -119,10 +123,28 @@ final class RawLstm implements AutoCloseable {
               DataBuffers.of(xs, true, false).slice(from * sampleSize, batchSize * sampleSize));
           TFloat32 yb = TFloat32.tensorOf(Shape.of(batchSize, 1), DataBuffers.of(ys, true, false).slice(from, batchSize));
           Result r = session.runner().feed(x, xb).feed(y, yb).fetch(loss).addTarget(train).run()) {
-        last = ((TFloat32) r.get(0)).getFloat();
+        total += ((TFloat32) r.get(0)).getFloat();
       }
     }
-    return last;
+    return (float) (total / steps);
+  }
+
+  /**
+   * The inference forward pass over the first {@code rows} samples in batches of {@code batchSize}, one
+   * {@code Session.run} per batch, the outputs copied into one array (as {@code Model.predict} does).
+   */
+  float[] predict(float[] xs, int rows, int batchSize) {
+    int sampleSize = timesteps * features;
+    float[] out = new float[rows];
+    for (int from = 0; from < rows; from += batchSize) {
+      int count = Math.min(batchSize, rows - from);
+      try (TFloat32 xb = TFloat32.tensorOf(Shape.of(count, timesteps, features),
+              DataBuffers.of(xs, true, false).slice((long) from * sampleSize, (long) count * sampleSize));
+          Result r = session.runner().feed(x, xb).fetch(output).run()) {
+        ((TFloat32) r.get(0)).asRawTensor().data().asFloats().read(out, from, count);
+      }
+    }
+    return out;
   }
 
   /** Number of operations in the graph (forward, gradients and optimizer). */

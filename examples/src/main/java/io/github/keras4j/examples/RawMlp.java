@@ -13,6 +13,7 @@ import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
+import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
@@ -33,20 +34,23 @@ final class RawMlp implements AutoCloseable {
   private final Placeholder<TFloat32> x;
   private final Placeholder<TInt32> y;
   private final Operand<TFloat32> loss;
+  private final Operand<TFloat32> output;
   private final Op train;
   private final int inputs;
+  private final int classes;
 
   /**
    * @param units the layer sizes, inputs first: {@code 784, 256, 256, 10}
    * @param learningRate Adam's learning rate
    * @param seed the seed of the Glorot-uniform initial kernels
+   * @param config the session's options (device, XLA, Grappler)
    */
-  RawMlp(int[] units, float learningRate, long seed) {
+  RawMlp(int[] units, float learningRate, long seed, ConfigProto config) {
     Ops tf = Ops.create(graph);
     Ops init = tf.withInitScope();
     SplittableRandom random = new SplittableRandom(seed);
     inputs = units[0];
-    int classes = units[units.length - 1];
+    classes = units[units.length - 1];
     x = tf.withName("x").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, inputs)));
     y = tf.withName("y").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
 
@@ -64,11 +68,12 @@ final class RawMlp implements AutoCloseable {
       }
     }
     Operand<TFloat32> oneHot = tf.oneHot(y, tf.constant(classes), tf.constant(1f), tf.constant(0f));
+    output = tf.withName("output").nn.softmax(h);
     loss = tf.math.mean(tf.nn.softmaxCrossEntropyWithLogits(h, oneHot).loss(), tf.constant(0));
 
     train = RawAdam.trainOp(graph, tf, init, loss, weights, learningRate);
 
-    session = new Session(graph);
+    session = new Session(graph, config);
     session.initialize();
   }
 
@@ -78,20 +83,37 @@ final class RawMlp implements AutoCloseable {
    * @param xs row-major inputs, {@code inputs} values per sample
    * @param labels class indices
    * @param firstSample the sample the first batch starts at
-   * @return the loss of the last step
+   * @return the mean loss of the steps
    */
   float train(float[] xs, int[] labels, int firstSample, int steps, int batchSize) {
-    float last = Float.NaN;
+    double total = 0;
     for (int s = 0; s < steps; s++) {
       int from = firstSample + s * batchSize;
       try (TFloat32 xb = TFloat32.tensorOf(Shape.of(batchSize, inputs),
               DataBuffers.of(xs, true, false).slice((long) from * inputs, (long) batchSize * inputs));
           TInt32 yb = TInt32.tensorOf(Shape.of(batchSize), DataBuffers.of(labels, true, false).slice(from, batchSize));
           Result r = session.runner().feed(x, xb).feed(y, yb).fetch(loss).addTarget(train).run()) {
-        last = ((TFloat32) r.get(0)).getFloat();
+        total += ((TFloat32) r.get(0)).getFloat();
       }
     }
-    return last;
+    return (float) (total / steps);
+  }
+
+  /**
+   * The inference forward pass over the first {@code rows} samples in batches of {@code batchSize}, one
+   * {@code Session.run} per batch, the outputs copied into one array (as {@code Model.predict} does).
+   */
+  float[] predict(float[] xs, int rows, int batchSize) {
+    float[] out = new float[rows * classes];
+    for (int from = 0; from < rows; from += batchSize) {
+      int count = Math.min(batchSize, rows - from);
+      try (TFloat32 xb = TFloat32.tensorOf(Shape.of(count, inputs),
+              DataBuffers.of(xs, true, false).slice((long) from * inputs, (long) count * inputs));
+          Result r = session.runner().feed(x, xb).fetch(output).run()) {
+        ((TFloat32) r.get(0)).asRawTensor().data().asFloats().read(out, from * classes, count * classes);
+      }
+    }
+    return out;
   }
 
   private static float[][] glorot(int fanIn, int fanOut, SplittableRandom random) {
@@ -103,6 +125,15 @@ final class RawMlp implements AutoCloseable {
       }
     }
     return w;
+  }
+
+  /** Number of operations in the graph (forward, gradients and optimizer). */
+  int graphOps() {
+    int n = 0;
+    for (var it = graph.operations(); it.hasNext(); it.next()) {
+      n++;
+    }
+    return n;
   }
 
   @Override

@@ -53,10 +53,8 @@ public final class Runner {
     EXAMPLES.put("iris", new Example("Dense classifier on the Iris data set, held-out accuracy", Iris::run));
     EXAMPLES.put("regression",
         new Example("MLP fits cos(pi x/2) cos(pi y/2) on [-1,1]^2 (the README's example)", Regression::run));
-    EXAMPLES.put("bench", new Example("step time of a 784-256-256-10 MLP: Keras4J fit vs raw TF Java", Bench::run));
-    EXAMPLES.put("bench-conv",
-        new Example("step time of the keras.io MNIST convnet: Keras4J fit vs raw TF Java", ConvBench::run));
-    EXAMPLES.put("bench-lstm", new Example("step time of LSTM(32), 120 steps x 7: Keras4J fused vs unrolled vs raw TF Java (unrolled)", LstmBench::run));
+    EXAMPLES.put("bench", new Example("Keras4J vs raw TF Java on mlp, cnn, lstm, deqn: build, first step, train and "
+        + "predict throughput, GFLOP/s, Session.run overhead, Grappler (--workload W, --xla)", Bench::run));
     EXAMPLES.put("tensorboard", new Example(
         "regression MLP with EarlyStopping, TensorBoard, ModelCheckpoint and CSVLogger into tensorboard-logs/tensorboard/<timestamp>",
         TensorBoardExample::run));
@@ -143,6 +141,7 @@ public final class Runner {
       return 2;
     }
     SessionSettings.setDevice(options.device());
+    SessionSettings.setXlaJit(options.xla());
     if (options.device().equals("gpu") && !SessionSettings.gpuAvailable()) {
       err.println("--device gpu: TensorFlow sees no GPU. Build with the GPU natives (mvn -Pgpu package) on a machine "
           + "with an NVIDIA GPU and CUDA, or run with --device cpu.");
@@ -171,6 +170,10 @@ public final class Runner {
       }
       if (flag.equals("--resume")) {
         o.resume(true);
+        continue;
+      }
+      if (flag.equals("--xla")) {
+        o.xla(true);
         continue;
       }
       if (i + 1 >= args.length) {
@@ -217,7 +220,7 @@ public final class Runner {
     b.append("Usage: java -jar keras4j-examples.jar <example> [--epochs N] [--seed S] [--data DIR] [--logdir DIR]\n");
     b.append("                                                [--samples N] [--steps N] [--windows N]\n");
     b.append("                                                [--episodes N] [--export DIR] [--device cpu|gpu]\n");
-    b.append("                                                [--workload W] [--resume]\n");
+    b.append("                                                [--workload W] [--resume] [--xla]\n");
     b.append("       java -jar keras4j-examples.jar inspect DIR\n");
     b.append("       java -jar keras4j-examples.jar distributed [--workers N] [--ps M] <example> [options]\n");
     b.append("Examples:\n");
@@ -234,8 +237,10 @@ public final class Runner {
     b.append("  --episodes N  episodes (reinforcement learning, DEQN)\n");
     b.append("  --export DIR  write the trained model there as a SavedModel\n");
     b.append("  --device D    cpu (default) or gpu (needs the GPU build)\n");
-    b.append("  --workload W  benchmark workload; network size of gan (small, keras-io)\n");
+    b.append("  --workload W  bench: mlp, cnn, lstm, deqn or all (default); gan: network size (small, keras-io)\n");
     b.append("  --resume      continue from the run's last checkpoint\n");
+    b.append("  --xla         XLA JIT for the example's sessions (on the CPU also set\n");
+    b.append("                TF_XLA_FLAGS=--tf_xla_cpu_global_jit)\n");
     return b.toString();
   }
 }

@@ -28,7 +28,7 @@ class RunnerTest {
   void noArgumentsListsTheExamplesWithExitCode2() {
     assertEquals(2, run());
     assertTrue(err().contains("No example given"), err());
-    for (String name : new String[] {"xor", "iris", "regression", "bench", "bench-lstm"}) {
+    for (String name : new String[] {"xor", "iris", "regression", "bench", "soak"}) {
       assertTrue(err().contains("  " + name + " "), err());
     }
     assertEquals("", out.toString(StandardCharsets.UTF_8));

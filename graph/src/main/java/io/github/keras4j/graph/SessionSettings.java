@@ -9,11 +9,12 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.GraphOptions;
 import org.tensorflow.proto.OptimizerOptions;
+import org.tensorflow.proto.RewriterConfig;
 import org.tensorflow.types.TFloat32;
 
 /**
- * Process-wide settings of the TensorFlow sessions that {@link GraphRuntime} creates: the device and XLA's JIT.
- * They apply to sessions created after the change.
+ * Process-wide settings of the TensorFlow sessions that {@link GraphRuntime} creates: the device, XLA's JIT and
+ * Grappler. They apply to sessions created after the change.
  *
  * <ul>
  *   <li>{@link #setDevice}: {@code "auto"} (default) leaves placement to TensorFlow, which uses the GPU when the
@@ -21,13 +22,19 @@ import org.tensorflow.types.TFloat32;
  *       GPU build runs on the CPU; {@code "gpu"} is placement as {@code "auto"}, for callers that have checked
  *       {@link #gpuAvailable()} (the CPU build has no GPU).
  *   <li>{@link #setXlaJit}: TensorFlow's global JIT level ON_1 ({@code ConfigProto.graph_options
- *       .optimizer_options.global_jit_level}); off by default.
+ *       .optimizer_options.global_jit_level}); off by default. TensorFlow applies this level to GPU clusters only:
+ *       on the CPU it takes effect when the process is started with the environment variable
+ *       {@code TF_XLA_FLAGS=--tf_xla_cpu_global_jit}.
+ *   <li>{@link #setGrappler}: TensorFlow's graph optimizer (Grappler's meta optimizer: constant folding,
+ *       arithmetic and layout rewrites, pruning...), on by default as in TensorFlow; off sets
+ *       {@code ConfigProto.graph_options.rewrite_options.disable_meta_optimizer}.
  * </ul>
  */
 public final class SessionSettings {
 
   private static volatile String device = "auto";
   private static volatile boolean xlaJit;
+  private static volatile boolean grappler = true;
 
   private SessionSettings() {}
 
@@ -57,15 +64,31 @@ public final class SessionSettings {
     return xlaJit;
   }
 
+  /** Turns Grappler, TensorFlow's graph optimizer, on (default) or off for new sessions. */
+  public static void setGrappler(boolean on) {
+    grappler = on;
+  }
+
+  /** Whether Grappler optimizes the graphs of new sessions. */
+  public static boolean grappler() {
+    return grappler;
+  }
+
   /** The session config for the current settings. */
   public static ConfigProto config() {
     ConfigProto.Builder b = ConfigProto.newBuilder().setAllowSoftPlacement(true);
     if (device.equals("cpu")) {
       b.putDeviceCount("GPU", 0);
     }
-    if (xlaJit) {
-      b.setGraphOptions(GraphOptions.newBuilder().setOptimizerOptions(
-          OptimizerOptions.newBuilder().setGlobalJitLevel(OptimizerOptions.GlobalJitLevel.ON_1)));
+    if (xlaJit || !grappler) {
+      GraphOptions.Builder g = GraphOptions.newBuilder();
+      if (xlaJit) {
+        g.setOptimizerOptions(OptimizerOptions.newBuilder().setGlobalJitLevel(OptimizerOptions.GlobalJitLevel.ON_1));
+      }
+      if (!grappler) {
+        g.setRewriteOptions(RewriterConfig.newBuilder().setDisableMetaOptimizer(true));
+      }
+      b.setGraphOptions(g);
     }
     return b.build();
   }

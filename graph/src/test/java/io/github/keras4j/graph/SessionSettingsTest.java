@@ -3,6 +3,7 @@ package io.github.keras4j.graph;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -18,6 +19,7 @@ class SessionSettingsTest {
   void reset() {
     SessionSettings.setDevice("auto");
     SessionSettings.setXlaJit(false);
+    SessionSettings.setGrappler(true);
   }
 
   @Test
@@ -29,6 +31,37 @@ class SessionSettingsTest {
     assertEquals(OptimizerOptions.GlobalJitLevel.ON_1,
         SessionSettings.config().getGraphOptions().getOptimizerOptions().getGlobalJitLevel());
     assertThrows(IllegalArgumentException.class, () -> SessionSettings.setDevice("tpu"));
+  }
+
+  @Test
+  void grapplerIsOnByDefaultAndOffDisablesTheMetaOptimizerAlongsideTheJitLevel() {
+    assertTrue(SessionSettings.grappler());
+    assertFalse(SessionSettings.config().getGraphOptions().getRewriteOptions().getDisableMetaOptimizer());
+    SessionSettings.setGrappler(false);
+    assertFalse(SessionSettings.grappler());
+    assertTrue(SessionSettings.config().getGraphOptions().getRewriteOptions().getDisableMetaOptimizer());
+    // The JIT level and the rewrite options share graph_options: setting one keeps the other.
+    SessionSettings.setXlaJit(true);
+    assertTrue(SessionSettings.config().getGraphOptions().getRewriteOptions().getDisableMetaOptimizer());
+    assertEquals(OptimizerOptions.GlobalJitLevel.ON_1,
+        SessionSettings.config().getGraphOptions().getOptimizerOptions().getGlobalJitLevel());
+    SessionSettings.setGrappler(true);
+    assertFalse(SessionSettings.config().getGraphOptions().getRewriteOptions().getDisableMetaOptimizer());
+    assertEquals(OptimizerOptions.GlobalJitLevel.ON_1,
+        SessionSettings.config().getGraphOptions().getOptimizerOptions().getGlobalJitLevel());
+  }
+
+  @Test
+  void aSessionWithoutGrapplerComputesAsUsual() {
+    SessionSettings.setGrappler(false);
+    try (GraphRuntime rt = new GraphRuntime()) {
+      Ops tf = rt.tf();
+      // (2 + 3) * 4 = 20, by hand; with Grappler on, constant folding would compute it before the run.
+      Operand<TFloat32> y = tf.math.mul(tf.math.add(tf.constant(2f), tf.constant(3f)), tf.constant(4f));
+      try (Result r = rt.session().runner().fetch(y).run()) {
+        assertEquals(20f, ((TFloat32) r.get(0)).getFloat());
+      }
+    }
   }
 
   @Test
