@@ -107,6 +107,7 @@ public final class Bench {
   /** The workloads, in the order {@code all} runs them. */
   static final List<String> WORKLOADS = List.of("mlp", "cnn", "lstm", "deqn");
   static final int[] MLP_UNITS = {784, 256, 256, 10};
+  static final int MLP_BATCH = 128;
   static final int[] DEQN_UNITS = {312, 1000, 1000, 118};
   static final float LEARNING_RATE = 0.001f;
   static final int DEFAULT_WINDOWS = 7;
@@ -278,7 +279,7 @@ public final class Bench {
     long seed = opts.seed();
     return switch (name) {
       case "mlp" -> {
-        Workload w = new Workload("mlp", 128, opts.stepsOr(200), windows, 50, denseFlops(MLP_UNITS)) {
+        Workload w = new Workload("mlp", MLP_BATCH, opts.stepsOr(200), windows, 50, denseFlops(MLP_UNITS)) {
           @Override
           Sequential keras(boolean fused) {
             fresh(opts);

@@ -49,8 +49,8 @@ public final class BenchDistributed {
     long start = System.nanoTime();
     int steps = opts.stepsOr(DEFAULT_STEPS);
     int windows = opts.windowsOr(DEFAULT_WINDOWS);
-    int batch = Bench.BATCH;
-    int inputs = Bench.UNITS[0];
+    int batch = Bench.MLP_BATCH;
+    int inputs = Bench.MLP_UNITS[0];
     int n = batch * steps;
     SplittableRandom random = new SplittableRandom(opts.seed());
     float[] xs = new float[n * inputs];
@@ -59,7 +59,7 @@ public final class BenchDistributed {
     }
     float[] labels = new float[n];
     for (int i = 0; i < n; i++) {
-      labels[i] = random.nextInt(Bench.UNITS[Bench.UNITS.length - 1]);
+      labels[i] = random.nextInt(Bench.MLP_UNITS[Bench.MLP_UNITS.length - 1]);
     }
     ArrayData x = new ArrayData("x", xs, n, inputs);
     ArrayData y = new ArrayData("y", labels, n);
@@ -108,19 +108,19 @@ public final class BenchDistributed {
     double[] perSecond = new double[windows];
     double loss = Double.NaN;
     try (Sequential model = new Sequential(
-        new InputLayer(Bench.UNITS[0]),
-        new Dense(Bench.UNITS[1], "relu"),
-        new Dense(Bench.UNITS[2], "relu"),
-        new Dense(Bench.UNITS[3], "softmax"))) {
+        new InputLayer(Bench.MLP_UNITS[0]),
+        new Dense(Bench.MLP_UNITS[1], "relu"),
+        new Dense(Bench.MLP_UNITS[2], "relu"),
+        new Dense(Bench.MLP_UNITS[3], "softmax"))) {
       model.compile(new CompileOptions().optimizer(new Adam(0.001f)).loss("sparse_categorical_crossentropy")
           .distribution(d));
-      FitOptions fit = new FitOptions().epochs(1).batchSize(Bench.BATCH).verbose(0).shuffle(false);
-      model.fit(x.slice(0, warmup * Bench.BATCH), y.slice(0, warmup * Bench.BATCH), fit);
+      FitOptions fit = new FitOptions().epochs(1).batchSize(Bench.MLP_BATCH).verbose(0).shuffle(false);
+      model.fit(x.slice(0, warmup * Bench.MLP_BATCH), y.slice(0, warmup * Bench.MLP_BATCH), fit);
       for (int w = 0; w < windows; w++) {
         long t0 = System.nanoTime();
         History h = model.fit(x, y, fit);
         double seconds = (System.nanoTime() - t0) / 1e9;
-        perSecond[w] = (double) steps * Bench.BATCH / seconds;
+        perSecond[w] = (double) steps * Bench.MLP_BATCH / seconds;
         List<Double> losses = h.get("loss");
         loss = losses.get(losses.size() - 1);
         System.out.printf(Locale.ROOT, "%s, window %d: %.0f examples/s (%.2f ms/step), loss %.6f%n", what, w + 1,

@@ -44,7 +44,7 @@ import org.knowm.xchart.style.Styler;
  * TF 2 run of 10 epochs (0.1336 stays the best in the epochs its log shows), 0.1564 after the single epoch of its
  * Keras 3 version. Its 299,979 training windows
  * take 1,172 steps per epoch. On 2 CPU cores the statically unrolled LSTM over 120 steps costs about 30 ms per
- * step of 256 windows (see {@code bench-lstm}), so by default this example trains on every 10th window (29,998
+ * step of 256 windows (see {@code bench --workload lstm}), so by default this example trains on every 10th window (29,998
  * windows, and every 10th validation window: neighbouring windows are 10 minutes apart and nearly identical), for
  * 10 epochs of 118 steps; {@code --windows N} chooses the number of training windows ({@code --windows 300000}
  * takes them all: about 40 s per epoch on 2 idle cores, so about 7 minutes for 10 epochs, and 1.4 GB of window

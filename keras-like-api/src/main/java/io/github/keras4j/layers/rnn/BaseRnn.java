@@ -46,7 +46,7 @@ import org.tensorflow.types.TInt32;
  * optimizer several times that: a model {@code LSTM(32)} over 120 steps, {@code Dense(1)}, Adam has about 8,300 ops in
  * its training graph (70 per step). Building that graph and the first training steps take seconds (5-7 s for the
  * first 5 steps of that model on 2 CPU cores); later steps cost what the arithmetic costs (about 35 ms at batch 256,
- * the same as the LSTM unrolled by hand on TF Java: {@code examples/LstmBench}). Both grow linearly with the sequence
+ * the same as the LSTM unrolled by hand on TF Java: {@code bench --workload lstm}). Both grow linearly with the sequence
  * length: sequences of thousands of steps are better cut into windows.
  *
  * <h2>Fused kernels</h2>
@@ -68,7 +68,7 @@ import org.tensorflow.types.TInt32;
  *       ops instead of 8,328, and its first fit (5 steps, graph building included) takes 0.4 s instead of 3.3 s. A
  *       training step then costs what the kernel's arithmetic costs: on an idle 2-core CPU about as much as the
  *       unrolled graph (27 ms at batch 256; 0.95-1.1x the LSTM unrolled by hand), and less than it when the cores
- *       are shared, since one op is not slowed by scheduling thousands ({@code examples/LstmBench}).
+ *       are shared, since one op is not slowed by scheduling thousands ({@code bench --workload lstm}).
  *   <li>GRU: only {@code resetAfter(false)} (TensorFlow's {@code GRUBlockCell} applies the reset gate before the
  *       recurrent kernel and cannot express Keras's default {@code resetAfter=true}), and one op per step, so the
  *       graph still grows with the sequence, by fewer ops per step: {@code GRU(32)} over 120 steps, {@code Dense(1)},
