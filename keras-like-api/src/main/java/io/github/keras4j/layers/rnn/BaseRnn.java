@@ -61,14 +61,15 @@ import org.tensorflow.types.TInt32;
  * names, {@code getWeights()} order, checkpoints and configs are the same on both paths, and so are the results (to
  * float rounding: {@code FusedRnnTest}).
  * <ul>
- *   <li>LSTM: one {@code BlockLSTMV2} op for the whole sequence, on the time-major inputs with
+ *   <li>LSTM: one {@code BlockLSTMV2} op for the whole sequence (one per slice of the batch, one slice per core, on
+ *       the CPU), on the time-major inputs with
  *       {@code w = [kernel; recurrent_kernel]} (its gate order i, f, c, o is Keras's), and one
  *       {@code BlockLSTMGradV2} op for its gradient. The graph no longer grows with the sequence: the forward pass of
  *       {@code LSTM(32)} over 120 steps is 28 ops instead of 1,579, and the training graph of the model above 316
- *       ops instead of 8,328, and its first fit (5 steps, graph building included) takes 0.4 s instead of 3.3 s. A
- *       training step then costs what the kernel's arithmetic costs: on an idle 2-core CPU about as much as the
- *       unrolled graph (27 ms at batch 256; 0.95-1.1x the LSTM unrolled by hand), and less than it when the cores
- *       are shared, since one op is not slowed by scheduling thousands ({@code bench --workload lstm}).
+ *       ops instead of 8,328 (408 with two batch slices), and its first fit (5 steps, graph building included)
+ *       takes 0.4 s instead of 3.3 s. TensorFlow's CPU kernel loops over time on one thread, so the batch is cut into
+ *       one slice per core, each its own op: on an idle 2-core CPU a training step at batch 256 takes 13-17 ms
+ *       against 22-30 ms for the LSTM unrolled by hand, 1.7-1.8x ({@code bench --workload lstm}).
  *   <li>GRU: only {@code resetAfter(false)} (TensorFlow's {@code GRUBlockCell} applies the reset gate before the
  *       recurrent kernel and cannot express Keras's default {@code resetAfter=true}), and one op per step, so the
  *       graph still grows with the sequence, by fewer ops per step: {@code GRU(32)} over 120 steps, {@code Dense(1)},
