@@ -115,6 +115,68 @@ public final class GraphRuntime implements AutoCloseable {
     return List.copyOf(variables);
   }
 
+  // ------------------------------------------------------------------ ordered reads (multi-step executions)
+
+  /** The read context of this thread: fresh reads wait for {@code after}; one read per variable, cached. */
+  private record ReadContext(GraphRuntime runtime, List<org.tensorflow.op.Op> after,
+      java.util.Map<org.tensorflow.Operation, Operand<?>> reads) {}
+
+  private static final ThreadLocal<ReadContext> READS = new ThreadLocal<>();
+
+  /**
+   * Runs {@code body} (the tracing of one copy of a training step) so that every variable read it asks for,
+   * through {@link GraphVariable#value()} or {@link #currentRead}, is a fresh {@code Identity} of the variable
+   * with control dependencies on {@code after} (the previous copy's update op), built once per variable inside
+   * this call. Several copies of a step chained in one graph so read the weights, slots and counters as the
+   * previous copy left them, although TensorFlow runs each op, the variables' shared reads included, at most
+   * once per {@code Session.run}. With {@code after} empty the shared reads are used, as outside.
+   *
+   * <p>Only reads are affected: assign and apply ops take the ref variable itself. The context is per thread
+   * and nests (the inner one wins).
+   */
+  public <T> T readsAfter(List<? extends org.tensorflow.op.Op> after, java.util.function.Supplier<T> body) {
+    checkOpen();
+    ReadContext before = READS.get();
+    READS.set(new ReadContext(this, List.copyOf(after), new java.util.HashMap<>()));
+    try {
+      return body.get();
+    } finally {
+      if (before == null) {
+        READS.remove();
+      } else {
+        READS.set(before);
+      }
+    }
+  }
+
+  /**
+   * The read of ref variable {@code variable} to use now: inside {@link #readsAfter} on this runtime's graph, a
+   * fresh ordered read (see there); otherwise {@code shared}, the variable's own shared read.
+   */
+  @SuppressWarnings("unchecked")
+  public static <T extends org.tensorflow.types.family.TType> Operand<T> currentRead(
+      Variable<T> variable, Operand<T> shared) {
+    ReadContext c = READS.get();
+    if (c == null || c.after().isEmpty() || variable.env() != c.runtime().graph) {
+      return shared;
+    }
+    return (Operand<T>) c.reads().computeIfAbsent(variable.op(), k -> c.runtime().freshRead(variable, shared,
+        c.after()));
+  }
+
+  private synchronized <T extends org.tensorflow.types.family.TType> Operand<T> freshRead(
+      Variable<T> variable, Operand<T> shared, List<org.tensorflow.op.Op> after) {
+    String name = variable.op().name();
+    int slash = name.lastIndexOf('/');
+    Ops s = slash < 0 ? tf : baseScope(name.substring(0, slash));
+    String device = ((org.tensorflow.GraphOperation) shared.op()).device();
+    if (!device.isEmpty()) {
+      s = s.withDevice(Devices.spec(device));
+    }
+    // TF makes the name unique (kernel_read_1, kernel_read_2, ...).
+    return s.withControlDependencies(after).withName(name.substring(slash + 1) + "_read").identity(variable);
+  }
+
   /**
    * Gradients of a scalar {@code loss} with respect to exactly the given variables, in the same order. A
    * variable the loss does not depend on gets a zero gradient rather than an error, so frozen or unused

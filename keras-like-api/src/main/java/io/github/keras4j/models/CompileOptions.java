@@ -27,6 +27,7 @@ public final class CompileOptions {
   final List<Object> metrics = new ArrayList<>();
   Map<String, List<Object>> perOutputMetrics;
   Distribution distribution;
+  int stepsPerExecution = 1;
 
   /** The optimizer, by instance. */
   public CompileOptions optimizer(Optimizer optimizer) {
@@ -94,6 +95,32 @@ public final class CompileOptions {
       checkMetric(m);
       this.metrics.add(m);
     }
+    return this;
+  }
+
+  /**
+   * Keras's {@code steps_per_execution}: how many training steps {@code fit} runs in one {@code Session.run}
+   * (default 1). Each {@code Session.run} costs a fixed 45-60 us in TF Java, a large share of a small model's
+   * step; with {@code n > 1}, {@code n} batches are fed at once and trained one after the other in one graph, each
+   * step reading the weights, optimizer slots and step counter as the previous one left them, so the epoch's
+   * loss and metrics and the trained weights are those of single steps.
+   *
+   * <p>As in Keras 3, batch-level callbacks are called once per execution: {@code onTrainBatchBegin} with the
+   * index of its first batch, {@code onTrainBatchEnd} with the logs after its last batch and (Keras:
+   * {@code begin + n - 1}) the index of its last batch; at the end of an epoch with fewer than {@code n} batches
+   * left, the rest run in one shorter execution, whose end index here is that of the real last batch (Keras
+   * still passes {@code begin + n - 1}). Epoch logs are as with single steps. {@code evaluate}, {@code predict}
+   * and {@code trainOnBatch} run one batch per {@code Session.run} (Keras also groups evaluate and predict).
+   * Not supported with a {@link Distribution}: {@code fit} refuses the combination.
+   *
+   * @throws IllegalArgumentException if {@code n < 1}
+   */
+  public CompileOptions stepsPerExecution(int n) {
+    if (n < 1) {
+      throw new IllegalArgumentException("compile(): stepsPerExecution must be an integer >= 1. Received: "
+          + "stepsPerExecution=" + n);
+    }
+    this.stepsPerExecution = n;
     return this;
   }
 

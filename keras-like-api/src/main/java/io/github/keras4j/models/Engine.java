@@ -130,9 +130,7 @@ final class Engine implements AutoCloseable {
 
   private Step build(boolean training, List<Shape> targetShapes) {
     CompileOptions c = model.compileOptions();
-    List<KerasTensor> outputs = model.outputs();
-    int n = outputs.size();
-    List<Loss> losses = c.losses;
+    int n = model.outputs().size();
     checkLosses(c, n);
     Ops tf = rt.scope(model.name() + (training ? "/train_step" : "/test_step"));
     List<Placeholder<TFloat32>> targets = new ArrayList<>();
@@ -141,17 +139,42 @@ final class Engine implements AutoCloseable {
       targets.add(tf.withName("target_" + j).placeholder(TFloat32.class, Placeholder.shape(targetShapes.get(j))));
       weights.add(tf.withName("sample_weight_" + j).placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1))));
     }
+    List<List<Metric>> perOutputMetrics = resolveMetrics(c, model.outputs(), targetShapes);
+    Traced t = trace(tf, new ArrayList<>(inputFeeds()), new ArrayList<>(targets), new ArrayList<>(weights),
+        training, perOutputMetrics);
+    Op update = null;
+    if (training) {
+      update = trainUpdate(tf, t, List.of(t.fetch()));
+    }
+    return new Step(targets, weights, t.fetch(), update, t.names(), t.metrics(), n);
+  }
+
+  /** One traced copy of a step: the loss to minimize, the packed logs, their names and metrics, layer updates. */
+  private record Traced(Operand<TFloat32> total, Operand<TFloat32> fetch, List<String> names, List<Metric> metrics,
+      List<Op> layerUpdates) {}
+
+  /**
+   * Traces the model on {@code xs} with the losses and metrics against {@code ys} weighted by {@code ws}: the total
+   * loss (with the layers' penalties, as Keras 3's compute_loss) and the packed logs
+   * {@code [loss, (per-output losses), metric sum, weight sum, ...]}.
+   */
+  private Traced trace(Ops tf, List<Operand<TFloat32>> xs, List<Operand<TFloat32>> ys, List<Operand<TFloat32>> ws,
+      boolean training, List<List<Metric>> perOutputMetrics) {
+    CompileOptions c = model.compileOptions();
+    List<KerasTensor> outputs = model.outputs();
+    int n = outputs.size();
+    List<Loss> losses = c.losses;
     List<Operand<TFloat32>> preds = new ArrayList<>();
     List<Operand<TBool>> masks = new ArrayList<>();
     List<Op> layerUpdates;
     List<Operand<TFloat32>> layerLosses;
     try (Trace trace = Trace.open()) {
-      for (MaskedOperand o : model.callWithMasks(new ArrayList<>(inputFeeds()), training)) {
+      for (MaskedOperand o : model.callWithMasks(xs, training)) {
         preds.add(o.value());
         masks.add(o.mask());
       }
-      layerUpdates = trace.updates();
-      layerLosses = trace.losses();
+      layerUpdates = List.copyOf(trace.updates());
+      layerLosses = List.copyOf(trace.losses());
     }
     List<Operand<TFloat32>> packed = new ArrayList<>();
     List<String> names = new ArrayList<>();
@@ -159,7 +182,7 @@ final class Engine implements AutoCloseable {
     Operand<TFloat32> total = null;
     for (int j = 0; j < n; j++) {
       Loss loss = losses.size() == 1 ? losses.get(0) : losses.get(j);
-      Operand<TFloat32> l = loss.compute(tf, targets.get(j), preds.get(j), weights.get(j), masks.get(j));
+      Operand<TFloat32> l = loss.compute(tf, ys.get(j), preds.get(j), ws.get(j), masks.get(j));
       perOutput.add(l);
       Operand<TFloat32> weighted = c.lossWeights == null ? l : tf.math.mul(l, tf.constant(c.lossWeights.get(j).floatValue()));
       total = total == null ? weighted : tf.math.add(total, weighted);
@@ -177,23 +200,103 @@ final class Engine implements AutoCloseable {
         names.add(outputs.get(j).layer().name() + "_loss");
       }
     }
-    List<List<Metric>> perOutputMetrics = resolveMetrics(c, outputs, targetShapes);
     List<Metric> metrics = new ArrayList<>();
     for (int j = 0; j < n; j++) {
       for (Metric m : perOutputMetrics.get(j)) {
-        packed.addAll(metricSums(tf, m, targets.get(j), preds.get(j), weights.get(j), masks.get(j)));
+        packed.addAll(metricSums(tf, m, ys.get(j), preds.get(j), ws.get(j), masks.get(j)));
         metrics.add(m);
       }
     }
-    Operand<TFloat32> fetch = tf.withName("logs").stack(packed);
-    Op update = null;
-    if (training) {
-      List<GraphVariable> vars = model.trainableVariables();
-      List<Operand<TFloat32>> grads = rt.gradients(total, vars);
-      Op apply = c.optimizer.applyGradients(rt, vars, grads, List.of(fetch));
-      update = StepBuilder.finishUpdate(tf, List.of(apply), model.constraints(), vars, layerUpdates);
+    return new Traced(total, tf.withName("logs").stack(packed), names, metrics, layerUpdates);
+  }
+
+  /**
+   * The update of one traced training copy: gradients of its loss, the optimizer's apply (waiting for
+   * {@code barrier}), then constraints and the layers' state updates.
+   */
+  private Op trainUpdate(Ops tf, Traced t, List<Op> barrier) {
+    CompileOptions c = model.compileOptions();
+    List<GraphVariable> vars = model.trainableVariables();
+    List<Operand<TFloat32>> grads = rt.gradients(t.total(), vars);
+    Op apply = c.optimizer.applyGradients(rt, vars, grads, barrier);
+    return StepBuilder.finishUpdate(tf, List.of(apply), model.constraints(), vars, t.layerUpdates());
+  }
+
+  /**
+   * The training step that runs {@code copies} steps in one {@code Session.run} (compile's stepsPerExecution):
+   * the batches of all copies are fed together, one tensor of their rows per input, target and weight, with the
+   * rows of each copy in {@link Step#rows()}, and split in the graph. Copy {@code k} is the single step traced on
+   * its part inside {@link GraphRuntime#readsAfter} the update op of copy {@code k - 1}: every variable it reads
+   * (weights, BatchNormalization statistics, the optimizer's step counter) is read afresh after that update, and
+   * its apply ops wait for it too (the slots, updated in place, so in order). The fetch stacks the copies' packed
+   * logs, shape {@code (copies, P)}; the update op is the last copy's, which waits for all the others.
+   */
+  synchronized Step chainStep(List<Shape> targetShapes, int copies) {
+    Distribution d = checkDistribution();
+    if (d != null) {
+      throw new IllegalArgumentException("fit(): stepsPerExecution=" + model.compileOptions().stepsPerExecution
+          + " is not supported with a distribution (" + d.getClass().getSimpleName() + " over " + d.devices()
+          + ") in Keras4J; compile with stepsPerExecution(1) to train model '" + model.name() + "' distributed");
     }
-    return new Step(targets, weights, fetch, update, names, metrics, n);
+    StringBuilder key = new StringBuilder("chain" + copies);
+    for (Shape shape : targetShapes) {
+      key.append(java.util.Arrays.toString(shape.asArray()));
+    }
+    Step s = trainSteps.get(key.toString());
+    if (s == null) {
+      s = buildChain(targetShapes, copies);
+      trainSteps.put(key.toString(), s);
+    }
+    return s;
+  }
+
+  private Step buildChain(List<Shape> targetShapes, int copies) {
+    CompileOptions c = model.compileOptions();
+    int n = model.outputs().size();
+    checkLosses(c, n);
+    String scope = model.name() + "/train_steps_" + copies;
+    Ops tf = rt.scope(scope);
+    List<Placeholder<TFloat32>> targets = new ArrayList<>();
+    List<Placeholder<TFloat32>> weights = new ArrayList<>();
+    for (int j = 0; j < n; j++) {
+      targets.add(tf.withName("target_" + j).placeholder(TFloat32.class, Placeholder.shape(targetShapes.get(j))));
+      weights.add(tf.withName("sample_weight_" + j).placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1))));
+    }
+    Placeholder<TInt32> rows = tf.withName("rows").placeholder(TInt32.class, Placeholder.shape(Shape.of(copies)));
+    List<List<Operand<TFloat32>>> xParts = new ArrayList<>();
+    inputFeeds().forEach(f -> xParts.add(split(tf, f, rows, copies)));
+    List<List<Operand<TFloat32>>> yParts = new ArrayList<>();
+    targets.forEach(t -> yParts.add(split(tf, t, rows, copies)));
+    List<List<Operand<TFloat32>>> wParts = new ArrayList<>();
+    weights.forEach(w -> wParts.add(split(tf, w, rows, copies)));
+    List<List<Metric>> perOutputMetrics = resolveMetrics(c, model.outputs(), targetShapes);
+    List<Operand<TFloat32>> logs = new ArrayList<>();
+    Op previous = null;
+    Traced first = null;
+    for (int k = 0; k < copies; k++) {
+      int part = k;
+      Ops tk = rt.scope(scope + "/copy_" + k);
+      List<Op> after = previous == null ? List.of() : List.of(previous);
+      Traced[] traced = new Traced[1];
+      previous = rt.readsAfter(after, () -> {
+        List<Operand<TFloat32>> xs = new ArrayList<>();
+        xParts.forEach(p -> xs.add(p.get(part)));
+        List<Operand<TFloat32>> ys = new ArrayList<>();
+        yParts.forEach(p -> ys.add(p.get(part)));
+        List<Operand<TFloat32>> ws = new ArrayList<>();
+        wParts.forEach(p -> ws.add(p.get(part)));
+        traced[0] = trace(tk, xs, ys, ws, true, perOutputMetrics);
+        List<Op> barrier = new ArrayList<>(after);
+        barrier.add(traced[0].fetch());
+        return trainUpdate(tk, traced[0], barrier);
+      });
+      logs.add(traced[0].fetch());
+      if (first == null) {
+        first = traced[0];
+      }
+    }
+    Operand<TFloat32> fetch = tf.withName("logs").stack(logs);
+    return new Step(targets, weights, fetch, previous, first.names(), first.metrics(), n, copies, rows);
   }
 
   /** The metrics of every output, resolved from the compile options. */
@@ -541,7 +644,10 @@ final class Engine implements AutoCloseable {
     feeder.close();
   }
 
-  /** A compiled train or test step. */
+  /**
+   * A compiled train or test step; with {@code copies > 1} a multi-step execution (see {@link #chainStep}) whose
+   * fetch has one row of packed logs per copy and whose {@code rows} placeholder takes each copy's batch size.
+   */
   record Step(
       List<Placeholder<TFloat32>> targets,
       List<Placeholder<TFloat32>> sampleWeights,
@@ -549,5 +655,17 @@ final class Engine implements AutoCloseable {
       Op update,
       List<String> lossNames,
       List<Metric> metrics,
-      int outputs) {}
+      int outputs,
+      int copies,
+      Placeholder<TInt32> rows) {
+
+    /** A single step. */
+    Step(List<Placeholder<TFloat32>> targets, List<Placeholder<TFloat32>> sampleWeights, Operand<TFloat32> fetch,
+        Op update, List<String> lossNames, List<Metric> metrics, int outputs) {
+      this(targets, sampleWeights, fetch, update, lossNames, metrics, outputs, 1, null);
+    }
+  }
+
+  /** Session.runs of training steps (single or multi-step) made by fit, trainOnBatch included; for tests. */
+  long trainRuns;
 }

@@ -258,6 +258,11 @@ final class FitLoop {
     params.put("verbose", o.verbose());
     callbacks.setParams(params);
     Engine.Step step = engine().step(true, targetShapes);
+    int perExecution = model.compileOptions().stepsPerExecution;
+    if (perExecution > 1) {
+      // Built before the first epoch (and refused there under a distribution), as the single step.
+      engine().chainStep(targetShapes, perExecution);
+    }
     batches.start();
     model.setStopTraining(false);
     model.clearInitialEpoch();
@@ -269,7 +274,10 @@ final class FitLoop {
       callbacks.onEpochBegin(epoch, Map.of());
       batches.beginEpoch(epoch);
       Trackers trackers = new Trackers(step);
-      for (int b = 0; stepsPerEpoch == null || b < stepsPerEpoch; b++) {
+      if (perExecution > 1) {
+        runExecutions(batches, stepsPerEpoch, perExecution, step, targetShapes, trackers, callbacks);
+      }
+      for (int b = 0; perExecution == 1 && (stepsPerEpoch == null || b < stepsPerEpoch); b++) {
         BatchRef ref = batches.next();
         if (ref == null) {
           break;
@@ -296,6 +304,119 @@ final class FitLoop {
     }
     callbacks.onTrainEnd(epochLogs);
     return history;
+  }
+
+  /**
+   * One epoch of fit with {@code perExecution} steps per {@code Session.run} (compile's stepsPerExecution), as
+   * Keras 3's epoch iterator: the batches are taken {@code perExecution} at a time; {@code onTrainBatchBegin}
+   * gets the index of an execution's first batch, {@code onTrainBatchEnd} that of its last and the running logs
+   * after it. Fewer batches left at the end of an epoch run as one shorter execution (one left: the single step).
+   * Every copy's logs are added to the trackers in order, with its batch size, as single steps add them.
+   */
+  private void runExecutions(EpochBatches batches, Integer stepsPerEpoch, int perExecution, Engine.Step single,
+      List<Shape> targetShapes, Trackers trackers, CallbackList callbacks) {
+    for (int b = 0; stepsPerEpoch == null || b < stepsPerEpoch; ) {
+      int want = stepsPerEpoch == null ? perExecution : Math.min(perExecution, stepsPerEpoch - b);
+      List<BatchRef> refs = new ArrayList<>();
+      boolean exhausted = false;
+      while (refs.size() < want) {
+        BatchRef ref = batches.next();
+        if (ref == null) {
+          exhausted = true;
+          break;
+        }
+        // Copied now: the next pass reshuffles the order array in place.
+        int[] rows = java.util.Arrays.copyOfRange(ref.order(), ref.from(), ref.from() + ref.count());
+        refs.add(new BatchRef(ref.data(), rows, 0, ref.count()));
+      }
+      if (refs.isEmpty()) {
+        break;
+      }
+      callbacks.onTrainBatchBegin(b, Map.of());
+      if (refs.size() == 1) {
+        BatchRef ref = refs.get(0);
+        trackers.add(runStep(single, ref.data(), ref.order(), ref.from(), ref.count()), ref.count());
+      } else {
+        Engine.Step chain = engine().chainStep(targetShapes, refs.size());
+        int[] counts = new int[refs.size()];
+        for (int k = 0; k < counts.length; k++) {
+          counts[k] = refs.get(k).count();
+        }
+        float[][] logs = runChain(chain, joined(refs), counts);
+        for (int k = 0; k < counts.length; k++) {
+          trackers.add(logs[k], counts[k]);
+        }
+      }
+      b += refs.size();
+      callbacks.onTrainBatchEnd(b - 1, trackers.logs(""));
+      if (model.isStopTraining() || exhausted) {
+        break;
+      }
+    }
+  }
+
+  /** The rows of several batches as one {@link BatchRef}: their indices joined, or their data (datasets). */
+  private static BatchRef joined(List<BatchRef> refs) {
+    int total = 0;
+    boolean shared = true;
+    for (BatchRef r : refs) {
+      total += r.count();
+      shared &= r.data() == refs.get(0).data();
+    }
+    int[] rows = new int[total];
+    if (shared) {
+      int at = 0;
+      for (BatchRef r : refs) {
+        System.arraycopy(r.order(), r.from(), rows, at, r.count());
+        at += r.count();
+      }
+      return new BatchRef(refs.get(0).data(), rows, 0, total);
+    }
+    Data first = refs.get(0).data();
+    List<ArrayData> xs = new ArrayList<>();
+    for (int i = 0; i < first.xs.size(); i++) {
+      int input = i;
+      xs.add(gatherAll(refs, r -> r.data().xs.get(input), total));
+    }
+    List<ArrayData> ys = new ArrayList<>();
+    for (int j = 0; j < first.ys.size(); j++) {
+      int output = j;
+      ys.add(gatherAll(refs, r -> r.data().ys.get(output), total));
+    }
+    float[] weights = null;
+    if (refs.stream().anyMatch(r -> r.data().weights != null)) {
+      weights = new float[total];
+      int at = 0;
+      for (BatchRef r : refs) {
+        for (int i = 0; i < r.count(); i++) {
+          weights[at++] = r.data().weights == null ? 1f : r.data().weights[r.order()[r.from() + i]];
+        }
+      }
+    }
+    return new BatchRef(new Data(xs, ys, weights, total), identity(total), 0, total);
+  }
+
+  /** The batches' rows of one array (chosen by {@code pick}), concatenated. */
+  private static ArrayData gatherAll(List<BatchRef> refs, java.util.function.Function<BatchRef, ArrayData> pick,
+      int total) {
+    ArrayData first = pick.apply(refs.get(0));
+    int size = first.rowSize();
+    float[] values = new float[total * size];
+    float[] buffer = new float[0];
+    int at = 0;
+    for (BatchRef r : refs) {
+      ArrayData a = pick.apply(r);
+      int n = r.count() * size;
+      if (buffer.length < n) {
+        buffer = new float[n];
+      }
+      a.gather(r.order(), r.from(), r.count(), buffer);
+      System.arraycopy(buffer, 0, values, at, n);
+      at += n;
+    }
+    long[] shape = first.shape();
+    shape[0] = total;
+    return new ArrayData(first.name(), values, shape);
   }
 
   // ------------------------------------------------------------------ evaluate / predict / on-batch
@@ -464,11 +585,46 @@ final class FitLoop {
     if (step.update() != null) {
       runner.addTarget(step.update());
     }
+    if (step.update() != null) {
+      engine().trainRuns++;
+    }
     try (Result r = runner.run()) {
       TFloat32 t = (TFloat32) r.get(0);
       float[] out = new float[(int) t.size()];
       t.asRawTensor().data().asFloats().read(out);
       return out;
+    }
+  }
+
+  /**
+   * One multi-step execution: the rows {@code ref} of all its batches fed at once, {@code counts[k]} rows for
+   * copy {@code k}; returns each copy's packed logs.
+   */
+  private float[][] runChain(Engine.Step step, BatchRef ref, int[] counts) {
+    Session.Runner runner = engine().runtime().session().runner();
+    Data data = ref.data();
+    feedInputs(runner, data.xs, ref.order(), ref.from(), ref.count());
+    for (int j = 0; j < step.outputs(); j++) {
+      runner.feed(step.targets().get(j), engine().feeder.rows("y" + j, data.ys.get(j), ref.order(), ref.from(),
+          ref.count()));
+      runner.feed(step.sampleWeights().get(j), engine().feeder.weights("w" + j, data.weights, ref.order(),
+          ref.from(), ref.count()));
+    }
+    try (org.tensorflow.types.TInt32 rows = org.tensorflow.types.TInt32.vectorOf(counts)) {
+      runner.feed(step.rows(), rows);
+      runner.fetch(step.fetch());
+      runner.addTarget(step.update());
+      engine().trainRuns++;
+      try (Result r = runner.run()) {
+        TFloat32 t = (TFloat32) r.get(0);
+        float[][] out = new float[counts.length][(int) t.shape().get(1)];
+        for (int k = 0; k < counts.length; k++) {
+          for (int i = 0; i < out[k].length; i++) {
+            out[k][i] = t.getFloat(k, i);
+          }
+        }
+        return out;
+      }
     }
   }
 

@@ -35,6 +35,10 @@ import org.tensorflow.types.TInt64;
  * is set ({@link #setClipping}), each variable is updated by {@link #applyOne} with the current learning rate,
  * then the counter is incremented.
  *
+ * <p>Built inside {@link GraphRuntime#readsAfter} (one copy of a multi-step execution), the update reads the step
+ * counter afresh, after the previous copy's update, so that every copy sees its own step number (Adam's bias
+ * corrections, schedules); the slots need no reads, the apply kernels update them in place through their refs.
+ *
  * <p>Updates are deterministic: every apply op waits (control dependencies) for all gradients and for the
  * caller's barrier ops (the step's loss and metric values), so no variable changes while a value computed from
  * it is still being read; rule-wide state such as the step counter is advanced only after all applies.
@@ -119,10 +123,23 @@ public abstract class GraphOptimizer {
     }
     Ops gated = tf.withControlDependencies(before);
     List<Operand<TFloat32>> clipped = clip(tf, gradients);
-    beforeApply(gated);
+    // Inside GraphRuntime.readsAfter (a later copy of a multi-step execution) the counter is read afresh, after
+    // the previous copy's increment, and a schedule is evaluated on that read.
+    currentIterations = GraphRuntime.currentRead(iterationsVariable, iterationsValue);
+    Operand<TFloat32> lr = learningRateValue;
+    if (schedule != null && currentIterations != iterationsValue) {
+      // Gated as the applies: without it Grappler (measured, TF 2.18) lets this copy's schedule see the counter
+      // of the previous copy, although the fresh read waits for that copy's update.
+      lr = schedule.call(rt.scope(name + "/learning_rate").withControlDependencies(before), currentIterations);
+    }
     List<Op> applies = new ArrayList<>();
-    for (int i = 0; i < variables.size(); i++) {
-      applies.add(applyOne(gated, variables.get(i), clipped.get(i), learningRateValue));
+    try {
+      beforeApply(gated);
+      for (int i = 0; i < variables.size(); i++) {
+        applies.add(applyOne(gated, variables.get(i), clipped.get(i), lr));
+      }
+    } finally {
+      currentIterations = null;
     }
     List<Op> done = new ArrayList<>(applies);
     done.addAll(afterApply(tf.withControlDependencies(applies)));
@@ -241,8 +258,11 @@ public abstract class GraphOptimizer {
    * is from {@link #onBind} and {@link #beforeApply} on.
    */
   protected final Operand<TInt64> iterationsValue() {
-    return iterationsValue;
+    return currentIterations != null ? currentIterations : iterationsValue;
   }
+
+  /** The counter's read for the update being built (see {@link #applyGradients}), or null outside one. */
+  private Operand<TInt64> currentIterations;
 
   private void bind(GraphRuntime rt) {
     if (runtime == null) {
@@ -256,7 +276,8 @@ public abstract class GraphOptimizer {
       iterationsAssign = tf.withName("iteration_assign").assign(iterationsVariable, iterationsFeed);
       if (schedule == null) {
         GraphVariable learningRateVariable = scalar("learning_rate", learningRate);
-        learningRateValue = learningRateVariable.value();
+        // The shared read: the value does not change within a Session.run (also not in a multi-step one).
+        learningRateValue = learningRateVariable.sharedValue();
         learningRateFeed = tf.withName("learning_rate_feed").placeholder(TFloat32.class);
         learningRateAssign =
             tf.withName("learning_rate_assign").assign(learningRateVariable.variable(), learningRateFeed);
