@@ -10,6 +10,7 @@ import io.github.keras4j.layers.pooling.MaxPooling2D;
 import io.github.keras4j.layers.regularization.Dropout;
 import io.github.keras4j.layers.reshaping.Flatten;
 import io.github.keras4j.layers.rnn.LSTM;
+import io.github.keras4j.models.CompileOptions;
 import io.github.keras4j.models.Sequential;
 import io.github.keras4j.optimizers.Adam;
 import io.github.keras4j.training.FitOptions;
@@ -84,8 +85,9 @@ import org.tensorflow.types.TFloat32;
  * <ul>
  *   <li>{@code stepsPerExecution}: the fixed cost of one {@code Session.run} from TF Java (a 1-op graph with one fed
  *       1-float tensor and one fetch, the median over thousands) against each workload's step
- *       ({@code session_run_share}), and a tiny 2-8-1 MLP (batch 32) trained with {@code fit} and by hand, where the
- *       per-step overhead is most of the step.
+ *       ({@code session_run_share}), and a tiny 2-8-1 MLP (batch 32) trained with {@code fit}, with {@code fit} at
+ *       8 steps per {@code Session.run} (compile's {@code stepsPerExecution(8)}, {@code tiny_keras4j_spe8_us_per_step})
+ *       and by hand, where the per-step overhead is most of the step and grouping steps pays.
  *   <li>Grappler: every workload also runs both sides with Grappler's meta optimizer off
  *       ({@link SessionSettings#setGrappler}) in the same windows; {@code grappler_gain_*} is the throughput with
  *       Grappler on over off (the median of the per-window ratios). XLA's JIT ({@code --xla},
@@ -185,6 +187,7 @@ public final class Bench {
               .put("session_run_us", sessionUs)
               .put("tiny_keras4j_us_per_step", tiny[0])
               .put("tiny_raw_us_per_step", tiny[1])
+              .put("tiny_keras4j_spe" + TINY_STEPS_PER_EXECUTION + "_us_per_step", tiny[2])
               .put("peak_rss_mb", peakRssMb)
               .seconds(results.get(i).seconds);
         }
@@ -741,10 +744,15 @@ public final class Bench {
     }
   }
 
+  /** Steps per {@code Session.run} of the tiny model's second {@code fit} (compile's stepsPerExecution). */
+  static final int TINY_STEPS_PER_EXECUTION = 8;
+
   /**
-   * A 2-8-1 softplus MLP, batch 32, {@code "mse"}, Adam, trained with {@code fit} and by hand ({@link RawDeqn}
-   * from the same weights): where the per-step overhead is most of the step. Returns microseconds per step,
-   * Keras4J then raw (medians of 7 alternating windows).
+   * A 2-8-1 softplus MLP, batch 32, {@code "mse"}, Adam, trained with {@code fit}, with {@code fit} at
+   * {@link #TINY_STEPS_PER_EXECUTION} steps per {@code Session.run} (a second model, same initial weights) and by
+   * hand ({@link RawDeqn} from the same weights): where the per-step overhead is most of the step. Returns
+   * microseconds per step: Keras4J, raw, Keras4J with several steps per execution (medians of 7 windows, the
+   * sides' order rotating).
    */
   private static double[] tinyModel(ExampleOptions opts, int steps, PrintStream out) {
     int[] units = {2, 8, 1};
@@ -761,8 +769,11 @@ public final class Bench {
     FitOptions options = new FitOptions().epochs(1).batchSize(batch).verbose(0).shuffle(false);
     double[] k = new double[7];
     double[] r = new double[7];
+    double[] c = new double[7];
     int[] ops = new int[2];
-    try (Sequential model = softplusMlp(opts, units)) {
+    try (Sequential model = softplusMlp(opts, units); Sequential chained = softplusMlp(opts, units)) {
+      chained.compile(new CompileOptions().optimizer(new Adam(LEARNING_RATE)).loss("mse")
+          .stepsPerExecution(TINY_STEPS_PER_EXECUTION));
       List<float[]> initial = new ArrayList<>();
       for (FloatNdArray a : model.getWeights()) {
         float[] v = new float[Math.toIntExact(a.size())];
@@ -771,26 +782,32 @@ public final class Bench {
       }
       try (RawDeqn raw = new RawDeqn(units, LEARNING_RATE, initial, SessionSettings.config())) {
         model.fit(x, y, options);
+        chained.fit(x, y, options);
         raw.train(xs, ys, 0, steps, batch);
         ops[0] = count(model.runtime().graph().operations());
         ops[1] = raw.graphOps();
         for (int w = 0; w < k.length; w++) {
-          for (int j = 0; j < 2; j++) {
+          for (int j = 0; j < 3; j++) {
             long t0 = System.nanoTime();
-            if ((w + j) % 2 == 0) {
+            int side = (w + j) % 3;
+            if (side == 0) {
               model.fit(x, y, options);
               k[w] = (System.nanoTime() - t0) / 1e3 / steps;
-            } else {
+            } else if (side == 1) {
               raw.train(xs, ys, 0, steps, batch);
               r[w] = (System.nanoTime() - t0) / 1e3 / steps;
+            } else {
+              chained.fit(x, y, options);
+              c[w] = (System.nanoTime() - t0) / 1e3 / steps;
             }
           }
         }
       }
     }
-    double[] result = {median(k), median(r)};
-    out.printf(Locale.ROOT, "tiny 2-8-1 MLP, batch 32: keras4j fit %.1f us/step (%d graph ops), raw %.1f us/step "
-        + "(%d ops)%n", result[0], ops[0], result[1], ops[1]);
+    double[] result = {median(k), median(r), median(c)};
+    out.printf(Locale.ROOT, "tiny 2-8-1 MLP, batch 32: keras4j fit %.1f us/step (%d graph ops), fit with "
+        + "stepsPerExecution=%d %.1f us/step, raw %.1f us/step (%d ops)%n", result[0], ops[0],
+        TINY_STEPS_PER_EXECUTION, result[2], result[1], ops[1]);
     return result;
   }
 
@@ -851,14 +868,15 @@ public final class Bench {
       out.printf(Locale.ROOT, " %s %.2f%% of a step;", m.w.name, 100 * share);
     }
     out.println();
-    out.printf(Locale.ROOT, "  tiny 2-8-1 MLP (batch 32): keras4j fit %.1f us/step, raw %.1f us/step (Keras4J's "
-        + "per-step Java cost %.1f us); Session.run is %.0f%% of its raw step%n", tiny[0], tiny[1], tiny[0] - tiny[1],
+    out.printf(Locale.ROOT, "  tiny 2-8-1 MLP (batch 32): keras4j fit %.1f us/step, with stepsPerExecution=%d "
+        + "%.1f us/step (%.2fx), raw %.1f us/step (Keras4J's per-step Java cost %.1f us); Session.run is %.0f%% of "
+        + "its raw step%n", tiny[0], TINY_STEPS_PER_EXECUTION, tiny[2], tiny[0] / tiny[2], tiny[1], tiny[0] - tiny[1],
         100 * sessionUs / tiny[1]);
     out.println(most >= 0.02
-        ? String.format(Locale.ROOT, "  => running several steps per call would save at most the call's fixed cost: "
-            + "%.1f%% of a %s step (the largest share), 2%% or more: measure before building it", 100 * most, where)
-        : "  => under 2% of every workload's step: stepsPerExecution does not pay for these workloads (only for "
-            + "tiny models like the 2-8-1 one)");
+        ? String.format(Locale.ROOT, "  => several steps per call (compile's stepsPerExecution) save at most the "
+            + "call's fixed cost: %.1f%% of a %s step (the largest share)", 100 * most, where)
+        : "  => under 2% of every workload's step: stepsPerExecution (compile) pays only for tiny models like the "
+            + "2-8-1 one");
     out.println("Grappler (throughput with Grappler on / off, median of the windows' ratios; >1.03 pays, <0.97 "
         + "costs, else noise):");
     for (Measured m : results) {

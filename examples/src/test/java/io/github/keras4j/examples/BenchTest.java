@@ -78,7 +78,7 @@ class BenchTest {
         lines.get(2).toString());
     Map<String, String> last = lines.get(3);
     for (String key : new String[] {"ceiling_gflops", "session_run_us", "tiny_keras4j_us_per_step",
-        "tiny_raw_us_per_step", "peak_rss_mb"}) {
+        "tiny_raw_us_per_step", "tiny_keras4j_spe8_us_per_step", "peak_rss_mb"}) {
       assertTrue(num(last, key) > 0, key + ": " + last);
       assertTrue(!lines.get(0).containsKey(key), key + " only on the last line: " + lines.get(0));
     }
