@@ -182,7 +182,7 @@ class StepsPerExecutionTest {
     Supplier<Optimizer> sgd = () -> new SGD(0.05f, 0.9f, true);
     assertSameTraining(fit(1, StepsPerExecutionTest::mlp, sgd, 75, 8, w, false),
         fit(4, StepsPerExecutionTest::mlp, sgd, 75, 8, w, false));
-    // Shuffled: the same seeded order, batches taken four at a time.
+    // Shuffled: the same seeded order, batches taken three at a time (10 batches: 3, 3, 3, 1).
     assertSameTraining(fit(1, StepsPerExecutionTest::mlp, sgd, 75, 8, w, true),
         fit(3, StepsPerExecutionTest::mlp, sgd, 75, 8, w, true));
   }
