@@ -30,6 +30,34 @@ public final class Backend {
     return seeds.nextLong() & Long.MAX_VALUE;
   }
 
+  private static final ThreadLocal<Integer> RANDOM_STREAM = ThreadLocal.withInitial(() -> 0);
+
+  /**
+   * Traces {@code body} as random stream {@code stream}: the engine traces the k-th copy of a chained training
+   * step ({@code stepsPerExecution}) and the r-th replica of a data-parallel step in their own streams, so that
+   * their dropout and noise ops, which all come from one layer with one seed, draw different values. Stream 0 is
+   * the usual one (a layer traced once draws exactly as before).
+   */
+  public static <T> T inRandomStream(int stream, java.util.function.Supplier<T> body) {
+    int before = RANDOM_STREAM.get();
+    RANDOM_STREAM.set(stream);
+    try {
+      return body.get();
+    } finally {
+      RANDOM_STREAM.set(before);
+    }
+  }
+
+  /**
+   * The two 31-bit seeds ({@code seed}, {@code seed2}) of a TensorFlow random op for a layer's 63-bit
+   * {@code seed}, {@code offset} (a layer's own index among its random ops) added to {@code seed2}, in the current
+   * random stream ({@link #inRandomStream}).
+   */
+  public static long[] opSeeds(long seed, long offset) {
+    long stream = RANDOM_STREAM.get();
+    return new long[] {seed & 0x7fffffffL, ((seed >>> 31) + offset + stream * 0x9E3779B1L) & 0x7fffffffL};
+  }
+
   /** Returns {@code prefix}, then {@code prefix_1}, {@code prefix_2}, ... on later calls. */
   public static synchronized String uniqueName(String prefix) {
     int n = NAME_COUNTS.getOrDefault(prefix, 0);

@@ -111,7 +111,9 @@ public final class CompileOptions {
    * left, the rest run in one shorter execution, whose end index here is that of the real last batch (Keras
    * still passes {@code begin + n - 1}). Epoch logs are as with single steps. {@code evaluate}, {@code predict}
    * and {@code trainOnBatch} run one batch per {@code Session.run} (Keras also groups evaluate and predict).
-   * Not supported with a {@link Distribution}: {@code fit} refuses the combination.
+   * Not supported with a {@link Distribution}: {@code fit} refuses the combination. Dropout and noise layers draw
+   * a different mask in each step of an execution (each copy is its own random stream), but not the same masks as
+   * single steps, so only models without random layers train bit-identically with and without it.
    *
    * @throws IllegalArgumentException if {@code n < 1}
    */

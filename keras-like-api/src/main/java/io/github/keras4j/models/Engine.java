@@ -1,5 +1,6 @@
 package io.github.keras4j.models;
 
+import io.github.keras4j.backend.Backend;
 import io.github.keras4j.distribution.Distribution;
 import io.github.keras4j.graph.GraphRuntime;
 import io.github.keras4j.graph.GraphVariable;
@@ -278,7 +279,7 @@ final class Engine implements AutoCloseable {
       Ops tk = rt.scope(scope + "/copy_" + k);
       List<Op> after = previous == null ? List.of() : List.of(previous);
       Traced[] traced = new Traced[1];
-      previous = rt.readsAfter(after, () -> {
+      previous = rt.readsAfter(after, () -> Backend.inRandomStream(part, () -> {
         List<Operand<TFloat32>> xs = new ArrayList<>();
         xParts.forEach(p -> xs.add(p.get(part)));
         List<Operand<TFloat32>> ys = new ArrayList<>();
@@ -289,7 +290,7 @@ final class Engine implements AutoCloseable {
         List<Op> barrier = new ArrayList<>(after);
         barrier.add(traced[0].fetch());
         return trainUpdate(tk, traced[0], barrier);
-      });
+      }));
       logs.add(traced[0].fetch());
       if (first == null) {
         first = traced[0];
@@ -454,7 +455,7 @@ final class Engine implements AutoCloseable {
     List<Replica> rs = new ArrayList<>();
     for (int r = 0; r < replicas; r++) {
       int k = r;
-      rs.add(rt.onDevice(devices.get(r), () -> {
+      rs.add(rt.onDevice(devices.get(r), () -> Backend.inRandomStream(k, () -> {
         List<Operand<TFloat32>> xs = new ArrayList<>();
         xParts.forEach(p -> xs.add(p.get(k)));
         List<Operand<TFloat32>> ys = new ArrayList<>();
@@ -473,7 +474,7 @@ final class Engine implements AutoCloseable {
           return new Replica(devices.get(k), ys, ws, preds, masks, List.copyOf(trace.updates()),
               List.copyOf(trace.losses()), rows);
         }
-      }));
+      })));
     }
     // What each output's loss averages over, summed over the replicas: unmasked steps for a masked output.
     List<Operand<TFloat32>> maskTotals = new ArrayList<>();

@@ -173,6 +173,31 @@ class DataParallelTest {
   }
 
   @Test
+  void eachReplicaDrawsItsOwnDropoutMask() {
+    // One Dropout(seed=11) traced once per replica: each replica is its own random stream (seed2 differs), so the
+    // two halves of a batch do not get the same mask pattern; replica 0 draws as a single-device model would
+    // (seed 11, seed2 0).
+    Distributions.set(new DataParallel("/cpu:0", "/cpu:1"));
+    Backend.setRandomSeed(1);
+    float[][] x = xs(6, 1);
+    try (Sequential m = new Sequential(new InputLayer(4), new Dense(8, "relu"),
+        new io.github.keras4j.layers.regularization.Dropout(0.5, 11L, "drop"), new Dense(3, "softmax"))) {
+      m.compile(new Adam(0.01f), "sparse_categorical_crossentropy");
+      m.fit(x, classes(x), new FitOptions().epochs(1).batchSize(6).verbose(0));
+      java.util.Set<List<Long>> seeds = new java.util.HashSet<>();
+      Iterator<GraphOperation> it = m.runtime().graph().operations();
+      while (it.hasNext()) {
+        GraphOperation op = it.next();
+        if (op.type().equals("RandomUniform")) {
+          seeds.add(List.of(op.attributes().getAttrInt("seed"), op.attributes().getAttrInt("seed2")));
+        }
+      }
+      assertEquals(2, seeds.size(), seeds.toString());
+      assertTrue(seeds.contains(List.of(11L, 0L)), seeds.toString());
+    }
+  }
+
+  @Test
   void roundRobinOverTwoVariableDevicesKeepsSlotsWithTheirVariables() {
     DataParallel dp = DataParallel.builder().devices("/cpu:0", "/cpu:1").variableDevices("/cpu:0", "/cpu:1")
         .build();

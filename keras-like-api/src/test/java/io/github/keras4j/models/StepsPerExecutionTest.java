@@ -21,6 +21,7 @@ import io.github.keras4j.training.History;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
@@ -185,6 +186,47 @@ class StepsPerExecutionTest {
     // Shuffled: the same seeded order, batches taken three at a time (10 batches: 3, 3, 3, 1).
     assertSameTraining(fit(1, StepsPerExecutionTest::mlp, sgd, 75, 8, w, true),
         fit(3, StepsPerExecutionTest::mlp, sgd, 75, 8, w, true));
+  }
+
+  /** The (seed, seed2) pairs of the graph's RandomUniform ops. */
+  private static java.util.Set<List<Long>> randomSeeds(Sequential m) {
+    java.util.Set<List<Long>> seeds = new java.util.HashSet<>();
+    for (var it = m.runtime().graph().operations(); it.hasNext(); ) {
+      org.tensorflow.GraphOperation op = (org.tensorflow.GraphOperation) it.next();
+      if (op.type().equals("RandomUniform")) {
+        seeds.add(List.of(op.attributes().getAttrInt("seed"), op.attributes().getAttrInt("seed2")));
+      }
+    }
+    return seeds;
+  }
+
+  @Test
+  void dropoutDrawsItsOwnMaskInEveryCopy() {
+    // One Dropout layer with one seed, traced 4 times in the chained step: each copy must be its own random
+    // stream (different seed2), or the 4 steps of an execution would share one mask. The single step keeps the
+    // layer's usual seeds.
+    Backend.clearSession();
+    Backend.setRandomSeed(42);
+    float[][] x = randomX(64, 3, 7);
+    float[] y = target(x);
+    java.util.Set<List<Long>> single;
+    try (Sequential m = new Sequential(new InputLayer(3), new Dense(8, "relu"),
+        new io.github.keras4j.layers.regularization.Dropout(0.5, 11L, "drop"), new Dense(1))) {
+      m.compile(new CompileOptions().optimizer(new Adam(0.01f)).loss("mse").stepsPerExecution(1));
+      m.fit(x, y, new FitOptions().epochs(1).batchSize(8).verbose(0).shuffle(false));
+      single = randomSeeds(m);
+    }
+    assertEquals(Set.of(List.of(11L, 0L)), single, "Dropout(seed=11) alone: seed 11, seed2 0");
+    Backend.clearSession();
+    try (Sequential m = new Sequential(new InputLayer(3), new Dense(8, "relu"),
+        new io.github.keras4j.layers.regularization.Dropout(0.5, 11L, "drop"), new Dense(1))) {
+      m.compile(new CompileOptions().optimizer(new Adam(0.01f)).loss("mse").stepsPerExecution(4));
+      History h = m.fit(x, y, new FitOptions().epochs(2).batchSize(8).verbose(0).shuffle(false));
+      java.util.Set<List<Long>> chained = randomSeeds(m);
+      assertEquals(4, chained.size(), "one stream per copy: " + chained);
+      assertTrue(chained.containsAll(single), "copy 0 draws as the single step");
+      assertTrue(h.get("loss").stream().allMatch(v -> Double.isFinite(v)));
+    }
   }
 
   @Test

@@ -47,8 +47,9 @@ public class GaussianDropout extends Layer {
       return inputs;
     }
     float stddev = (float) Math.sqrt(rate / (1.0 - rate));
+    long[] opSeeds = io.github.keras4j.backend.Backend.opSeeds(seed, 0);
     Operand<TFloat32> normal = tf.random.randomStandardNormal(tf.shape(inputs), TFloat32.class,
-        RandomStandardNormal.seed(seed & 0x7fffffffL), RandomStandardNormal.seed2((seed >>> 31) & 0x7fffffffL));
+        RandomStandardNormal.seed(opSeeds[0]), RandomStandardNormal.seed2(opSeeds[1]));
     Operand<TFloat32> noise = tf.stopGradient(tf.math.add(tf.math.mul(normal, tf.constant(stddev)), tf.constant(1f)));
     return tf.math.mul(inputs, noise);
   }

@@ -49,8 +49,9 @@ public class GaussianNoise extends Layer {
     if (!training || stddev == 0f) {
       return inputs;
     }
+    long[] opSeeds = io.github.keras4j.backend.Backend.opSeeds(seed, 0);
     Operand<TFloat32> normal = tf.random.randomStandardNormal(tf.shape(inputs), TFloat32.class,
-        RandomStandardNormal.seed(seed & 0x7fffffffL), RandomStandardNormal.seed2((seed >>> 31) & 0x7fffffffL));
+        RandomStandardNormal.seed(opSeeds[0]), RandomStandardNormal.seed2(opSeeds[1]));
     return tf.math.add(inputs, tf.stopGradient(tf.math.mul(normal, tf.constant(stddev))));
   }
 

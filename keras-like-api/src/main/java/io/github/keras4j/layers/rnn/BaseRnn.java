@@ -474,9 +474,9 @@ public abstract class BaseRnn extends Layer {
     Operand<TInt32> shape = tf.concat(List.of(batch, tf.constant(new int[] {(int) size})), tf.constant(0));
     List<Operand<TFloat32>> masks = new ArrayList<>();
     for (int k = 0; k < count; k++) {
-      long seed2 = ((seed >>> 31) + 1 + firstIndex + k) & 0x7fffffffL;
+      long[] opSeeds = io.github.keras4j.backend.Backend.opSeeds(seed, 1 + firstIndex + k);
       Operand<TFloat32> noise = tf.random.randomUniform(shape, TFloat32.class,
-          RandomUniform.seed(seed & 0x7fffffffL).seed2(seed2));
+          RandomUniform.seed(opSeeds[0]).seed2(opSeeds[1]));
       Operand<TFloat32> keep = tf.dtypes.cast(tf.math.greaterEqual(noise, tf.constant(rate)), TFloat32.class);
       masks.add(tf.stopGradient(tf.math.div(keep, tf.constant(1f - rate))));
     }
