@@ -192,7 +192,7 @@ class StepsPerExecutionTest {
   private static java.util.Set<List<Long>> randomSeeds(Sequential m) {
     java.util.Set<List<Long>> seeds = new java.util.HashSet<>();
     for (var it = m.runtime().graph().operations(); it.hasNext(); ) {
-      org.tensorflow.GraphOperation op = (org.tensorflow.GraphOperation) it.next();
+      org.tensorflow.GraphOperation op = it.next();
       if (op.type().equals("RandomUniform")) {
         seeds.add(List.of(op.attributes().getAttrInt("seed"), op.attributes().getAttrInt("seed2")));
       }
