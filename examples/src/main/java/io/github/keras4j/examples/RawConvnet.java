@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
-import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
@@ -21,7 +20,8 @@ import org.tensorflow.types.TInt32;
 /**
  * The convnet benchmark's baseline: the keras.io MNIST convnet (Conv2D 32 3x3 ReLU, MaxPooling 2x2, Conv2D 64
  * 3x3 ReLU, MaxPooling 2x2, Flatten, Dropout 0.5, Dense 10) with softmax cross-entropy on integer labels and
- * Adam, written directly on TensorFlow Java with no Keras4J code (its Adam step is {@link RawAdam}'s), the way one would write it by hand.
+ * Adam, written directly on TensorFlow Java with no Keras4J code (its Adam step is {@link RawAdam}'s), the way one
+ * would write it by hand.
  *
  * <p>Ref variables read through {@code Identity}; {@code Conv2D} ("VALID"), {@code BiasAdd}, {@code Relu},
  * {@code MaxPoolV2}, {@code Reshape}; dropout as a seeded {@code RandomUniform} mask scaled by 2; {@code MatMul};
@@ -30,20 +30,13 @@ import org.tensorflow.types.TInt32;
  * step counter advanced after all applies (as {@link RawMlp}). One {@code Session.run} per step feeds the batch
  * and fetches the loss; {@link #predict} runs the forward pass without dropout.
  */
-final class RawConvnet implements AutoCloseable {
+final class RawConvnet extends RawGraph {
 
   /** Input height and width. */
   static final int SIZE = 28;
   /** Number of classes. */
   static final int CLASSES = 10;
 
-  private final Graph graph = new Graph();
-  private final Session session;
-  private final Placeholder<TFloat32> x;
-  private final Placeholder<TInt32> y;
-  private final Operand<TFloat32> loss;
-  private final Operand<TFloat32> output;
-  private final Op train;
 
   /**
    * @param learningRate Adam's learning rate
@@ -54,8 +47,9 @@ final class RawConvnet implements AutoCloseable {
     Ops tf = Ops.create(graph);
     Ops init = tf.withInitScope();
     SplittableRandom random = new SplittableRandom(seed);
-    x = tf.withName("x").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, SIZE, SIZE, 1)));
-    y = tf.withName("y").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
+    Placeholder<TFloat32> x =
+        tf.withName("x").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, SIZE, SIZE, 1)));
+    Placeholder<TInt32> y = tf.withName("y").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
     List<Variable<TFloat32>> weights = new ArrayList<>();
     List<Long> ones = List.of(1L, 1L, 1L, 1L);
     Operand<TInt32> window = tf.constant(new int[] {1, 2, 2, 1});
@@ -65,8 +59,8 @@ final class RawConvnet implements AutoCloseable {
     for (int filters : new int[] {32, 64}) {
       Ops conv = tf.withSubScope("conv" + filters);
       Variable<TFloat32> kernel = conv.withName("kernel").variable(
-          init.constant(Shape.of(3, 3, channels, filters), DataBuffers.of(glorot(9 * channels, 9 * filters,
-              9 * channels * filters, random), true, false)));
+          init.constant(Shape.of(3, 3, channels, filters), DataBuffers.of(uniform(9 * channels * filters,
+              Math.sqrt(6.0 / (9 * channels + 9 * filters)), random), true, false)));
       Variable<TFloat32> bias = conv.withName("bias").variable(init.constant(new float[filters]));
       weights.add(kernel);
       weights.add(bias);
@@ -84,21 +78,20 @@ final class RawConvnet implements AutoCloseable {
 
     Ops dense = tf.withSubScope("dense");
     Variable<TFloat32> kernel = dense.withName("kernel").variable(init.constant(Shape.of(features, CLASSES),
-        DataBuffers.of(glorot(features, CLASSES, features * CLASSES, random), true, false)));
+        DataBuffers.of(uniform(features * CLASSES, Math.sqrt(6.0 / (features + CLASSES)), random), true, false)));
     Variable<TFloat32> bias = dense.withName("bias").variable(init.constant(new float[CLASSES]));
     weights.add(kernel);
     weights.add(bias);
     Operand<TFloat32> logits = dense.nn.biasAdd(dense.linalg.matMul(h, dense.identity(kernel)), dense.identity(bias));
     // Inference: the same dense layer on the features without dropout, then softmax.
-    output = tf.withName("output").nn.softmax(
+    Operand<TFloat32> output = tf.withName("output").nn.softmax(
         dense.nn.biasAdd(dense.linalg.matMul(pooled, dense.identity(kernel)), dense.identity(bias)));
     Operand<TFloat32> oneHot = tf.oneHot(y, tf.constant(CLASSES), tf.constant(1f), tf.constant(0f));
-    loss = tf.math.mean(tf.nn.softmaxCrossEntropyWithLogits(logits, oneHot).loss(), tf.constant(0));
+    Operand<TFloat32> loss = tf.math.mean(tf.nn.softmaxCrossEntropyWithLogits(logits, oneHot).loss(), tf.constant(0));
 
-    train = RawAdam.trainOp(graph, tf, init, loss, weights, learningRate);
+    Op train = RawAdam.trainOp(graph, tf, init, loss, weights, learningRate);
 
-    session = new Session(graph, config);
-    session.initialize();
+    open(config, x, y, output, loss, train);
   }
 
   /**
@@ -110,60 +103,6 @@ final class RawConvnet implements AutoCloseable {
    * @return the mean loss of the steps
    */
   float train(float[] xs, int[] labels, int firstSample, int steps, int batchSize) {
-    int pixels = SIZE * SIZE;
-    double total = 0;
-    for (int s = 0; s < steps; s++) {
-      int from = firstSample + s * batchSize;
-      try (TFloat32 xb = TFloat32.tensorOf(Shape.of(batchSize, SIZE, SIZE, 1),
-              DataBuffers.of(xs, true, false).slice((long) from * pixels, (long) batchSize * pixels));
-          TInt32 yb = TInt32.tensorOf(Shape.of(batchSize), DataBuffers.of(labels, true, false).slice(from, batchSize));
-          Result r = session.runner().feed(x, xb).feed(y, yb).fetch(loss).addTarget(train).run()) {
-        total += ((TFloat32) r.get(0)).getFloat();
-      }
-    }
-    return (float) (total / steps);
-  }
-
-  /**
-   * The inference forward pass over the first {@code rows} samples in batches of {@code batchSize}, one
-   * {@code Session.run} per batch, the outputs copied into one array (as {@code Model.predict} does).
-   */
-  float[] predict(float[] xs, int rows, int batchSize) {
-    int pixels = SIZE * SIZE;
-    float[] out = new float[rows * CLASSES];
-    for (int from = 0; from < rows; from += batchSize) {
-      int count = Math.min(batchSize, rows - from);
-      try (TFloat32 xb = TFloat32.tensorOf(Shape.of(count, SIZE, SIZE, 1),
-              DataBuffers.of(xs, true, false).slice((long) from * pixels, (long) count * pixels));
-          Result r = session.runner().feed(x, xb).fetch(output).run()) {
-        ((TFloat32) r.get(0)).asRawTensor().data().asFloats().read(out, from * CLASSES, count * CLASSES);
-      }
-    }
-    return out;
-  }
-
-  /** {@code count} Glorot-uniform values: uniform in {@code +-sqrt(6 / (fanIn + fanOut))}. */
-  private static float[] glorot(int fanIn, int fanOut, int count, SplittableRandom random) {
-    double limit = Math.sqrt(6.0 / (fanIn + fanOut));
-    float[] w = new float[count];
-    for (int i = 0; i < count; i++) {
-      w[i] = (float) random.nextDouble(-limit, limit);
-    }
-    return w;
-  }
-
-  /** Number of operations in the graph (forward, gradients and optimizer). */
-  int graphOps() {
-    int n = 0;
-    for (var it = graph.operations(); it.hasNext(); it.next()) {
-      n++;
-    }
-    return n;
-  }
-
-  @Override
-  public void close() {
-    session.close();
-    graph.close();
+    return trainOnLabels(xs, labels, firstSample, steps, batchSize);
   }
 }

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
-import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
@@ -31,17 +30,8 @@ import org.tensorflow.types.TFloat32;
  * <p>The initial weights are given (the benchmark copies them from the Keras4J model it is compared with), so both
  * sides start from the same point and their first losses can be compared.
  */
-final class RawDeqn implements AutoCloseable {
+final class RawDeqn extends RawGraph {
 
-  private final Graph graph = new Graph();
-  private final Session session;
-  private final Placeholder<TFloat32> x;
-  private final Placeholder<TFloat32> y;
-  private final Operand<TFloat32> loss;
-  private final Operand<TFloat32> output;
-  private final Op train;
-  private final int inputs;
-  private final int outputs;
 
   /**
    * @param units the layer sizes, inputs first: {@code 312, 1000, 1000, 118}
@@ -57,10 +47,10 @@ final class RawDeqn implements AutoCloseable {
     }
     Ops tf = Ops.create(graph);
     Ops init = tf.withInitScope();
-    inputs = units[0];
-    outputs = units[units.length - 1];
-    x = tf.withName("x").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, inputs)));
-    y = tf.withName("y").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, outputs)));
+    int inputs = units[0];
+    int outputs = units[units.length - 1];
+    Placeholder<TFloat32> x = tf.withName("x").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, inputs)));
+    Placeholder<TFloat32> y = tf.withName("y").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, outputs)));
 
     List<Variable<TFloat32>> weights = new ArrayList<>();
     Operand<TFloat32> h = x;
@@ -82,13 +72,12 @@ final class RawDeqn implements AutoCloseable {
         h = layer.math.softplus(h);
       }
     }
-    output = tf.withName("output").identity(h);
-    loss = tf.math.mean(tf.math.squaredDifference(h, y), tf.constant(new int[] {0, 1}));
+    Operand<TFloat32> output = tf.withName("output").identity(h);
+    Operand<TFloat32> loss = tf.math.mean(tf.math.squaredDifference(h, y), tf.constant(new int[] {0, 1}));
 
-    train = RawAdam.trainOp(graph, tf, init, loss, weights, learningRate);
+    Op train = RawAdam.trainOp(graph, tf, init, loss, weights, learningRate);
 
-    session = new Session(graph, config);
-    session.initialize();
+    open(config, x, y, output, loss, train);
   }
 
   /**
@@ -100,49 +89,6 @@ final class RawDeqn implements AutoCloseable {
    * @return the mean loss of the steps
    */
   float train(float[] xs, float[] ys, int firstSample, int steps, int batchSize) {
-    double total = 0;
-    for (int s = 0; s < steps; s++) {
-      int from = firstSample + s * batchSize;
-      try (TFloat32 xb = TFloat32.tensorOf(Shape.of(batchSize, inputs),
-              DataBuffers.of(xs, true, false).slice((long) from * inputs, (long) batchSize * inputs));
-          TFloat32 yb = TFloat32.tensorOf(Shape.of(batchSize, outputs),
-              DataBuffers.of(ys, true, false).slice((long) from * outputs, (long) batchSize * outputs));
-          Result r = session.runner().feed(x, xb).feed(y, yb).fetch(loss).addTarget(train).run()) {
-        total += ((TFloat32) r.get(0)).getFloat();
-      }
-    }
-    return (float) (total / steps);
-  }
-
-  /**
-   * The forward pass over the first {@code rows} samples in batches of {@code batchSize}, one {@code Session.run}
-   * per batch, the outputs copied into one array (as {@code Model.predict} does).
-   */
-  float[] predict(float[] xs, int rows, int batchSize) {
-    float[] out = new float[rows * outputs];
-    for (int from = 0; from < rows; from += batchSize) {
-      int count = Math.min(batchSize, rows - from);
-      try (TFloat32 xb = TFloat32.tensorOf(Shape.of(count, inputs),
-              DataBuffers.of(xs, true, false).slice((long) from * inputs, (long) count * inputs));
-          Result r = session.runner().feed(x, xb).fetch(output).run()) {
-        ((TFloat32) r.get(0)).asRawTensor().data().asFloats().read(out, from * outputs, count * outputs);
-      }
-    }
-    return out;
-  }
-
-  /** Number of operations in the graph (forward, gradients and optimizer). */
-  int graphOps() {
-    int n = 0;
-    for (var it = graph.operations(); it.hasNext(); it.next()) {
-      n++;
-    }
-    return n;
-  }
-
-  @Override
-  public void close() {
-    session.close();
-    graph.close();
+    return trainOnTargets(xs, ys, firstSample, steps, batchSize);
   }
 }

@@ -5,10 +5,7 @@ import java.util.SplittableRandom;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
-import org.tensorflow.Result;
-import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
-import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
@@ -29,17 +26,8 @@ import org.tensorflow.types.TFloat32;
  * gradients and the loss, the step counter advanced after all applies (as {@link RawMlp}). Initial values: Glorot
  * uniform kernels, uniform recurrent kernel, forget-gate bias 1 (values do not change the step time).
  */
-final class RawLstm implements AutoCloseable {
+final class RawLstm extends RawGraph {
 
-  private final Graph graph = new Graph();
-  private final Session session;
-  private final Placeholder<TFloat32> x;
-  private final Placeholder<TFloat32> y;
-  private final Operand<TFloat32> loss;
-  private final Operand<TFloat32> output;
-  private final Op train;
-  private final int timesteps;
-  private final int features;
 
   /**
    * @param timesteps sequence length
@@ -50,27 +38,26 @@ final class RawLstm implements AutoCloseable {
    * @param config the session's options (device, XLA, Grappler)
    */
   RawLstm(int timesteps, int features, int units, float learningRate, long seed, ConfigProto config) {
-    this.timesteps = timesteps;
-    this.features = features;
     Ops tf = Ops.create(graph);
     Ops init = tf.withInitScope();
     SplittableRandom random = new SplittableRandom(seed);
-    x = tf.withName("x").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, timesteps, features)));
-    y = tf.withName("y").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 1)));
+    Placeholder<TFloat32> x =
+        tf.withName("x").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, timesteps, features)));
+    Placeholder<TFloat32> y = tf.withName("y").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 1)));
 
     Ops lstm = tf.withSubScope("lstm");
-    Variable<TFloat32> kernel = lstm.withName("kernel").variable(init.constant(uniform(features, 4 * units,
-        Math.sqrt(6.0 / (features + 4 * units)), random)));
-    Variable<TFloat32> recurrent = lstm.withName("recurrent_kernel").variable(init.constant(uniform(units, 4 * units,
-        Math.sqrt(3.0 / units), random)));
+    Variable<TFloat32> kernel = lstm.withName("kernel").variable(
+        uniformMatrix(init, features, 4 * units, Math.sqrt(6.0 / (features + 4 * units)), random));
+    Variable<TFloat32> recurrent = lstm.withName("recurrent_kernel").variable(
+        uniformMatrix(init, units, 4 * units, Math.sqrt(3.0 / units), random));
     float[] b = new float[4 * units];
     for (int j = units; j < 2 * units; j++) {
       b[j] = 1f;
     }
     Variable<TFloat32> bias = lstm.withName("bias").variable(init.constant(b));
     Ops dense = tf.withSubScope("dense");
-    Variable<TFloat32> denseKernel = dense.withName("kernel").variable(init.constant(uniform(units, 1,
-        Math.sqrt(6.0 / (units + 1)), random)));
+    Variable<TFloat32> denseKernel = dense.withName("kernel").variable(
+        uniformMatrix(init, units, 1, Math.sqrt(6.0 / (units + 1)), random));
     Variable<TFloat32> denseBias = dense.withName("bias").variable(init.constant(new float[1]));
     List<Variable<TFloat32>> weights = List.of(kernel, recurrent, bias, denseKernel, denseBias);
 
@@ -97,13 +84,12 @@ final class RawLstm implements AutoCloseable {
     }
     Operand<TFloat32> prediction =
         dense.nn.biasAdd(dense.linalg.matMul(h, dense.identity(denseKernel)), dense.identity(denseBias));
-    output = tf.withName("output").identity(prediction);
-    loss = tf.math.mean(tf.math.squaredDifference(prediction, y), tf.constant(new int[] {0, 1}));
+    Operand<TFloat32> output = tf.withName("output").identity(prediction);
+    Operand<TFloat32> loss = tf.math.mean(tf.math.squaredDifference(prediction, y), tf.constant(new int[] {0, 1}));
 
-    train = RawAdam.trainOp(graph, tf, init, loss, weights, learningRate);
+    Op train = RawAdam.trainOp(graph, tf, init, loss, weights, learningRate);
 
-    session = new Session(graph, config);
-    session.initialize();
+    open(config, x, y, output, loss, train);
   }
 
   /**
@@ -115,60 +101,6 @@ final class RawLstm implements AutoCloseable {
    * @return the mean loss of the steps
    */
   float train(float[] xs, float[] ys, int firstSample, int steps, int batchSize) {
-    double total = 0;
-    long sampleSize = (long) timesteps * features;
-    for (int s = 0; s < steps; s++) {
-      int from = firstSample + s * batchSize;
-      try (TFloat32 xb = TFloat32.tensorOf(Shape.of(batchSize, timesteps, features),
-              DataBuffers.of(xs, true, false).slice(from * sampleSize, batchSize * sampleSize));
-          TFloat32 yb = TFloat32.tensorOf(Shape.of(batchSize, 1), DataBuffers.of(ys, true, false).slice(from, batchSize));
-          Result r = session.runner().feed(x, xb).feed(y, yb).fetch(loss).addTarget(train).run()) {
-        total += ((TFloat32) r.get(0)).getFloat();
-      }
-    }
-    return (float) (total / steps);
-  }
-
-  /**
-   * The inference forward pass over the first {@code rows} samples in batches of {@code batchSize}, one
-   * {@code Session.run} per batch, the outputs copied into one array (as {@code Model.predict} does).
-   */
-  float[] predict(float[] xs, int rows, int batchSize) {
-    int sampleSize = timesteps * features;
-    float[] out = new float[rows];
-    for (int from = 0; from < rows; from += batchSize) {
-      int count = Math.min(batchSize, rows - from);
-      try (TFloat32 xb = TFloat32.tensorOf(Shape.of(count, timesteps, features),
-              DataBuffers.of(xs, true, false).slice((long) from * sampleSize, (long) count * sampleSize));
-          Result r = session.runner().feed(x, xb).fetch(output).run()) {
-        ((TFloat32) r.get(0)).asRawTensor().data().asFloats().read(out, from, count);
-      }
-    }
-    return out;
-  }
-
-  /** Number of operations in the graph (forward, gradients and optimizer). */
-  int graphOps() {
-    int n = 0;
-    for (var it = graph.operations(); it.hasNext(); it.next()) {
-      n++;
-    }
-    return n;
-  }
-
-  private static float[][] uniform(int rows, int cols, double limit, SplittableRandom random) {
-    float[][] w = new float[rows][cols];
-    for (float[] row : w) {
-      for (int j = 0; j < cols; j++) {
-        row[j] = (float) random.nextDouble(-limit, limit);
-      }
-    }
-    return w;
-  }
-
-  @Override
-  public void close() {
-    session.close();
-    graph.close();
+    return trainOnTargets(xs, ys, firstSample, steps, batchSize);
   }
 }
