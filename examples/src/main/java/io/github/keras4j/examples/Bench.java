@@ -16,11 +16,7 @@ import io.github.keras4j.optimizers.Adam;
 import io.github.keras4j.training.FitOptions;
 import io.github.keras4j.training.History;
 import io.github.keras4j.training.LambdaCallback;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -813,21 +809,9 @@ public final class Bench {
 
   /** The peak resident set size of this process in kB (VmHWM, Linux {@code /proc/self/status}), or -1. */
   static long peakRssKb() {
-    Path status = Path.of("/proc/self/status");
-    if (!Files.isReadable(status)) {
-      return -1;
-    }
-    try {
-      for (String line : Files.readAllLines(status)) {
-        if (line.startsWith("VmHWM:")) {
-          return Long.parseLong(line.replaceAll("[^0-9]", ""));
-        }
-      }
-      return -1;
-    } catch (IOException e) {
-      throw new UncheckedIOException("Could not read " + status, e);
-    }
+    return Soak.statusKb("VmHWM");
   }
+
 
   // ------------------------------------------------------------------ report
 

@@ -94,13 +94,21 @@ public final class Soak {
 
   /** The resident set size of this process in kB (Linux {@code /proc/self/status}), or -1 elsewhere. */
   static long rssKb() {
+    return statusKb("VmRSS");
+  }
+
+  /**
+   * A kB field of this process's {@code /proc/self/status} ({@code VmRSS}: resident now, {@code VmHWM}: peak
+   * resident), or -1 where there is none (not Linux).
+   */
+  static long statusKb(String field) {
     Path status = Path.of("/proc/self/status");
     if (!Files.isReadable(status)) {
       return -1;
     }
     try {
       for (String line : Files.readAllLines(status)) {
-        if (line.startsWith("VmRSS:")) {
+        if (line.startsWith(field + ":")) {
           return Long.parseLong(line.replaceAll("[^0-9]", ""));
         }
       }
