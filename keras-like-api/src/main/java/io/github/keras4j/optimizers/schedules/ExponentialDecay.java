@@ -1,11 +1,8 @@
 package io.github.keras4j.optimizers.schedules;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.TInt64;
 
 /**
  * Exponential decay: Keras's {@code ExponentialDecay}.
@@ -21,12 +18,7 @@ import org.tensorflow.types.TInt64;
  * new SGD(new ExponentialDecay(0.1, 100000, 0.96, true));
  * }</pre>
  */
-public class ExponentialDecay extends LearningRateSchedule {
-
-  private final double initialLearningRate;
-  private final long decaySteps;
-  private final double decayRate;
-  private final boolean staircase;
+public class ExponentialDecay extends RateDecay {
 
   /** A continuous exponential decay ({@code staircase=false}). */
   public ExponentialDecay(double initialLearningRate, long decaySteps, double decayRate) {
@@ -41,40 +33,16 @@ public class ExponentialDecay extends LearningRateSchedule {
    * @param staircase whether to decay at discrete intervals
    */
   public ExponentialDecay(double initialLearningRate, long decaySteps, double decayRate, boolean staircase) {
-    super("ExponentialDecay");
-    this.initialLearningRate = initialLearningRate;
-    this.decaySteps = checkDecaySteps("ExponentialDecay", "decaySteps", decaySteps);
-    this.decayRate = decayRate;
-    this.staircase = staircase;
+    super("ExponentialDecay", initialLearningRate, decaySteps, decayRate, staircase);
   }
 
   @Override
-  public Operand<TFloat32> call(Ops tf, Operand<TInt64> step) {
-    Ops s = tf.withSubScope(name());
-    Operand<TFloat32> p = s.math.div(asFloat(s, step), s.constant((float) decaySteps));
-    if (staircase) {
-      p = s.math.floor(p);
-    }
+  Operand<TFloat32> rate(Ops s, Operand<TFloat32> p) {
     return s.math.mul(s.constant((float) initialLearningRate), s.math.pow(s.constant((float) decayRate), p));
   }
 
   @Override
-  public double valueAt(long step) {
-    double p = (double) step / decaySteps;
-    if (staircase) {
-      p = Math.floor(p);
-    }
+  double rate(double p) {
     return initialLearningRate * Math.pow(decayRate, p);
-  }
-
-  @Override
-  public Map<String, Object> getConfig() {
-    Map<String, Object> c = new LinkedHashMap<>();
-    c.put("initial_learning_rate", initialLearningRate);
-    c.put("decay_steps", decaySteps);
-    c.put("decay_rate", decayRate);
-    c.put("staircase", staircase);
-    c.put("name", name());
-    return c;
   }
 }
