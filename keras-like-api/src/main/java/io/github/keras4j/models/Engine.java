@@ -188,19 +188,8 @@ final class Engine implements AutoCloseable {
       Operand<TFloat32> weighted = c.lossWeights == null ? l : tf.math.mul(l, tf.constant(c.lossWeights.get(j).floatValue()));
       total = total == null ? weighted : tf.math.add(total, weighted);
     }
-    // As Keras 3's compute_loss: the reported and minimized loss includes the layers' penalties (model.losses).
     Operand<TFloat32> penalties = StepBuilder.sum(tf, model.regularizationLoss(tf), layerLosses);
-    if (penalties != null) {
-      total = tf.math.add(total, penalties);
-    }
-    packed.add(total);
-    names.add("loss");
-    if (n > 1) {
-      for (int j = 0; j < n; j++) {
-        packed.add(perOutput.get(j));
-        names.add(outputs.get(j).layer().name() + "_loss");
-      }
-    }
+    total = packLosses(tf, total, penalties, perOutput::get, outputs, packed, names);
     List<Metric> metrics = new ArrayList<>();
     for (int j = 0; j < n; j++) {
       for (Metric m : perOutputMetrics.get(j)) {
@@ -209,6 +198,26 @@ final class Engine implements AutoCloseable {
       }
     }
     return new Traced(total, tf.withName("logs").stack(packed), names, metrics, layerUpdates);
+  }
+
+  /**
+   * Packs the step's loss logs: {@code "loss"}, the total plus the penalties (Keras 3's {@code compute_loss}: the
+   * reported and minimized loss includes {@code model.losses}), then, for a model of several outputs,
+   * {@code "<output>_loss"} for each; returns the total.
+   */
+  private static Operand<TFloat32> packLosses(Ops tf, Operand<TFloat32> total, Operand<TFloat32> penalties,
+      java.util.function.IntFunction<Operand<TFloat32>> outputLoss, List<KerasTensor> outputs,
+      List<Operand<TFloat32>> packed, List<String> names) {
+    Operand<TFloat32> withPenalties = penalties == null ? total : tf.math.add(total, penalties);
+    packed.add(withPenalties);
+    names.add("loss");
+    if (outputs.size() > 1) {
+      for (int j = 0; j < outputs.size(); j++) {
+        packed.add(outputLoss.apply(j));
+        names.add(outputs.get(j).layer().name() + "_loss");
+      }
+    }
+    return withPenalties;
   }
 
   /**
@@ -539,18 +548,8 @@ final class Engine implements AutoCloseable {
         () -> model.regularizationLoss(rt.scope(stepName + "/penalties")));
     List<Operand<TFloat32>> packed = new ArrayList<>();
     List<String> names = new ArrayList<>();
-    Operand<TFloat32> total = addAll(tf, objectives);
-    if (penalties != null) {
-      total = tf.math.add(total, penalties);
-    }
-    packed.add(total);
-    names.add("loss");
-    if (n > 1) {
-      for (int j = 0; j < n; j++) {
-        packed.add(addAll(tf, perOutput.get(j)));
-        names.add(outputs.get(j).layer().name() + "_loss");
-      }
-    }
+    Operand<TFloat32> total = packLosses(tf, addAll(tf, objectives), penalties, j -> addAll(tf, perOutput.get(j)),
+        outputs, packed, names);
     List<Metric> metrics = new ArrayList<>();
     perOutputMetrics.forEach(metrics::addAll);
     for (int i = 0; i < metricTerms.get(0).size(); i++) {
