@@ -240,6 +240,14 @@ public abstract class Layer {
   }
 
   /**
+   * Creates a trainable weight with the initializer, regularizer and constraint of {@code settings} (a layer's
+   * {@code kernel}, {@code bias}, {@code gamma}, ...).
+   */
+  protected final GraphVariable addWeight(String weightName, Shape shape, WeightSettings settings) {
+    return addWeight(weightName, shape, settings.initializer(), true, settings.regularizer(), settings.constraint());
+  }
+
+  /**
    * Registers a state update made by {@link #call} in training mode (e.g. a moving average); it runs in the same
    * {@code Session.run} as the training step that traced it.
    *

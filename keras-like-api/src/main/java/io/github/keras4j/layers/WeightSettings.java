@@ -27,6 +27,11 @@ public record WeightSettings(String prefix, Initializer initializer, Regularizer
     config.put(prefix + "_constraint", Constraints.serialize(constraint));
   }
 
+  /** The same settings with another initializer (LSTM's bias with {@code unitForgetBias}). */
+  public WeightSettings withInitializer(Initializer other) {
+    return new WeightSettings(prefix, other, regularizer, constraint);
+  }
+
   /** The builders' mutable form: an initializer by Keras id or as an object, a regularizer and a constraint. */
   public static final class Spec {
     private final String prefix;

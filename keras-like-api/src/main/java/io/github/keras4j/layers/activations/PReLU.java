@@ -7,6 +7,7 @@ import io.github.keras4j.initializers.Initializer;
 import io.github.keras4j.initializers.Initializers;
 import io.github.keras4j.layers.InputSpec;
 import io.github.keras4j.layers.Layer;
+import io.github.keras4j.layers.WeightSettings;
 import io.github.keras4j.regularizers.Regularizer;
 import io.github.keras4j.regularizers.Regularizers;
 import java.util.Arrays;
@@ -36,9 +37,7 @@ import org.tensorflow.types.TFloat32;
  */
 public class PReLU extends Layer {
 
-  private final Initializer alphaInitializer;
-  private final Regularizer alphaRegularizer;
-  private final Constraint alphaConstraint;
+  private final WeightSettings alphaSettings;
   private final int[] sharedAxes;
   private GraphVariable alpha;
 
@@ -56,9 +55,7 @@ public class PReLU extends Layer {
             + "they must be >= 1. Received: shared_axes=" + Arrays.toString(b.sharedAxes));
       }
     }
-    this.alphaInitializer = b.alphaInitializer;
-    this.alphaRegularizer = b.alphaRegularizer;
-    this.alphaConstraint = b.alphaConstraint;
+    this.alphaSettings = b.alpha.resolve();
     this.sharedAxes = b.sharedAxes.clone();
   }
 
@@ -106,7 +103,7 @@ public class PReLU extends Layer {
         axes.put(i, inputShape.get(i));
       }
     }
-    alpha = addWeight("alpha", Shape.of(paramShape), alphaInitializer, true, alphaRegularizer, alphaConstraint);
+    alpha = addWeight("alpha", Shape.of(paramShape), alphaSettings);
     setInputSpec(new InputSpec(null, rank, axes));
   }
 
@@ -125,9 +122,7 @@ public class PReLU extends Layer {
   @Override
   public Map<String, Object> getConfig() {
     Map<String, Object> c = super.getConfig();
-    c.put("alpha_initializer", Initializers.serialize(alphaInitializer));
-    c.put("alpha_regularizer", Regularizers.serialize(alphaRegularizer));
-    c.put("alpha_constraint", Constraints.serialize(alphaConstraint));
+    alphaSettings.putConfig(c);
     c.put("shared_axes", sharedAxes.length == 0 ? null : Arrays.stream(sharedAxes).boxed().toList());
     return c;
   }
@@ -135,9 +130,7 @@ public class PReLU extends Layer {
   /** Optional settings of {@link PReLU}, with Keras's defaults. String ids are resolved at once. */
   public static final class Builder {
     private String name;
-    private Initializer alphaInitializer = Initializers.get("zeros");
-    private Regularizer alphaRegularizer;
-    private Constraint alphaConstraint;
+    private final WeightSettings.Spec alpha = new WeightSettings.Spec("alpha", "zeros");
     private int[] sharedAxes = {};
 
     private Builder() {}
@@ -155,7 +148,7 @@ public class PReLU extends Layer {
 
     /** Initializer of alpha. */
     public Builder alphaInitializer(Initializer initializer) {
-      this.alphaInitializer = initializer;
+      alpha.initializer(initializer);
       return this;
     }
 
@@ -166,7 +159,7 @@ public class PReLU extends Layer {
 
     /** Regularizer of alpha; null for none. */
     public Builder alphaRegularizer(Regularizer regularizer) {
-      this.alphaRegularizer = regularizer;
+      alpha.regularizer(regularizer);
       return this;
     }
 
@@ -177,7 +170,7 @@ public class PReLU extends Layer {
 
     /** Constraint of alpha; null for none. */
     public Builder alphaConstraint(Constraint constraint) {
-      this.alphaConstraint = constraint;
+      alpha.constraint(constraint);
       return this;
     }
 

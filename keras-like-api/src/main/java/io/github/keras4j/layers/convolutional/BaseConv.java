@@ -6,7 +6,6 @@ import io.github.keras4j.constraints.Constraint;
 import io.github.keras4j.constraints.Constraints;
 import io.github.keras4j.graph.GraphVariable;
 import io.github.keras4j.initializers.Initializer;
-import io.github.keras4j.initializers.Initializers;
 import io.github.keras4j.layers.InputSpec;
 import io.github.keras4j.layers.KernelOptions;
 import io.github.keras4j.layers.Layer;
@@ -46,9 +45,7 @@ public abstract class BaseConv extends Layer {
   private final ActivationFunction activation;
   private final String activationId;
   private final boolean useBias;
-  private final Initializer biasInitializer;
-  private final Regularizer biasRegularizer;
-  private final Constraint biasConstraint;
+  private final WeightSettings biasSettings;
   private GraphVariable bias;
 
   /**
@@ -76,10 +73,7 @@ public abstract class BaseConv extends Layer {
     this.activation = b.activationFunction();
     this.activationId = b.activationId();
     this.useBias = b.hasBias();
-    WeightSettings bias = b.biasSettings();
-    this.biasInitializer = bias.initializer();
-    this.biasRegularizer = bias.regularizer();
-    this.biasConstraint = bias.constraint();
+    this.biasSettings = b.biasSettings();
     setActivityRegularizer(b.activityPenalty());
     setInputSpec(new InputSpec(null, rank + 2, Map.of()));
   }
@@ -128,8 +122,7 @@ public abstract class BaseConv extends Layer {
     }
     buildKernels(tf, channels);
     if (useBias) {
-      bias = addWeight("bias", Shape.of(outputChannels(channels)), biasInitializer, true, biasRegularizer,
-          biasConstraint);
+      bias = addWeight("bias", Shape.of(outputChannels(channels)), biasSettings);
     }
     setInputSpec(new InputSpec(null, rank + 2, Map.of(-1, channels)));
   }
@@ -163,11 +156,6 @@ public abstract class BaseConv extends Layer {
   }
 
   // ---------------------------------------------------------------- helpers for subclasses
-
-  /** Creates a trainable kernel with its initializer, regularizer and constraint; call it from buildKernels. */
-  final GraphVariable addKernel(String weightName, Shape shape, WeightSettings settings) {
-    return addWeight(weightName, shape, settings.initializer(), true, settings.regularizer(), settings.constraint());
-  }
 
   /** TensorFlow's 4-D strides {@code [1, sh, sw, 1]} for a 2-D layer, {@code [1, 1, s, 1]} for a 1-D one. */
   protected final List<Long> strides4() {
@@ -255,10 +243,8 @@ public abstract class BaseConv extends Layer {
     c.put("dilation_rate", ConvUtils.toList(dilationRate));
     c.put("activation", activationId);
     c.put("use_bias", useBias);
-    c.put("bias_initializer", Initializers.serialize(biasInitializer));
-    c.put("bias_regularizer", Regularizers.serialize(biasRegularizer));
+    biasSettings.putConfig(c);
     c.putIfAbsent("activity_regularizer", null);
-    c.put("bias_constraint", Constraints.serialize(biasConstraint));
     return c;
   }
 
@@ -301,7 +287,7 @@ public abstract class BaseConv extends Layer {
   }
 
   /**
-   * The builder of the layers with one ordinary kernel ({@link Conv1D}, {@link Conv2D}, {@link Conv2DTranspose}):
+   * The builder of the layers with one ordinary kernel ({@link KernelConv}): {@code filters},
    * {@code kernelInitializer} (default {@code "glorot_uniform"}), {@code kernelRegularizer} and
    * {@code kernelConstraint} (default none).
    *
@@ -309,11 +295,16 @@ public abstract class BaseConv extends Layer {
    */
   public abstract static class KernelBuilder<B extends KernelBuilder<B>> extends Builder<B>
       implements KernelOptions<B> {
+    final int filters;
     final WeightSettings.Spec kernel = new WeightSettings.Spec("kernel", "glorot_uniform");
 
-    /** @param kernelSize one value for every spatial axis, or one value per axis */
-    protected KernelBuilder(int... kernelSize) {
+    /**
+     * @param filters the number of output channels
+     * @param kernelSize one value for every spatial axis, or one value per axis
+     */
+    protected KernelBuilder(int filters, int... kernelSize) {
       super(kernelSize);
+      this.filters = filters;
     }
 
     @Override

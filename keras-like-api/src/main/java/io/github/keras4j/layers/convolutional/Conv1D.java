@@ -1,9 +1,6 @@
 package io.github.keras4j.layers.convolutional;
 
-import io.github.keras4j.graph.GraphVariable;
-import io.github.keras4j.layers.WeightSettings;
 import java.util.List;
-import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
@@ -30,11 +27,7 @@ import org.tensorflow.types.TFloat32;
  * Conv1D.builder(8, 2).padding("causal").dilationRate(2).build();
  * }</pre>
  */
-public class Conv1D extends BaseConv {
-
-  private final int filters;
-  private final WeightSettings kernelSettings;
-  private GraphVariable kernel;
+public class Conv1D extends KernelConv {
 
   /** A linear Conv1D. */
   public Conv1D(int filters, int kernelSize) {
@@ -47,9 +40,7 @@ public class Conv1D extends BaseConv {
   }
 
   private Conv1D(Builder b) {
-    super(1, b, "conv1d", true, false);
-    this.filters = positive("Layer '" + name() + "'", "filters", b.filters);
-    this.kernelSettings = b.kernel.resolve();
+    super(1, b, "conv1d", true);
   }
 
   /** A builder for the optional settings. */
@@ -58,13 +49,8 @@ public class Conv1D extends BaseConv {
   }
 
   @Override
-  protected long outputChannels(long inputChannels) {
-    return filters;
-  }
-
-  @Override
-  protected void buildKernels(Ops tf, long inputChannels) {
-    kernel = addKernel("kernel", Shape.of(kernelSize()[0], inputChannels, filters), kernelSettings);
+  protected Shape kernelShape(long inputChannels) {
+    return Shape.of(kernelSize()[0], inputChannels, filters());
   }
 
   @Override
@@ -76,36 +62,16 @@ public class Conv1D extends BaseConv {
     }
     // (batch, steps, channels) -> (batch, 1, steps, channels); kernel (k, in, out) -> (1, k, in, out).
     Operand<TFloat32> x4 = tf.expandDims(x, tf.constant(1));
-    Operand<TFloat32> k4 = tf.expandDims(dilateKernel(tf, kernel.value()), tf.constant(0));
+    Operand<TFloat32> k4 = tf.expandDims(dilateKernel(tf, kernel().value()), tf.constant(0));
     Operand<TFloat32> y = tf.nn.conv2d(x4, k4, strides4(), tfPadding());
     return tf.squeeze(y, Squeeze.axis(List.of(1L)));
   }
 
-  /** The number of filters (output channels). */
-  public int filters() {
-    return filters;
-  }
-
-  /** The kernel variable, after build. */
-  public GraphVariable kernel() {
-    return kernel;
-  }
-
-  @Override
-  public Map<String, Object> getConfig() {
-    Map<String, Object> c = super.getConfig();
-    c.put("filters", filters);
-    kernelSettings.putConfig(c);
-    return c;
-  }
-
   /** Optional settings of {@link Conv1D}, with Keras's defaults. */
   public static final class Builder extends BaseConv.KernelBuilder<Builder> {
-    private final int filters;
 
     private Builder(int filters, int kernelSize) {
-      super(kernelSize);
-      this.filters = filters;
+      super(filters, kernelSize);
     }
 
     @Override

@@ -1,8 +1,5 @@
 package io.github.keras4j.layers.convolutional;
 
-import io.github.keras4j.graph.GraphVariable;
-import io.github.keras4j.layers.WeightSettings;
-import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
@@ -28,11 +25,7 @@ import org.tensorflow.types.TFloat32;
  * Conv2D.builder(32, 3).kernelRegularizer(new L2(1e-4)).kernelConstraint("max_norm").build();
  * }</pre>
  */
-public class Conv2D extends BaseConv {
-
-  private final int filters;
-  private final WeightSettings kernelSettings;
-  private GraphVariable kernel;
+public class Conv2D extends KernelConv {
 
   /** A linear Conv2D with a square {@code kernelSize x kernelSize} window. */
   public Conv2D(int filters, int kernelSize) {
@@ -45,9 +38,7 @@ public class Conv2D extends BaseConv {
   }
 
   private Conv2D(Builder b) {
-    super(2, b, "conv2d", false, false);
-    this.filters = positive("Layer '" + name() + "'", "filters", b.filters);
-    this.kernelSettings = b.kernel.resolve();
+    super(2, b, "conv2d", false);
   }
 
   /**
@@ -60,46 +51,21 @@ public class Conv2D extends BaseConv {
   }
 
   @Override
-  protected long outputChannels(long inputChannels) {
-    return filters;
-  }
-
-  @Override
-  protected void buildKernels(Ops tf, long inputChannels) {
+  protected Shape kernelShape(long inputChannels) {
     int[] k = kernelSize();
-    kernel = addKernel("kernel", Shape.of(k[0], k[1], inputChannels, filters), kernelSettings);
+    return Shape.of(k[0], k[1], inputChannels, filters());
   }
 
   @Override
   protected Operand<TFloat32> convolution(Ops tf, Operand<TFloat32> inputs) {
-    return tf.nn.conv2d(inputs, dilateKernel(tf, kernel.value()), strides4(), tfPadding());
-  }
-
-  /** The number of filters (output channels). */
-  public int filters() {
-    return filters;
-  }
-
-  /** The kernel variable, after build. */
-  public GraphVariable kernel() {
-    return kernel;
-  }
-
-  @Override
-  public Map<String, Object> getConfig() {
-    Map<String, Object> c = super.getConfig();
-    c.put("filters", filters);
-    kernelSettings.putConfig(c);
-    return c;
+    return tf.nn.conv2d(inputs, dilateKernel(tf, kernel().value()), strides4(), tfPadding());
   }
 
   /** Optional settings of {@link Conv2D}, with Keras's defaults. */
   public static final class Builder extends BaseConv.KernelBuilder<Builder> {
-    private final int filters;
 
     private Builder(int filters, int... kernelSize) {
-      super(kernelSize);
-      this.filters = filters;
+      super(filters, kernelSize);
     }
 
     @Override

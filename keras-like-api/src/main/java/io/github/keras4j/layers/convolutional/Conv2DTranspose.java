@@ -1,7 +1,5 @@
 package io.github.keras4j.layers.convolutional;
 
-import io.github.keras4j.graph.GraphVariable;
-import io.github.keras4j.layers.WeightSettings;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -32,12 +30,9 @@ import org.tensorflow.types.TInt32;
  * Conv2DTranspose.builder(16, 3).strides(2).padding("same").build();   // (None, 7, 7, 8) -> (None, 14, 14, 16)
  * }</pre>
  */
-public class Conv2DTranspose extends BaseConv {
+public class Conv2DTranspose extends KernelConv {
 
-  private final int filters;
   private final int[] outputPadding;
-  private final WeightSettings kernelSettings;
-  private GraphVariable kernel;
 
   /** A linear Conv2DTranspose with a square window. */
   public Conv2DTranspose(int filters, int kernelSize) {
@@ -50,10 +45,8 @@ public class Conv2DTranspose extends BaseConv {
   }
 
   private Conv2DTranspose(Builder b) {
-    super(2, b, "conv2d_transpose", false, false);
+    super(2, b, "conv2d_transpose", false);
     String owner = "Layer '" + name() + "'";
-    this.filters = positive(owner, "filters", b.filters);
-    this.kernelSettings = b.kernel.resolve();
     if (b.outputPadding == null) {
       this.outputPadding = null;
     } else {
@@ -80,20 +73,15 @@ public class Conv2DTranspose extends BaseConv {
   }
 
   @Override
-  protected long outputChannels(long inputChannels) {
-    return filters;
-  }
-
-  @Override
   protected long outputLength(int axis, long inputLength) {
     return ConvUtils.transposeOutputLength(inputLength, kernelSize()[axis], strides()[axis], dilationRate()[axis],
         padding(), outputPadding == null ? null : outputPadding[axis]);
   }
 
   @Override
-  protected void buildKernels(Ops tf, long inputChannels) {
+  protected Shape kernelShape(long inputChannels) {
     int[] k = kernelSize();
-    kernel = addKernel("kernel", Shape.of(k[0], k[1], filters, inputChannels), kernelSettings);
+    return Shape.of(k[0], k[1], filters(), inputChannels);
   }
 
   @Override
@@ -101,38 +89,24 @@ public class Conv2DTranspose extends BaseConv {
     // Keras4J inputs have known spatial sizes (InputLayer requires them), so only the batch size is dynamic.
     Shape out = computeOutputShape(inputs.shape());
     Operand<TInt32> batch = tf.slice(tf.shape(inputs), tf.constant(new int[] {0}), tf.constant(new int[] {1}));
-    Operand<TInt32> rest = tf.constant(new int[] {(int) out.get(1), (int) out.get(2), filters});
+    Operand<TInt32> rest = tf.constant(new int[] {(int) out.get(1), (int) out.get(2), filters()});
     Operand<TInt32> outputShape = tf.concat(List.of(batch, rest), tf.constant(0));
-    return tf.nn.conv2dBackpropInput(outputShape, dilateKernel(tf, kernel.value()), inputs, strides4(), tfPadding());
-  }
-
-  /** The number of filters (output channels). */
-  public int filters() {
-    return filters;
-  }
-
-  /** The kernel variable, after build. */
-  public GraphVariable kernel() {
-    return kernel;
+    return tf.nn.conv2dBackpropInput(outputShape, dilateKernel(tf, kernel().value()), inputs, strides4(), tfPadding());
   }
 
   @Override
   public Map<String, Object> getConfig() {
     Map<String, Object> c = super.getConfig();
-    c.put("filters", filters);
     c.put("output_padding", outputPadding == null ? null : ConvUtils.toList(outputPadding));
-    kernelSettings.putConfig(c);
     return c;
   }
 
   /** Optional settings of {@link Conv2DTranspose}, with Keras's defaults. */
   public static final class Builder extends BaseConv.KernelBuilder<Builder> {
-    private final int filters;
     private int[] outputPadding;
 
     private Builder(int filters, int... kernelSize) {
-      super(kernelSize);
-      this.filters = filters;
+      super(filters, kernelSize);
     }
 
     @Override

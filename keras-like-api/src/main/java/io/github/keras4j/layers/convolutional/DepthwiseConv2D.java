@@ -63,7 +63,7 @@ public class DepthwiseConv2D extends BaseConv {
   @Override
   protected void buildKernels(Ops tf, long inputChannels) {
     int[] k = kernelSize();
-    kernel = addKernel("kernel", Shape.of(k[0], k[1], inputChannels, depthMultiplier), depthwiseSettings);
+    kernel = addWeight("kernel", Shape.of(k[0], k[1], inputChannels, depthMultiplier), depthwiseSettings);
   }
 
   @Override

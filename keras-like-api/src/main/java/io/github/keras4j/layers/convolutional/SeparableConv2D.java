@@ -81,9 +81,9 @@ public class SeparableConv2D extends BaseConv {
   @Override
   protected void buildKernels(Ops tf, long inputChannels) {
     int[] k = kernelSize();
-    depthwiseKernel = addKernel("depthwise_kernel", Shape.of(k[0], k[1], inputChannels, depthMultiplier),
+    depthwiseKernel = addWeight("depthwise_kernel", Shape.of(k[0], k[1], inputChannels, depthMultiplier),
         depthwiseSettings);
-    pointwiseKernel = addKernel("pointwise_kernel", Shape.of(1, 1, inputChannels * depthMultiplier, filters),
+    pointwiseKernel = addWeight("pointwise_kernel", Shape.of(1, 1, inputChannels * depthMultiplier, filters),
         pointwiseSettings);
   }
 

@@ -1,18 +1,12 @@
 package io.github.keras4j.layers.core;
 
 import io.github.keras4j.activations.ActivationFunction;
-import io.github.keras4j.constraints.Constraint;
-import io.github.keras4j.constraints.Constraints;
 import io.github.keras4j.graph.GraphVariable;
-import io.github.keras4j.initializers.Initializer;
-import io.github.keras4j.initializers.Initializers;
 import io.github.keras4j.layers.InputSpec;
 import io.github.keras4j.layers.KernelOptions;
 import io.github.keras4j.layers.Layer;
 import io.github.keras4j.layers.LayerBuilder;
 import io.github.keras4j.layers.WeightSettings;
-import io.github.keras4j.regularizers.Regularizer;
-import io.github.keras4j.regularizers.Regularizers;
 import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
@@ -44,12 +38,8 @@ public class Dense extends Layer {
   private final ActivationFunction activation;
   private final String activationId;
   private final boolean useBias;
-  private final Initializer kernelInitializer;
-  private final Initializer biasInitializer;
-  private final Regularizer kernelRegularizer;
-  private final Regularizer biasRegularizer;
-  private final Constraint kernelConstraint;
-  private final Constraint biasConstraint;
+  private final WeightSettings kernelSettings;
+  private final WeightSettings biasSettings;
   private GraphVariable kernel;
   private GraphVariable bias;
 
@@ -74,14 +64,8 @@ public class Dense extends Layer {
     this.activation = b.activationFunction();
     this.activationId = b.activationId();
     this.useBias = b.hasBias();
-    WeightSettings k = b.kernel.resolve();
-    WeightSettings bs = b.biasSettings();
-    this.kernelInitializer = k.initializer();
-    this.biasInitializer = bs.initializer();
-    this.kernelRegularizer = k.regularizer();
-    this.biasRegularizer = bs.regularizer();
-    this.kernelConstraint = k.constraint();
-    this.biasConstraint = bs.constraint();
+    this.kernelSettings = b.kernel.resolve();
+    this.biasSettings = b.biasSettings();
     setActivityRegularizer(b.activityPenalty());
     setInputSpec(InputSpec.minRank(2));
   }
@@ -98,10 +82,9 @@ public class Dense extends Layer {
       throw new IllegalArgumentException("Layer '" + name() + "': the last dimension of the inputs to a Dense layer "
           + "should be defined. Found None. Full input shape received: " + format(inputShape));
     }
-    kernel = addWeight("kernel", Shape.of(inputDim, units), kernelInitializer, true, kernelRegularizer,
-        kernelConstraint);
+    kernel = addWeight("kernel", Shape.of(inputDim, units), kernelSettings);
     if (useBias) {
-      bias = addWeight("bias", Shape.of(units), biasInitializer, true, biasRegularizer, biasConstraint);
+      bias = addWeight("bias", Shape.of(units), biasSettings);
     }
     setInputSpec(new InputSpec(2, null, Map.of(-1, inputDim)));
   }
@@ -154,13 +137,9 @@ public class Dense extends Layer {
     c.put("units", units);
     c.put("activation", activationId);
     c.put("use_bias", useBias);
-    c.put("kernel_initializer", Initializers.serialize(kernelInitializer));
-    c.put("bias_initializer", Initializers.serialize(biasInitializer));
-    c.put("kernel_regularizer", Regularizers.serialize(kernelRegularizer));
-    c.put("bias_regularizer", Regularizers.serialize(biasRegularizer));
+    kernelSettings.putConfig(c);
+    biasSettings.putConfig(c);
     c.putIfAbsent("activity_regularizer", null);
-    c.put("kernel_constraint", Constraints.serialize(kernelConstraint));
-    c.put("bias_constraint", Constraints.serialize(biasConstraint));
     return c;
   }
 

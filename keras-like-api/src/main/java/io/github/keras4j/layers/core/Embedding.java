@@ -5,9 +5,9 @@ import io.github.keras4j.constraints.Constraints;
 import io.github.keras4j.graph.GraphVariable;
 import io.github.keras4j.initializers.Initializer;
 import io.github.keras4j.initializers.Initializers;
-import io.github.keras4j.initializers.RandomUniform;
 import io.github.keras4j.layers.InputSpec;
 import io.github.keras4j.layers.Layer;
+import io.github.keras4j.layers.WeightSettings;
 import io.github.keras4j.regularizers.Regularizer;
 import io.github.keras4j.regularizers.Regularizers;
 import java.util.List;
@@ -49,9 +49,7 @@ public class Embedding extends Layer {
 
   private final int inputDim;
   private final int outputDim;
-  private final Initializer embeddingsInitializer;
-  private final Regularizer embeddingsRegularizer;
-  private final Constraint embeddingsConstraint;
+  private final WeightSettings embeddingsSettings;
   private final boolean maskZero;
   private GraphVariable embeddings;
 
@@ -74,9 +72,7 @@ public class Embedding extends Layer {
     }
     this.inputDim = b.inputDim;
     this.outputDim = b.outputDim;
-    this.embeddingsInitializer = b.embeddingsInitializer;
-    this.embeddingsRegularizer = b.embeddingsRegularizer;
-    this.embeddingsConstraint = b.embeddingsConstraint;
+    this.embeddingsSettings = b.embeddings.resolve();
     this.maskZero = b.maskZero;
     setSupportsMasking(maskZero);
     setInputSpec(InputSpec.minRank(1));
@@ -89,8 +85,7 @@ public class Embedding extends Layer {
 
   @Override
   protected void build(Ops tf, Shape inputShape) {
-    embeddings = addWeight("embeddings", Shape.of(inputDim, outputDim), embeddingsInitializer, true,
-        embeddingsRegularizer, embeddingsConstraint);
+    embeddings = addWeight("embeddings", Shape.of(inputDim, outputDim), embeddingsSettings);
   }
 
   @Override
@@ -141,9 +136,7 @@ public class Embedding extends Layer {
     Map<String, Object> c = super.getConfig();
     c.put("input_dim", inputDim);
     c.put("output_dim", outputDim);
-    c.put("embeddings_initializer", Initializers.serialize(embeddingsInitializer));
-    c.put("embeddings_regularizer", Regularizers.serialize(embeddingsRegularizer));
-    c.put("embeddings_constraint", Constraints.serialize(embeddingsConstraint));
+    embeddingsSettings.putConfig(c);
     c.put("mask_zero", maskZero);
     return c;
   }
@@ -153,9 +146,7 @@ public class Embedding extends Layer {
     private final int inputDim;
     private final int outputDim;
     private String name;
-    private Initializer embeddingsInitializer = new RandomUniform();
-    private Regularizer embeddingsRegularizer;
-    private Constraint embeddingsConstraint;
+    private final WeightSettings.Spec embeddings = new WeightSettings.Spec("embeddings", "uniform");
     private boolean maskZero;
 
     private Builder(int inputDim, int outputDim) {
@@ -179,7 +170,7 @@ public class Embedding extends Layer {
 
     /** Initializer of the embeddings. */
     public Builder embeddingsInitializer(Initializer initializer) {
-      this.embeddingsInitializer = initializer;
+      embeddings.initializer(initializer);
       return this;
     }
 
@@ -190,7 +181,7 @@ public class Embedding extends Layer {
 
     /** Regularizer of the embeddings; null for none. */
     public Builder embeddingsRegularizer(Regularizer regularizer) {
-      this.embeddingsRegularizer = regularizer;
+      embeddings.regularizer(regularizer);
       return this;
     }
 
@@ -201,7 +192,7 @@ public class Embedding extends Layer {
 
     /** Constraint of the embeddings; null for none. */
     public Builder embeddingsConstraint(Constraint constraint) {
-      this.embeddingsConstraint = constraint;
+      embeddings.constraint(constraint);
       return this;
     }
 

@@ -1,14 +1,11 @@
 package io.github.keras4j.layers.normalization;
 
-import io.github.keras4j.constraints.Constraint;
-import io.github.keras4j.constraints.Constraints;
 import io.github.keras4j.graph.GraphVariable;
 import io.github.keras4j.initializers.Initializer;
 import io.github.keras4j.initializers.Initializers;
 import io.github.keras4j.layers.InputSpec;
 import io.github.keras4j.layers.Layer;
-import io.github.keras4j.regularizers.Regularizer;
-import io.github.keras4j.regularizers.Regularizers;
+import io.github.keras4j.layers.WeightSettings;
 import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
@@ -56,14 +53,10 @@ public class BatchNormalization extends Layer {
   private final float epsilon;
   private final boolean center;
   private final boolean scale;
-  private final Initializer betaInitializer;
-  private final Initializer gammaInitializer;
+  private final WeightSettings betaSettings;
+  private final WeightSettings gammaSettings;
   private final Initializer movingMeanInitializer;
   private final Initializer movingVarianceInitializer;
-  private final Regularizer betaRegularizer;
-  private final Regularizer gammaRegularizer;
-  private final Constraint betaConstraint;
-  private final Constraint gammaConstraint;
   private GraphVariable gamma;
   private GraphVariable beta;
   private GraphVariable movingMean;
@@ -93,14 +86,10 @@ public class BatchNormalization extends Layer {
     this.epsilon = (float) b.epsilon;
     this.center = b.center;
     this.scale = b.scale;
-    this.betaInitializer = b.betaInitializer;
-    this.gammaInitializer = b.gammaInitializer;
+    this.betaSettings = b.beta.resolve();
+    this.gammaSettings = b.gamma.resolve();
     this.movingMeanInitializer = b.movingMeanInitializer;
     this.movingVarianceInitializer = b.movingVarianceInitializer;
-    this.betaRegularizer = b.betaRegularizer;
-    this.gammaRegularizer = b.gammaRegularizer;
-    this.betaConstraint = b.betaConstraint;
-    this.gammaConstraint = b.gammaConstraint;
     // Keras computes 1 - momentum in double before it meets float32 tensors: (float) (1.0 - 0.99) == 0.01f.
     this.oneMinusMomentum = (float) (1.0 - b.momentum);
   }
@@ -140,10 +129,10 @@ public class BatchNormalization extends Layer {
     lastAxis = a == rank - 1;
     Shape paramShape = Shape.of(channels);
     if (scale) {
-      gamma = addWeight("gamma", paramShape, gammaInitializer, true, gammaRegularizer, gammaConstraint);
+      gamma = addWeight("gamma", paramShape, gammaSettings);
     }
     if (center) {
-      beta = addWeight("beta", paramShape, betaInitializer, true, betaRegularizer, betaConstraint);
+      beta = addWeight("beta", paramShape, betaSettings);
     }
     movingMean = addWeight("moving_mean", paramShape, movingMeanInitializer, false);
     movingVariance = addWeight("moving_variance", paramShape, movingVarianceInitializer, false);
@@ -227,14 +216,10 @@ public class BatchNormalization extends Layer {
     c.put("epsilon", epsilon);
     c.put("center", center);
     c.put("scale", scale);
-    c.put("beta_initializer", Initializers.serialize(betaInitializer));
-    c.put("gamma_initializer", Initializers.serialize(gammaInitializer));
+    betaSettings.putConfig(c);
+    gammaSettings.putConfig(c);
     c.put("moving_mean_initializer", Initializers.serialize(movingMeanInitializer));
     c.put("moving_variance_initializer", Initializers.serialize(movingVarianceInitializer));
-    c.put("beta_regularizer", Regularizers.serialize(betaRegularizer));
-    c.put("gamma_regularizer", Regularizers.serialize(gammaRegularizer));
-    c.put("beta_constraint", Constraints.serialize(betaConstraint));
-    c.put("gamma_constraint", Constraints.serialize(gammaConstraint));
     return c;
   }
 

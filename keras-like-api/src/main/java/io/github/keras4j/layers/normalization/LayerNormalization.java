@@ -1,14 +1,9 @@
 package io.github.keras4j.layers.normalization;
 
-import io.github.keras4j.constraints.Constraint;
-import io.github.keras4j.constraints.Constraints;
 import io.github.keras4j.graph.GraphVariable;
-import io.github.keras4j.initializers.Initializer;
-import io.github.keras4j.initializers.Initializers;
 import io.github.keras4j.layers.InputSpec;
 import io.github.keras4j.layers.Layer;
-import io.github.keras4j.regularizers.Regularizer;
-import io.github.keras4j.regularizers.Regularizers;
+import io.github.keras4j.layers.WeightSettings;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -43,12 +38,8 @@ public class LayerNormalization extends Layer {
   private final boolean center;
   private final boolean scale;
   private final boolean rmsScaling;
-  private final Initializer betaInitializer;
-  private final Initializer gammaInitializer;
-  private final Regularizer betaRegularizer;
-  private final Regularizer gammaRegularizer;
-  private final Constraint betaConstraint;
-  private final Constraint gammaConstraint;
+  private final WeightSettings betaSettings;
+  private final WeightSettings gammaSettings;
   private GraphVariable gamma;
   private GraphVariable beta;
   private int[] axes;
@@ -74,12 +65,8 @@ public class LayerNormalization extends Layer {
     this.center = b.center;
     this.scale = b.scale;
     this.rmsScaling = b.rmsScaling;
-    this.betaInitializer = b.betaInitializer;
-    this.gammaInitializer = b.gammaInitializer;
-    this.betaRegularizer = b.betaRegularizer;
-    this.gammaRegularizer = b.gammaRegularizer;
-    this.betaConstraint = b.betaConstraint;
-    this.gammaConstraint = b.gammaConstraint;
+    this.betaSettings = b.beta.resolve();
+    this.gammaSettings = b.gamma.resolve();
   }
 
   /** A builder for the optional settings, with Keras's defaults. */
@@ -134,10 +121,10 @@ public class LayerNormalization extends Layer {
     }
     Shape paramShape = Shape.of(paramDims);
     if (scale || rmsScaling) {
-      gamma = addWeight("gamma", paramShape, gammaInitializer, true, gammaRegularizer, gammaConstraint);
+      gamma = addWeight("gamma", paramShape, gammaSettings);
     }
     if (center && !rmsScaling) {
-      beta = addWeight("beta", paramShape, betaInitializer, true, betaRegularizer, betaConstraint);
+      beta = addWeight("beta", paramShape, betaSettings);
     }
     setInputSpec(new InputSpec(null, rank, sizes));
   }
@@ -186,12 +173,8 @@ public class LayerNormalization extends Layer {
     c.put("center", center);
     c.put("scale", scale);
     c.put("rms_scaling", rmsScaling);
-    c.put("beta_initializer", Initializers.serialize(betaInitializer));
-    c.put("gamma_initializer", Initializers.serialize(gammaInitializer));
-    c.put("beta_regularizer", Regularizers.serialize(betaRegularizer));
-    c.put("gamma_regularizer", Regularizers.serialize(gammaRegularizer));
-    c.put("beta_constraint", Constraints.serialize(betaConstraint));
-    c.put("gamma_constraint", Constraints.serialize(gammaConstraint));
+    betaSettings.putConfig(c);
+    gammaSettings.putConfig(c);
     return c;
   }
 

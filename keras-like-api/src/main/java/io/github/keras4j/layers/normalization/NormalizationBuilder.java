@@ -4,6 +4,7 @@ import io.github.keras4j.constraints.Constraint;
 import io.github.keras4j.constraints.Constraints;
 import io.github.keras4j.initializers.Initializer;
 import io.github.keras4j.initializers.Initializers;
+import io.github.keras4j.layers.WeightSettings;
 import io.github.keras4j.regularizers.Regularizer;
 import io.github.keras4j.regularizers.Regularizers;
 
@@ -20,12 +21,8 @@ public abstract class NormalizationBuilder<B extends NormalizationBuilder<B>> {
   double epsilon = 1e-3;
   boolean center = true;
   boolean scale = true;
-  Initializer betaInitializer = Initializers.get("zeros");
-  Initializer gammaInitializer = Initializers.get("ones");
-  Regularizer betaRegularizer;
-  Regularizer gammaRegularizer;
-  Constraint betaConstraint;
-  Constraint gammaConstraint;
+  final WeightSettings.Spec beta = new WeightSettings.Spec("beta", "zeros");
+  final WeightSettings.Spec gamma = new WeightSettings.Spec("gamma", "ones");
 
   NormalizationBuilder() {}
 
@@ -63,7 +60,7 @@ public abstract class NormalizationBuilder<B extends NormalizationBuilder<B>> {
 
   /** Initializer of {@code beta}. */
   public B betaInitializer(Initializer initializer) {
-    this.betaInitializer = initializer;
+    beta.initializer(initializer);
     return self();
   }
 
@@ -74,7 +71,7 @@ public abstract class NormalizationBuilder<B extends NormalizationBuilder<B>> {
 
   /** Initializer of {@code gamma}. */
   public B gammaInitializer(Initializer initializer) {
-    this.gammaInitializer = initializer;
+    gamma.initializer(initializer);
     return self();
   }
 
@@ -85,7 +82,7 @@ public abstract class NormalizationBuilder<B extends NormalizationBuilder<B>> {
 
   /** Regularizer of {@code beta}; null for none. */
   public B betaRegularizer(Regularizer regularizer) {
-    this.betaRegularizer = regularizer;
+    beta.regularizer(regularizer);
     return self();
   }
 
@@ -96,7 +93,7 @@ public abstract class NormalizationBuilder<B extends NormalizationBuilder<B>> {
 
   /** Regularizer of {@code gamma}; null for none. */
   public B gammaRegularizer(Regularizer regularizer) {
-    this.gammaRegularizer = regularizer;
+    gamma.regularizer(regularizer);
     return self();
   }
 
@@ -107,7 +104,7 @@ public abstract class NormalizationBuilder<B extends NormalizationBuilder<B>> {
 
   /** Constraint of {@code beta}; null for none. */
   public B betaConstraint(Constraint constraint) {
-    this.betaConstraint = constraint;
+    beta.constraint(constraint);
     return self();
   }
 
@@ -118,7 +115,7 @@ public abstract class NormalizationBuilder<B extends NormalizationBuilder<B>> {
 
   /** Constraint of {@code gamma}; null for none. */
   public B gammaConstraint(Constraint constraint) {
-    this.gammaConstraint = constraint;
+    gamma.constraint(constraint);
     return self();
   }
 }

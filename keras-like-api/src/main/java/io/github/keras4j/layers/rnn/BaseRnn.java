@@ -2,11 +2,8 @@ package io.github.keras4j.layers.rnn;
 
 import io.github.keras4j.activations.ActivationFunction;
 import io.github.keras4j.backend.Backend;
-import io.github.keras4j.constraints.Constraint;
-import io.github.keras4j.constraints.Constraints;
 import io.github.keras4j.graph.GraphVariable;
 import io.github.keras4j.initializers.Initializer;
-import io.github.keras4j.initializers.Initializers;
 import io.github.keras4j.layers.InputSpec;
 import io.github.keras4j.layers.KerasTensor;
 import io.github.keras4j.layers.Layer;
@@ -115,15 +112,9 @@ public abstract class BaseRnn extends Layer {
   private final ActivationFunction activation;
   private final String activationId;
   private final boolean useBias;
-  private final Initializer kernelInitializer;
-  private final Initializer recurrentInitializer;
-  private final Initializer biasInitializer;
-  private final Regularizer kernelRegularizer;
-  private final Regularizer recurrentRegularizer;
-  private final Regularizer biasRegularizer;
-  private final Constraint kernelConstraint;
-  private final Constraint recurrentConstraint;
-  private final Constraint biasConstraint;
+  private final WeightSettings kernelSettings;
+  private final WeightSettings recurrentSettings;
+  private final WeightSettings biasSettings;
   private final boolean returnSequences;
   private final boolean returnState;
   private final boolean goBackwards;
@@ -145,18 +136,9 @@ public abstract class BaseRnn extends Layer {
     this.activation = b.activationFunction();
     this.activationId = b.activationId();
     this.useBias = b.hasBias();
-    WeightSettings k = b.kernel.resolve();
-    WeightSettings r = b.recurrent.resolve();
-    WeightSettings bias = b.biasSettings();
-    this.kernelInitializer = k.initializer();
-    this.recurrentInitializer = r.initializer();
-    this.biasInitializer = bias.initializer();
-    this.kernelRegularizer = k.regularizer();
-    this.recurrentRegularizer = r.regularizer();
-    this.biasRegularizer = bias.regularizer();
-    this.kernelConstraint = k.constraint();
-    this.recurrentConstraint = r.constraint();
-    this.biasConstraint = bias.constraint();
+    this.kernelSettings = b.kernel.resolve();
+    this.recurrentSettings = b.recurrent.resolve();
+    this.biasSettings = b.biasSettings();
     setActivityRegularizer(b.activityPenalty());
     this.returnSequences = b.returnSequences;
     this.returnState = b.returnState;
@@ -195,7 +177,7 @@ public abstract class BaseRnn extends Layer {
 
   /** The initializer the bias is created with; default {@code biasInitializer}. */
   protected Initializer biasInitializerForBuild() {
-    return biasInitializer;
+    return biasSettings.initializer();
   }
 
   /** The part of the bias added to the input projection; default the whole bias. */
@@ -227,9 +209,8 @@ public abstract class BaseRnn extends Layer {
   /** Creates one weight; lets {@link Bidirectional} own the weights of both directions. */
   @FunctionalInterface
   protected interface WeightFactory {
-    /** Creates a trainable weight with its regularizer and constraint (either may be null). */
-    GraphVariable add(String name, Shape shape, Initializer initializer, Regularizer regularizer,
-        Constraint constraint);
+    /** Creates a trainable weight with its initializer, regularizer and constraint. */
+    GraphVariable add(String name, Shape shape, WeightSettings settings);
   }
 
   /**
@@ -238,12 +219,10 @@ public abstract class BaseRnn extends Layer {
    */
   protected CellWeights createWeights(WeightFactory factory, long inputDim) {
     long width = (long) gates() * units;
-    GraphVariable k = factory.add("kernel", Shape.of(inputDim, width), kernelInitializer, kernelRegularizer,
-        kernelConstraint);
-    GraphVariable rk = factory.add("recurrent_kernel", Shape.of(units, width), recurrentInitializer,
-        recurrentRegularizer, recurrentConstraint);
+    GraphVariable k = factory.add("kernel", Shape.of(inputDim, width), kernelSettings);
+    GraphVariable rk = factory.add("recurrent_kernel", Shape.of(units, width), recurrentSettings);
     GraphVariable b = useBias
-        ? factory.add("bias", biasShape(), biasInitializerForBuild(), biasRegularizer, biasConstraint)
+        ? factory.add("bias", biasShape(), biasSettings.withInitializer(biasInitializerForBuild()))
         : null;
     return new CellWeights(k, rk, b);
   }
@@ -251,7 +230,7 @@ public abstract class BaseRnn extends Layer {
   @Override
   protected void build(Ops tf, Shape inputShape) {
     long inputDim = checkSequenceShape(inputShape);
-    cell = createWeights((n, s, init, reg, con) -> addWeight(n, s, init, true, reg, con), inputDim);
+    cell = createWeights(this::addWeight, inputDim);
     setInputSpec(new InputSpec(null, 3, Map.of(-1, inputDim)));
   }
 
@@ -598,16 +577,10 @@ public abstract class BaseRnn extends Layer {
     c.put("units", units);
     c.put("activation", activationId);
     c.put("use_bias", useBias);
-    c.put("kernel_initializer", Initializers.serialize(kernelInitializer));
-    c.put("recurrent_initializer", Initializers.serialize(recurrentInitializer));
-    c.put("bias_initializer", Initializers.serialize(biasInitializer));
-    c.put("kernel_regularizer", Regularizers.serialize(kernelRegularizer));
-    c.put("recurrent_regularizer", Regularizers.serialize(recurrentRegularizer));
-    c.put("bias_regularizer", Regularizers.serialize(biasRegularizer));
+    kernelSettings.putConfig(c);
+    recurrentSettings.putConfig(c);
+    biasSettings.putConfig(c);
     c.putIfAbsent("activity_regularizer", null);
-    c.put("kernel_constraint", Constraints.serialize(kernelConstraint));
-    c.put("recurrent_constraint", Constraints.serialize(recurrentConstraint));
-    c.put("bias_constraint", Constraints.serialize(biasConstraint));
     c.put("dropout", dropout);
     c.put("recurrent_dropout", recurrentDropout);
     c.put("seed", seed);

@@ -93,9 +93,9 @@ public class Bidirectional extends Layer {
   @Override
   protected void build(Ops tf, Shape inputShape) {
     long inputDim = BaseRnn.checkSequenceShape(name(), inputShape);
-    forward = layer.createWeights((n, s, init, reg, con) -> addWeight("forward_" + n, s, init, true, reg, con),
+    forward = layer.createWeights((n, s, settings) -> addWeight("forward_" + n, s, settings),
         inputDim);
-    backward = layer.createWeights((n, s, init, reg, con) -> addWeight("backward_" + n, s, init, true, reg, con),
+    backward = layer.createWeights((n, s, settings) -> addWeight("backward_" + n, s, settings),
         inputDim);
     setInputSpec(new InputSpec(null, 3, Map.of(-1, inputDim)));
   }
