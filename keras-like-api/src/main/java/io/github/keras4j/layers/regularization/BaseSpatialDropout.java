@@ -6,7 +6,6 @@ import io.github.keras4j.layers.Layer;
 import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.random.RandomUniform;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
@@ -61,12 +60,7 @@ public abstract class BaseSpatialDropout extends Layer {
       ones[i] = kept ? 0 : 1;
     }
     Operand<TInt32> noiseShape = tf.math.add(tf.math.mul(tf.shape(inputs), tf.constant(keep)), tf.constant(ones));
-    long[] opSeeds = io.github.keras4j.backend.Backend.opSeeds(seed, 0);
-    Operand<TFloat32> noise = tf.random.randomUniform(noiseShape, TFloat32.class,
-        RandomUniform.seed(opSeeds[0]).seed2(opSeeds[1]));
-    Operand<TFloat32> kept = tf.dtypes.cast(tf.math.greaterEqual(noise, tf.constant(rate)), TFloat32.class);
-    Operand<TFloat32> mask = tf.stopGradient(tf.math.div(kept, tf.constant(1f - rate)));
-    return tf.math.mul(inputs, mask);
+    return Noise.dropout(tf, inputs, noiseShape, rate, seed);
   }
 
   /** The fraction of channels dropped. */

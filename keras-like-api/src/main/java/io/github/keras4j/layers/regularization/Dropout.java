@@ -5,7 +5,6 @@ import io.github.keras4j.layers.Layer;
 import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.random.RandomUniform;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -44,12 +43,7 @@ public class Dropout extends Layer {
     if (!training || rate == 0f) {
       return inputs;
     }
-    long[] opSeeds = io.github.keras4j.backend.Backend.opSeeds(seed, 0);
-    Operand<TFloat32> noise = tf.random.randomUniform(tf.shape(inputs), TFloat32.class,
-        RandomUniform.seed(opSeeds[0]).seed2(opSeeds[1]));
-    Operand<TFloat32> keep = tf.dtypes.cast(tf.math.greaterEqual(noise, tf.constant(rate)), TFloat32.class);
-    Operand<TFloat32> mask = tf.stopGradient(tf.math.div(keep, tf.constant(1f - rate)));
-    return tf.math.mul(inputs, mask);
+    return Noise.dropout(tf, inputs, tf.shape(inputs), rate, seed);
   }
 
   /** The drop rate. */

@@ -5,7 +5,6 @@ import io.github.keras4j.layers.Layer;
 import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.random.RandomStandardNormal;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -47,11 +46,7 @@ public class GaussianDropout extends Layer {
       return inputs;
     }
     float stddev = (float) Math.sqrt(rate / (1.0 - rate));
-    long[] opSeeds = io.github.keras4j.backend.Backend.opSeeds(seed, 0);
-    Operand<TFloat32> normal = tf.random.randomStandardNormal(tf.shape(inputs), TFloat32.class,
-        RandomStandardNormal.seed(opSeeds[0]), RandomStandardNormal.seed2(opSeeds[1]));
-    Operand<TFloat32> noise = tf.stopGradient(tf.math.add(tf.math.mul(normal, tf.constant(stddev)), tf.constant(1f)));
-    return tf.math.mul(inputs, noise);
+    return tf.math.mul(inputs, Noise.normal(tf, inputs, 1f, stddev, seed));
   }
 
   /** The drop probability. */

@@ -5,7 +5,6 @@ import io.github.keras4j.layers.Layer;
 import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.random.RandomStandardNormal;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -49,10 +48,7 @@ public class GaussianNoise extends Layer {
     if (!training || stddev == 0f) {
       return inputs;
     }
-    long[] opSeeds = io.github.keras4j.backend.Backend.opSeeds(seed, 0);
-    Operand<TFloat32> normal = tf.random.randomStandardNormal(tf.shape(inputs), TFloat32.class,
-        RandomStandardNormal.seed(opSeeds[0]), RandomStandardNormal.seed2(opSeeds[1]));
-    return tf.math.add(inputs, tf.stopGradient(tf.math.mul(normal, tf.constant(stddev))));
+    return tf.math.add(inputs, Noise.normal(tf, inputs, 0f, stddev, seed));
   }
 
   /** The noise's standard deviation. */

@@ -8,6 +8,7 @@ import io.github.keras4j.layers.InputSpec;
 import io.github.keras4j.layers.KerasTensor;
 import io.github.keras4j.layers.Layer;
 import io.github.keras4j.layers.WeightSettings;
+import io.github.keras4j.layers.regularization.Noise;
 import io.github.keras4j.regularizers.Regularizer;
 import io.github.keras4j.regularizers.Regularizers;
 import java.util.ArrayList;
@@ -20,7 +21,6 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Stack;
 import org.tensorflow.op.core.Unstack;
-import org.tensorflow.op.random.RandomUniform;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
@@ -455,11 +455,7 @@ public abstract class BaseRnn extends Layer {
     Operand<TInt32> shape = tf.concat(List.of(batch, tf.constant(new int[] {(int) size})), tf.constant(0));
     List<Operand<TFloat32>> masks = new ArrayList<>();
     for (int k = 0; k < count; k++) {
-      long[] opSeeds = io.github.keras4j.backend.Backend.opSeeds(seed, 1 + firstIndex + k);
-      Operand<TFloat32> noise = tf.random.randomUniform(shape, TFloat32.class,
-          RandomUniform.seed(opSeeds[0]).seed2(opSeeds[1]));
-      Operand<TFloat32> keep = tf.dtypes.cast(tf.math.greaterEqual(noise, tf.constant(rate)), TFloat32.class);
-      masks.add(tf.stopGradient(tf.math.div(keep, tf.constant(1f - rate))));
+      masks.add(Noise.dropoutMask(tf, shape, rate, seed, 1 + firstIndex + k));
     }
     return masks;
   }
