@@ -1,14 +1,13 @@
 package io.github.keras4j.callbacks;
 
+import io.github.keras4j.graph.savedmodel.AtomicFile;
 import io.github.keras4j.models.WeightsFile;
 import io.github.keras4j.training.Callback;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -190,13 +189,7 @@ public class BackupAndRestore extends Callback {
       getModel().saveWeights(backupDir.resolve(name));
       String json = "{\"epoch\": " + currentEpoch + ", \"batch\": " + lastBatchSeen + ", \"weights\": \"" + name
           + "\"}";
-      Path tmp = backupDir.resolve("." + METADATA + "." + System.nanoTime() + ".tmp");
-      Files.writeString(tmp, json, StandardCharsets.UTF_8);
-      try {
-        Files.move(tmp, metadata, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, metadata, StandardCopyOption.REPLACE_EXISTING);
-      }
+      AtomicFile.write(metadata, tmp -> Files.writeString(tmp, json, StandardCharsets.UTF_8));
       if (previous != null && !previous.equals(name)) {
         Files.deleteIfExists(backupDir.resolve(previous));
       }

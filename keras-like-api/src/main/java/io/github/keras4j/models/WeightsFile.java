@@ -3,23 +3,21 @@ package io.github.keras4j.models;
 import io.github.keras4j.backend.Backend;
 import io.github.keras4j.graph.GraphVariable;
 import io.github.keras4j.graph.Shapes;
+import io.github.keras4j.graph.savedmodel.AtomicFile;
 import io.github.keras4j.layers.Layer;
 import io.github.keras4j.optimizers.Optimizer;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -320,28 +318,11 @@ public final class WeightsFile {
    * then moved over {@code file}. The parent directory must exist.
    */
   public static void write(Path file, Contents contents) throws IOException {
-    Path target = file.toAbsolutePath();
-    Path dir = target.getParent();
-    // A new file beside the target (same file system, so the move can be atomic; default permissions).
-    Path tmp = dir.resolve("." + target.getFileName() + "." + Long.toHexString(System.nanoTime()) + ".tmp");
-    Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW).close();
-    boolean moved = false;
-    try {
-      try (FileOutputStream fos = new FileOutputStream(tmp.toFile())) {
-        write(fos, contents);
-        fos.getFD().sync();
+    AtomicFile.write(file, tmp -> {
+      try (OutputStream out = Files.newOutputStream(tmp)) {
+        write(out, contents);
       }
-      try {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-      }
-      moved = true;
-    } finally {
-      if (!moved) {
-        Files.deleteIfExists(tmp);
-      }
-    }
+    });
   }
 
   /**

@@ -1,18 +1,15 @@
 package io.github.keras4j.saving;
 
+import io.github.keras4j.graph.savedmodel.AtomicFile;
 import java.io.BufferedOutputStream;
-import java.io.FileOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -66,39 +63,17 @@ public final class ModelArchive {
    * @throws NoSuchFileException when the target's folder does not exist
    */
   public static void write(Path file, Map<String, EntryWriter> entries) throws IOException {
-    Path target = file.toAbsolutePath();
-    Path dir = target.getParent();
-    if (dir == null || !Files.isDirectory(dir)) {
-      throw new NoSuchFileException(String.valueOf(dir), null, "cannot save " + target + ": the folder does not "
-          + "exist");
-    }
-    Path tmp = dir.resolve("." + target.getFileName() + "." + Long.toHexString(System.nanoTime()) + ".tmp");
-    Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW).close();
-    boolean moved = false;
-    try {
-      try (FileOutputStream fos = new FileOutputStream(tmp.toFile())) {
-        ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(fos, 1 << 16), StandardCharsets.UTF_8);
+    AtomicFile.write(file, tmp -> {
+      try (ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16),
+          StandardCharsets.UTF_8)) {
         zip.setLevel(Deflater.BEST_SPEED);
         for (Map.Entry<String, EntryWriter> e : entries.entrySet()) {
           zip.putNextEntry(new ZipEntry(e.getKey()));
           e.getValue().write(new FilterOutputStreamNoClose(zip));
           zip.closeEntry();
         }
-        zip.finish();
-        zip.flush();
-        fos.getFD().sync();
       }
-      try {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-      }
-      moved = true;
-    } finally {
-      if (!moved) {
-        Files.deleteIfExists(tmp);
-      }
-    }
+    });
   }
 
   /** Keeps entry writers from closing the zip stream. */

@@ -1,5 +1,6 @@
 package io.github.keras4j.examples.data;
 
+import io.github.keras4j.graph.savedmodel.AtomicFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -7,10 +8,8 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLConnection;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -63,50 +62,37 @@ public final class Downloader {
    * @param progress where the progress bar goes, or null for none
    */
   public static void download(URI url, Path target, String sha256, Check check, PrintStream progress) {
-    Path dir = target.toAbsolutePath().getParent();
-    Path temp = null;
     try {
-      Files.createDirectories(dir);
-      // The temporary name keeps the target's extension, so a check can tell a .zip from a .csv.
-      String name = target.getFileName().toString();
-      int dot = name.lastIndexOf('.');
-      temp = Files.createTempFile(dir, name + ".", ".part" + (dot > 0 ? name.substring(dot) : ""));
-      String actual;
+      Files.createDirectories(target.toAbsolutePath().getParent());
       URLConnection connection = open(url, target);
       if (progress != null) {
         progress.println("Downloading data from " + url);
       }
-      try (InputStream in = input(connection, url, target); OutputStream out = Files.newOutputStream(temp)) {
-        DigestInputStream digestIn = new DigestInputStream(in, sha256());
-        copy(digestIn, out, connection.getContentLengthLong(), progress);
-        actual = HexFormat.of().formatHex(digestIn.getMessageDigest().digest());
-      }
-      if (sha256 != null && !actual.equalsIgnoreCase(sha256)) {
-        ChecksumMismatchException e = new ChecksumMismatchException(url.toString(), sha256, actual,
-            "Nothing was saved to " + target + ". The download was corrupted or the server now has another "
-                + "version of the file: download it again, or copy a good copy to " + target + " by hand.");
-        throw new UncheckedIOException(e.getMessage(), e);
-      }
-      if (check != null) {
-        try {
-          check.verify(temp);
-        } catch (IOException | RuntimeException e) {
-          throw new IllegalArgumentException("The download of " + url + " is not a good copy, so nothing was saved "
-              + "to " + target + ": " + e.getMessage(), e);
+      // The temporary name keeps the target's extension, so a check can tell a .zip from a .csv.
+      AtomicFile.write(target, temp -> {
+        String actual;
+        try (InputStream in = input(connection, url, target); OutputStream out = Files.newOutputStream(temp)) {
+          DigestInputStream digestIn = new DigestInputStream(in, sha256());
+          copy(digestIn, out, connection.getContentLengthLong(), progress);
+          actual = HexFormat.of().formatHex(digestIn.getMessageDigest().digest());
         }
-      }
-      move(temp, target);
-      temp = null;
+        if (sha256 != null && !actual.equalsIgnoreCase(sha256)) {
+          ChecksumMismatchException e = new ChecksumMismatchException(url.toString(), sha256, actual,
+              "Nothing was saved to " + target + ". The download was corrupted or the server now has another "
+                  + "version of the file: download it again, or copy a good copy to " + target + " by hand.");
+          throw new UncheckedIOException(e.getMessage(), e);
+        }
+        if (check != null) {
+          try {
+            check.verify(temp);
+          } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("The download of " + url + " is not a good copy, so nothing was "
+                + "saved to " + target + ": " + e.getMessage(), e);
+          }
+        }
+      });
     } catch (IOException e) {
       throw new UncheckedIOException("Could not save " + url + " to " + target + ": " + e, e);
-    } finally {
-      if (temp != null) {
-        try {
-          Files.deleteIfExists(temp);
-        } catch (IOException ignored) {
-          // The temporary file is left behind; it never shadows the target.
-        }
-      }
     }
   }
 
@@ -165,14 +151,6 @@ public final class Downloader {
     } catch (IOException e) {
       throw new UncheckedIOException("Could not download " + url + " to " + target + ": " + e
           + ". If this machine has no network access, download the file elsewhere and copy it to " + target, e);
-    }
-  }
-
-  private static void move(Path temp, Path target) throws IOException {
-    try {
-      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
     }
   }
 

@@ -1,16 +1,15 @@
 package io.github.keras4j.examples.deqn;
 
+import io.github.keras4j.graph.savedmodel.AtomicFile;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -38,8 +37,7 @@ final class DeqnCheckpoint {
   static void save(DeqnTrainer trainer, Path dir) throws IOException {
     Files.createDirectories(dir);
     trainer.network().saveWeights(dir.resolve(WEIGHTS));
-    Path tmp = Files.createTempFile(dir, SIMULATION, ".tmp");
-    try {
+    AtomicFile.write(dir.resolve(SIMULATION), tmp -> {
       try (OutputStream file = Files.newOutputStream(tmp);
           DataOutputStream out = new DataOutputStream(new BufferedOutputStream(file))) {
         out.writeBytes(MAGIC);
@@ -61,14 +59,7 @@ final class DeqnCheckpoint {
           out.writeDouble(e.learningRate());
         }
       }
-      try {
-        Files.move(tmp, dir.resolve(SIMULATION), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, dir.resolve(SIMULATION), StandardCopyOption.REPLACE_EXISTING);
-      }
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    });
   }
 
   /** Whether {@code dir} holds a checkpoint. */

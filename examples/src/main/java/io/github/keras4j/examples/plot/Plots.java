@@ -1,11 +1,11 @@
 package io.github.keras4j.examples.plot;
 
+import io.github.keras4j.graph.savedmodel.AtomicFile;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import javax.imageio.ImageIO;
 import org.knowm.xchart.BitmapEncoder;
@@ -95,8 +95,7 @@ public final class Plots {
 
   /** Writes {@code chart} to {@code file} as PNG (via a temporary file in the same folder); returns {@code file}. */
   public static Path write(Path file, XYChart chart) {
-    return atomically(file, tmp -> BitmapEncoder.saveBitmap(chart, tmp.toString(), BitmapEncoder.BitmapFormat.PNG),
-        ".png");
+    return atomically(file, tmp -> BitmapEncoder.saveBitmap(chart, tmp.toString(), BitmapEncoder.BitmapFormat.PNG));
   }
 
   /**
@@ -131,24 +130,14 @@ public final class Plots {
       if (!ImageIO.write(grid, "png", tmp.toFile())) {
         throw new IOException("no PNG writer available");
       }
-    }, ".png");
+    });
   }
 
-  private interface Writer {
-    void write(Path tmp) throws IOException;
-  }
-
-  private static Path atomically(Path file, Writer writer, String suffix) {
-    Path dir = file.toAbsolutePath().getParent();
+  /** Writes {@code file} through {@link AtomicFile}, creating its folder; the temporary name ends in .png. */
+  private static Path atomically(Path file, AtomicFile.Writer writer) {
     try {
-      Files.createDirectories(dir);
-      Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp" + suffix);
-      try {
-        writer.write(tmp);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
+      Files.createDirectories(file.toAbsolutePath().getParent());
+      AtomicFile.write(file, writer);
       return file;
     } catch (IOException e) {
       throw new UncheckedIOException("Could not write the image " + file + ": " + e.getMessage(), e);
