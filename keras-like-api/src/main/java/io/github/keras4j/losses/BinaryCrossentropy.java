@@ -1,6 +1,5 @@
 package io.github.keras4j.losses;
 
-import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
@@ -37,10 +36,7 @@ import org.tensorflow.types.TFloat32;
  * new BinaryCrossentropy(true).compute(tf, yTrue, yPred, weights);   // 0.243 with sample weights [0.8, 0.2]
  * }</pre>
  */
-public class BinaryCrossentropy extends Loss {
-
-  private final boolean fromLogits;
-  private final float labelSmoothing;
+public class BinaryCrossentropy extends LabelSmoothingCrossentropy {
 
   /** Binary cross-entropy on probabilities. */
   public BinaryCrossentropy() {
@@ -60,23 +56,7 @@ public class BinaryCrossentropy extends Loss {
    * @param name the loss's name
    */
   public BinaryCrossentropy(boolean fromLogits, float labelSmoothing, String name) {
-    super(name);
-    if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) {
-      throw new IllegalArgumentException(
-          "Argument `labelSmoothing` must be in [0, 1]. Received: labelSmoothing=" + labelSmoothing);
-    }
-    this.fromLogits = fromLogits;
-    this.labelSmoothing = labelSmoothing;
-  }
-
-  /** Whether {@code y_pred} holds logits. */
-  public boolean fromLogits() {
-    return fromLogits;
-  }
-
-  /** The label smoothing factor. */
-  public float labelSmoothing() {
-    return labelSmoothing;
+    super(fromLogits, labelSmoothing, name);
   }
 
   @Override
@@ -86,10 +66,7 @@ public class BinaryCrossentropy extends Loss {
     if (labelSmoothing > 0) {
       y = tf.math.add(tf.math.mul(y, tf.constant(1f - labelSmoothing)), tf.constant(0.5f * labelSmoothing));
     }
-    Operand<TFloat32> logits = LossUtils.logitsBehind(yPred, "Sigmoid");
-    if (logits == null && fromLogits) {
-      logits = yPred;
-    }
+    Operand<TFloat32> logits = LossUtils.logits(yPred, "Sigmoid", fromLogits);
     Operand<TFloat32> elements;
     if (logits != null) {
       elements = sigmoidCrossEntropyWithLogits(tf, y, logits);
@@ -108,10 +85,5 @@ public class BinaryCrossentropy extends Loss {
     Operand<TFloat32> relu = tf.math.maximum(logits, tf.constant(0f));
     Operand<TFloat32> softplusNegAbs = tf.math.softplus(tf.math.neg(tf.math.abs(logits)));
     return tf.math.add(tf.math.sub(relu, tf.math.mul(logits, labels)), softplusNegAbs);
-  }
-
-  @Override
-  public Map<String, Object> getConfig() {
-    return Map.of("name", name(), "fromLogits", fromLogits, "labelSmoothing", labelSmoothing);
   }
 }

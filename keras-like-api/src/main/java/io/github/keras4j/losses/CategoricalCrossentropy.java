@@ -1,6 +1,5 @@
 package io.github.keras4j.losses;
 
-import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.index.Indices;
 import org.tensorflow.op.Ops;
@@ -38,10 +37,7 @@ import org.tensorflow.types.TFloat32;
  * new CategoricalCrossentropy().compute(tf, yTrue, yPred, weights);   // 0.814 with sample weights [0.3, 0.7]
  * }</pre>
  */
-public class CategoricalCrossentropy extends Loss {
-
-  private final boolean fromLogits;
-  private final float labelSmoothing;
+public class CategoricalCrossentropy extends LabelSmoothingCrossentropy {
 
   /** Categorical cross-entropy on probabilities. */
   public CategoricalCrossentropy() {
@@ -61,23 +57,7 @@ public class CategoricalCrossentropy extends Loss {
    * @param name the loss's name
    */
   public CategoricalCrossentropy(boolean fromLogits, float labelSmoothing, String name) {
-    super(name);
-    if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) {
-      throw new IllegalArgumentException(
-          "Argument `labelSmoothing` must be in [0, 1]. Received: labelSmoothing=" + labelSmoothing);
-    }
-    this.fromLogits = fromLogits;
-    this.labelSmoothing = labelSmoothing;
-  }
-
-  /** Whether {@code y_pred} holds logits. */
-  public boolean fromLogits() {
-    return fromLogits;
-  }
-
-  /** The label smoothing factor. */
-  public float labelSmoothing() {
-    return labelSmoothing;
+    super(fromLogits, labelSmoothing, name);
   }
 
   @Override
@@ -90,10 +70,7 @@ public class CategoricalCrossentropy extends Loss {
           tf.dtypes.cast(tf.stridedSlice(tf.shape(yPred), Indices.at(-1)), TFloat32.class);
       y = tf.math.add(tf.math.mul(y, tf.constant(1f - labelSmoothing)), tf.math.div(tf.constant(labelSmoothing), numClasses));
     }
-    Operand<TFloat32> logits = LossUtils.logitsBehind(yPred, "Softmax");
-    if (logits == null && fromLogits) {
-      logits = yPred;
-    }
+    Operand<TFloat32> logits = LossUtils.logits(yPred, "Softmax", fromLogits);
     if (logits != null) {
       Operand<TFloat32> flat =
           tf.nn.softmaxCrossEntropyWithLogits(LossUtils.flattenToMatrix(tf, logits), LossUtils.flattenToMatrix(tf, y))
@@ -104,10 +81,5 @@ public class CategoricalCrossentropy extends Loss {
     Operand<TFloat32> p =
         tf.clipByValue(normalised, tf.constant(LossUtils.EPSILON), tf.constant(1f - LossUtils.EPSILON));
     return tf.math.neg(tf.reduceSum(tf.math.mul(y, tf.math.log(p)), tf.constant(-1)));
-  }
-
-  @Override
-  public Map<String, Object> getConfig() {
-    return Map.of("name", name(), "fromLogits", fromLogits, "labelSmoothing", labelSmoothing);
   }
 }

@@ -102,6 +102,15 @@ public final class LossUtils {
   }
 
   /**
+   * The logits a cross-entropy works from: the input of the {@code opType} op behind {@code yPred} (see
+   * {@link #logitsBehind}), else {@code yPred} itself when {@code fromLogits}, else null (probabilities).
+   */
+  static Operand<TFloat32> logits(Operand<TFloat32> yPred, String opType, boolean fromLogits) {
+    Operand<TFloat32> logits = logitsBehind(yPred, opType);
+    return logits == null && fromLogits ? yPred : logits;
+  }
+
+  /**
    * Checks that {@code yTrue} and {@code yPred} have the same static rank and compatible static sizes, as
    * Keras's TensorFlow backend does for binary and categorical cross-entropy.
    *

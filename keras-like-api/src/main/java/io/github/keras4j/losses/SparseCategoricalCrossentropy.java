@@ -82,10 +82,7 @@ public class SparseCategoricalCrossentropy extends Loss {
     Operand<TInt32> sampleShape = LossUtils.shapeWithoutLastAxis(tf, yPred);
     // Labels never need a gradient; the stop also keeps the float-to-int cast off every gradient path.
     Operand<TFloat32> labels = tf.reshape(squeezeLabels(tf, tf.stopGradient(yTrue), yPred), tf.constant(new int[] {-1}));
-    Operand<TFloat32> logits = LossUtils.logitsBehind(yPred, "Softmax");
-    if (logits == null && fromLogits) {
-      logits = yPred;
-    }
+    Operand<TFloat32> logits = LossUtils.logits(yPred, "Softmax", fromLogits);
     Operand<TFloat32> flat;
     if (logits != null) {
       CustomGradients.registerAll();

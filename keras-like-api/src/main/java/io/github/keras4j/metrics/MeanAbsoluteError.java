@@ -1,9 +1,5 @@
 package io.github.keras4j.metrics;
 
-import org.tensorflow.Operand;
-import org.tensorflow.op.Ops;
-import org.tensorflow.types.TFloat32;
-
 /**
  * Computes the mean absolute error between {@code y_true} and {@code y_pred}, as a metric.
  *
@@ -21,9 +17,7 @@ import org.tensorflow.types.TFloat32;
  * // result 0.25; with sample weights [1, 0]: 0.5
  * }</pre>
  */
-public class MeanAbsoluteError extends Metric {
-
-  private final io.github.keras4j.losses.MeanAbsoluteError fn = new io.github.keras4j.losses.MeanAbsoluteError();
+public class MeanAbsoluteError extends LossMetric {
 
   /** A mean absolute error metric named {@code mean_absolute_error}. */
   public MeanAbsoluteError() {
@@ -32,11 +26,6 @@ public class MeanAbsoluteError extends Metric {
 
   /** A mean absolute error metric with the given name, such as {@code mae}. */
   public MeanAbsoluteError(String name) {
-    super(name);
-  }
-
-  @Override
-  public Operand<TFloat32> call(Ops tf, Operand<TFloat32> yTrue, Operand<TFloat32> yPred) {
-    return MetricUtils.samplewiseMean(tf, fn.call(tf, tf.stopGradient(yTrue), tf.stopGradient(yPred)));
+    super(name, new io.github.keras4j.losses.MeanAbsoluteError());
   }
 }

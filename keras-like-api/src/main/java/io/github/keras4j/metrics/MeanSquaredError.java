@@ -1,9 +1,5 @@
 package io.github.keras4j.metrics;
 
-import org.tensorflow.Operand;
-import org.tensorflow.op.Ops;
-import org.tensorflow.types.TFloat32;
-
 /**
  * Computes the mean squared error between {@code y_true} and {@code y_pred}, as a metric.
  *
@@ -21,9 +17,7 @@ import org.tensorflow.types.TFloat32;
  * // result 0.25
  * }</pre>
  */
-public class MeanSquaredError extends Metric {
-
-  private final io.github.keras4j.losses.MeanSquaredError fn = new io.github.keras4j.losses.MeanSquaredError();
+public class MeanSquaredError extends LossMetric {
 
   /** A mean squared error metric named {@code mean_squared_error}. */
   public MeanSquaredError() {
@@ -32,11 +26,6 @@ public class MeanSquaredError extends Metric {
 
   /** A mean squared error metric with the given name, such as {@code mse}. */
   public MeanSquaredError(String name) {
-    super(name);
-  }
-
-  @Override
-  public Operand<TFloat32> call(Ops tf, Operand<TFloat32> yTrue, Operand<TFloat32> yPred) {
-    return MetricUtils.samplewiseMean(tf, fn.call(tf, tf.stopGradient(yTrue), tf.stopGradient(yPred)));
+    super(name, new io.github.keras4j.losses.MeanSquaredError());
   }
 }

@@ -12,12 +12,15 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
-/** Runs losses in a graph and checks them against plain double arithmetic. */
-final class LossTestSupport {
+/**
+ * Runs losses in a graph and checks them against plain double arithmetic. The metrics' tests run their
+ * per-sample values through {@link #values} too.
+ */
+public final class LossTestSupport {
 
   private LossTestSupport() {}
 
-  /** A constant from a float scalar, float[] or float[][] (or float[][][]). */
+  /** A constant from a float[], float[][] or float[][][]. */
   static Operand<TFloat32> constant(Ops tf, Object values) {
     if (values instanceof float[] v) {
       return tf.constant(v);
@@ -43,12 +46,19 @@ final class LossTestSupport {
 
   /** {@code loss.call(yTrue, yPred)} (per-sample values) evaluated in a fresh graph. */
   static float[] call(Loss loss, Object yTrue, Object yPred) {
+    return values(loss::call, yTrue, yPred);
+  }
+
+  /**
+   * {@code fn(yTrue, yPred)} evaluated in a fresh graph, {@code yTrue} and {@code yPred} given as float[],
+   * float[][] or float[][][]; every element in row-major order.
+   */
+  public static float[] values(LossFunction fn, Object yTrue, Object yPred) {
     try (GraphRuntime rt = new GraphRuntime()) {
       Ops tf = rt.tf();
-      Operand<TFloat32> values = loss.call(tf, constant(tf, yTrue), constant(tf, yPred));
+      Operand<TFloat32> values = fn.call(tf, constant(tf, yTrue), constant(tf, yPred));
       try (Result r = rt.session().runner().fetch(values).run()) {
-        TFloat32 t = (TFloat32) r.get(0);
-        return flatten(t);
+        return flatten((TFloat32) r.get(0));
       }
     }
   }
@@ -93,6 +103,23 @@ final class LossTestSupport {
       out[i] = x[i];
     }
     return out;
+  }
+
+  /**
+   * {@code loss.compute(yTrue, softmax(x), null)} for the logits {@code x = [[30, -30, 0]]}, a variable, and its
+   * gradient d loss / d x[0][1], as {@code {loss, gradient}}: with the Softmax op's input taken as logits the
+   * loss is {@code -log softmax(x)[k]}, not the clipped probabilities' value.
+   */
+  static float[] lossAndGradientThroughSoftmax(Loss loss, Object yTrue) {
+    try (GraphRuntime rt = new GraphRuntime()) {
+      Ops tf = rt.tf();
+      GraphVariable x = rt.newVariable("x", "v", Shape.of(1, 3), o -> o.constant(new float[][] {{30f, -30f, 0f}}), true);
+      Operand<TFloat32> value = loss.compute(tf, constant(tf, yTrue), tf.nn.softmax(x.value()), null);
+      Operand<TFloat32> grad = rt.gradients(value, List.of(x)).get(0);
+      try (Result r = rt.session().runner().fetch(value).fetch(grad).run()) {
+        return new float[] {((TFloat32) r.get(0)).getFloat(), ((TFloat32) r.get(1)).getFloat(0, 1)};
+      }
+    }
   }
 
   /**
@@ -233,6 +260,19 @@ final class LossTestSupport {
       out[j] /= sum;
     }
     return out;
+  }
+
+  /** Softmax of each row of {@code x}, computed in double and rounded to float. */
+  static float[][] softmaxRows(float[][] x) {
+    float[][] p = new float[x.length][];
+    for (int i = 0; i < x.length; i++) {
+      double[] s = softmax(toDouble(x[i]));
+      p[i] = new float[s.length];
+      for (int j = 0; j < s.length; j++) {
+        p[i][j] = (float) s[j];
+      }
+    }
+    return p;
   }
 
   static double[] cceLogits(double[][] t, double[][] x) {

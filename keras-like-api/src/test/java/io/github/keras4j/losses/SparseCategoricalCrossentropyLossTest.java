@@ -3,7 +3,7 @@ package io.github.keras4j.losses;
 import static io.github.keras4j.losses.LossTestSupport.compute;
 import static io.github.keras4j.losses.LossTestSupport.scce;
 import static io.github.keras4j.losses.LossTestSupport.scceLogits;
-import static io.github.keras4j.losses.LossTestSupport.softmax;
+import static io.github.keras4j.losses.LossTestSupport.softmaxRows;
 import static io.github.keras4j.losses.LossTestSupport.sumOverBatchSize;
 import static io.github.keras4j.losses.LossTestSupport.toDouble;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -11,8 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.keras4j.graph.GraphRuntime;
-import io.github.keras4j.graph.GraphVariable;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
@@ -75,14 +73,7 @@ class SparseCategoricalCrossentropyLossTest {
   void logitsEqualProbabilitiesAfterSoftmax() {
     float[] labels = {3, 0, 1};
     float[][] x = {{1.5f, -0.3f, 0.8f, 2f}, {0.1f, 0.1f, -2f, 0.4f}, {-1f, 3f, 0f, 0.5f}};
-    float[][] p = new float[3][];
-    for (int i = 0; i < 3; i++) {
-      double[] s = softmax(toDouble(x)[i]);
-      p[i] = new float[s.length];
-      for (int j = 0; j < s.length; j++) {
-        p[i][j] = (float) s[j];
-      }
-    }
+    float[][] p = softmaxRows(x);
     float[] w = {1f, 0.5f, 2f};
     float fromLogits = compute(new SparseCategoricalCrossentropy(true), labels, x, w);
     assertEquals(compute(new SparseCategoricalCrossentropy(), labels, p, w), fromLogits, 1e-5);
@@ -117,17 +108,10 @@ class SparseCategoricalCrossentropyLossTest {
 
   @Test
   void outputOfASoftmaxOpIsTakenAsLogitsLikeKerasTensorFlowBackend() {
-    try (GraphRuntime rt = new GraphRuntime()) {
-      Ops tf = rt.tf();
-      GraphVariable x = rt.newVariable("x", "v", Shape.of(1, 3), o -> o.constant(new float[][] {{30f, -30f, 0f}}), true);
-      Operand<TFloat32> loss = new SparseCategoricalCrossentropy().compute(
-          tf, tf.constant(new float[] {1}), tf.nn.softmax(x.value()), null);
-      Operand<TFloat32> grad = rt.gradients(loss, List.of(x)).get(0);
-      try (Result r = rt.session().runner().fetch(loss).fetch(grad).run()) {
-        assertEquals(60f, ((TFloat32) r.get(0)).getFloat(), 1e-3);
-        assertEquals(-1f, ((TFloat32) r.get(1)).getFloat(0, 1), 1e-6);
-      }
-    }
+    float[] lossAndGradient =
+        LossTestSupport.lossAndGradientThroughSoftmax(new SparseCategoricalCrossentropy(), new float[] {1});
+    assertEquals(60f, lossAndGradient[0], 1e-3);
+    assertEquals(-1f, lossAndGradient[1], 1e-6);
   }
 
   @Test
