@@ -1,5 +1,7 @@
 package io.github.keras4j.examples.rl;
 
+import io.github.keras4j.examples.ExampleOptions;
+
 /**
  * The settings every reinforcement-learning example has ({@link Dqn.Settings}, {@link Reinforce.Settings},
  * {@link Ddpg.Settings}): episodes to train, the final evaluation's episodes and the progress interval, each
@@ -21,6 +23,11 @@ public abstract class AgentSettings<S extends AgentSettings<S>> {
 
   /** These settings, typed as the example's. */
   abstract S self();
+
+  /** These settings with the command line's {@code --episodes}, when given. */
+  S withOptions(ExampleOptions opts) {
+    return episodes(opts.episodesOr(episodes));
+  }
 
   /** Episodes to train (at most, where the example stops once solved). */
   public S episodes(int v) {

@@ -1,12 +1,10 @@
 package io.github.keras4j.examples.rl;
 
-import io.github.keras4j.backend.Backend;
 import io.github.keras4j.examples.ExampleOptions;
 import io.github.keras4j.examples.Result;
 import io.github.keras4j.examples.rl.env.Outcome;
 import io.github.keras4j.examples.rl.env.Pendulum;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * keras-io's DDPG on the pendulum, on Pendulum-v1: {@link DdpgAgent}, Ornstein-Uhlenbeck exploration noise
@@ -69,26 +67,21 @@ public final class Ddpg {
 
   /** Trains with keras-io's settings ({@code --episodes} and {@code --seed} apply). */
   public static Result run(ExampleOptions opts) {
-    Settings s = Settings.defaults();
-    return run(opts, s.episodes(opts.episodesOr(s.episodes)));
+    return run(opts, Settings.defaults().withOptions(opts));
   }
 
   /** Trains with the given settings; returns {@code avg_reward_last40}, {@code eval_return} and more. */
   public static Result run(ExampleOptions opts, Settings s) {
-    long start = System.nanoTime();
-    Backend.clearSession();
-    Backend.setRandomSeed(opts.seed());
-    SplittableRandom random = new SplittableRandom(opts.seed());
     Pendulum env = new Pendulum();
     ReplayBuffer buffer = new ReplayBuffer(s.bufferSize, env.observationSize(), 1);
-    OrnsteinUhlenbeckNoise noise = new OrnsteinUhlenbeckNoise(0.0, s.stdDev, random.split());
     long updates = 0;
-    try (DdpgAgent agent = new DdpgAgent(env.observationSize(), Pendulum.MAX_TORQUE, s.criticLearningRate,
-        s.actorLearningRate, s.gamma, s.tau, s.criticFirst);
-        EpisodeLog log = new EpisodeLog("ddpg", opts.runDir("ddpg"), s.printEvery, 40, s.episodes)) {
-      System.out.printf("DDPG on Pendulum-v1: %d episodes, logs in %s%n", s.episodes, log.runDir());
+    try (AgentRun run = new AgentRun("ddpg", opts, s, 40);
+        DdpgAgent agent = new DdpgAgent(env.observationSize(), Pendulum.MAX_TORQUE, s.criticLearningRate,
+            s.actorLearningRate, s.gamma, s.tau, s.criticFirst)) {
+      OrnsteinUhlenbeckNoise noise = new OrnsteinUhlenbeckNoise(0.0, s.stdDev, run.random.split());
+      System.out.printf("DDPG on Pendulum-v1: %d episodes, logs in %s%n", s.episodes, run.log.runDir());
       for (int episode = 1; episode <= s.episodes; episode++) {
-        float[] state = episode == 1 ? env.reset(opts.seed()) : env.reset();
+        float[] state = run.startEpisode(env, episode);
         double episodeReturn = 0;
         double criticLoss = 0;
         double actorLoss = 0;
@@ -100,24 +93,24 @@ public final class Ddpg {
           o = env.step(action);
           buffer.add(state, action, o.reward(), o.observation(), o.terminated());
           episodeReturn += o.reward();
-          DdpgAgent.Losses losses = agent.learn(buffer.sample(s.batchSize, random));
+          DdpgAgent.Losses losses = agent.learn(buffer.sample(s.batchSize, run.random));
           criticLoss += losses.critic();
           actorLoss += losses.actor();
           updates++;
           steps++;
           state = o.observation();
         } while (!o.done());
-        log.episode(episodeReturn, Map.of("critic_loss", criticLoss / steps, "actor_loss", actorLoss / steps));
+        run.log.episode(episodeReturn, Map.of("critic_loss", criticLoss / steps, "actor_loss", actorLoss / steps));
       }
-      double evalReturn = evaluate(agent, s.evalEpisodes, opts.seed() + Dqn.EVAL_SEED_OFFSET);
-      log.plot("DDPG on Pendulum-v1");
+      double evalReturn = evaluate(agent, s.evalEpisodes, run.evalSeed());
+      run.log.plot("DDPG on Pendulum-v1");
       System.out.printf("Noise-free actor over %d new episodes: mean return %.1f%n", s.evalEpisodes, evalReturn);
       return new Result("ddpg")
-          .put("avg_reward_last40", log.meanLast(40))
+          .put("avg_reward_last40", run.log.meanLast(40))
           .put("eval_return", evalReturn)
           .put("episodes", s.episodes)
           .put("updates", updates)
-          .seconds((System.nanoTime() - start) / 1e9);
+          .seconds(run.seconds());
     }
   }
 

@@ -1,12 +1,10 @@
 package io.github.keras4j.examples.rl;
 
-import io.github.keras4j.backend.Backend;
 import io.github.keras4j.examples.ExampleOptions;
 import io.github.keras4j.examples.Result;
 import io.github.keras4j.examples.rl.env.CartPole;
 import io.github.keras4j.examples.rl.env.Outcome;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * Deep Q-learning on CartPole-v1: {@link DqnAgent} with a replay buffer, a linearly decaying epsilon-greedy
@@ -95,45 +93,32 @@ public final class Dqn {
     }
   }
 
-  /** Seed offset of the check episodes (their seeds never meet the final evaluation's). */
-  static final long CHECK_SEED_OFFSET = 1_000_000L;
-  /** Seed offset of the final evaluation episodes. */
-  static final long EVAL_SEED_OFFSET = 2_000_000L;
-
   private Dqn() {}
 
   /** Trains with the default settings ({@code --episodes} and {@code --seed} apply). */
   public static Result run(ExampleOptions opts) {
-    Settings s = Settings.defaults();
-    return run(opts, s.episodes(opts.episodesOr(s.episodes)));
+    return run(opts, Settings.defaults().withOptions(opts));
   }
 
   /** Trains with the given settings; returns {@code mean_return}, {@code mean_return_last100} and more. */
   public static Result run(ExampleOptions opts, Settings s) {
-    long start = System.nanoTime();
-    Backend.clearSession();
-    Backend.setRandomSeed(opts.seed());
-    SplittableRandom random = new SplittableRandom(opts.seed());
     CartPole env = new CartPole();
     ReplayBuffer buffer = new ReplayBuffer(s.bufferSize, env.observationSize(), 1);
     EpsilonSchedule epsilon = new EpsilonSchedule(s.epsilonStart, s.epsilonEnd, s.epsilonDecaySteps);
-    BestWeights best = new BestWeights();
     long steps = 0;
     long updates = 0;
-    int episodesRun = 0;
-    boolean solvedCheck = false;
-    try (DqnAgent agent = new DqnAgent(env.observationSize(), CartPole.ACTIONS, s.hidden, s.learningRate, s.clipnorm,
-        s.gamma);
-        EpisodeLog log = new EpisodeLog("dqn", opts.runDir("dqn"), s.printEvery, 100, s.episodes)) {
-      System.out.printf("DQN on CartPole-v1: up to %d episodes, logs in %s%n", s.episodes, log.runDir());
-      for (int episode = 1; episode <= s.episodes && !solvedCheck; episode++) {
-        float[] observation = episode == 1 ? env.reset(opts.seed()) : env.reset();
+    try (AgentRun run = new AgentRun("dqn", opts, s, 100);
+        DqnAgent agent = new DqnAgent(env.observationSize(), CartPole.ACTIONS, s.hidden, s.learningRate, s.clipnorm,
+            s.gamma)) {
+      System.out.printf("DQN on CartPole-v1: up to %d episodes, logs in %s%n", s.episodes, run.log.runDir());
+      for (int episode = 1; episode <= s.episodes && !run.solved(); episode++) {
+        float[] observation = run.startEpisode(env, episode);
         double episodeReturn = 0;
         double lossSum = 0;
         int losses = 0;
         Outcome o;
         do {
-          int action = agent.act(observation, epsilon.value(steps), random);
+          int action = agent.act(observation, epsilon.value(steps), run.random);
           o = env.step(action);
           buffer.add(observation, new float[] {action}, o.reward(), o.observation(), o.terminated());
           observation = o.observation();
@@ -141,7 +126,7 @@ public final class Dqn {
           steps++;
           if (steps >= s.warmupSteps && steps % s.trainEvery == 0) {
             for (int g = 0; g < s.gradientSteps; g++) {
-              lossSum += agent.learn(buffer.sample(s.batchSize, random));
+              lossSum += agent.learn(buffer.sample(s.batchSize, run.random));
               losses++;
               updates++;
             }
@@ -150,34 +135,28 @@ public final class Dqn {
             agent.updateTarget();
           }
         } while (!o.done());
-        episodesRun = episode;
-        log.episode(episodeReturn, Map.of("epsilon", epsilon.value(steps),
+        run.log.episode(episodeReturn, Map.of("epsilon", epsilon.value(steps),
             "loss", losses == 0 ? 0.0 : lossSum / losses));
         if (episode % s.evalEvery == 0) {
           double check = Evaluation.mean(Evaluation.greedy(CartPole::new, agent::qValues, s.checkEpisodes,
-              opts.seed() + CHECK_SEED_OFFSET + episode));
-          log.scalar("greedy_check_return", check, episode);
-          if (best.offer(check, episode, agent.online())) {
-            System.out.printf("  greedy check after episode %d: %.1f (best so far, weights kept)%n", episode, check);
-          }
-          solvedCheck = check >= CartPole.MAX_EPISODE_STEPS;
+              run.checkSeed(episode)));
+          run.check("greedy_check_return", "greedy check", check, episode, agent.online(), CartPole.MAX_EPISODE_STEPS);
         }
       }
-      best.restore(agent.online());
-      double[] eval = Evaluation.greedy(CartPole::new, agent::qValues, s.evalEpisodes,
-          opts.seed() + EVAL_SEED_OFFSET);
-      double meanReturn = Evaluation.mean(eval);
-      log.plot("DQN on CartPole-v1");
+      run.best.restore(agent.online());
+      double meanReturn = Evaluation.mean(Evaluation.greedy(CartPole::new, agent::qValues, s.evalEpisodes,
+          run.evalSeed()));
+      run.log.plot("DQN on CartPole-v1");
       System.out.printf("Greedy evaluation over %d episodes (weights of episode %d): mean return %.1f%n",
-          s.evalEpisodes, best.bestEpisode(), meanReturn);
+          s.evalEpisodes, run.best.bestEpisode(), meanReturn);
       return new Result("dqn")
           .put("mean_return", meanReturn)
-          .put("mean_return_last100", log.meanLast(100))
-          .put("episodes", episodesRun)
+          .put("mean_return_last100", run.log.meanLast(100))
+          .put("episodes", run.log.episodes())
           .put("env_steps", steps)
           .put("updates", updates)
-          .put("best_episode", best.bestEpisode())
-          .seconds((System.nanoTime() - start) / 1e9);
+          .put("best_episode", run.best.bestEpisode())
+          .seconds(run.seconds());
     }
   }
 }

@@ -91,6 +91,11 @@ public final class EpisodeLog implements AutoCloseable {
     return returns.size() == from ? Double.NaN : s / (returns.size() - from);
   }
 
+  /** The number of episodes recorded. */
+  public int episodes() {
+    return returns.size();
+  }
+
   /** The returns so far, in order. */
   public double[] returns() {
     return returns.stream().mapToDouble(Double::doubleValue).toArray();

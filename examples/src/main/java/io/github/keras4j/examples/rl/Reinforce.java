@@ -1,6 +1,5 @@
 package io.github.keras4j.examples.rl;
 
-import io.github.keras4j.backend.Backend;
 import io.github.keras4j.examples.ExampleOptions;
 import io.github.keras4j.examples.Result;
 import io.github.keras4j.examples.rl.env.CartPole;
@@ -50,32 +49,24 @@ public final class Reinforce {
 
   /** Trains with the default settings ({@code --episodes} and {@code --seed} apply). */
   public static Result run(ExampleOptions opts) {
-    Settings s = Settings.defaults();
-    return run(opts, s.episodes(opts.episodesOr(s.episodes)));
+    return run(opts, Settings.defaults().withOptions(opts));
   }
 
   /** Trains with the given settings; returns {@code mean_return}, {@code mean_return_sampled} and more. */
   public static Result run(ExampleOptions opts, Settings s) {
-    long start = System.nanoTime();
-    Backend.clearSession();
-    Backend.setRandomSeed(opts.seed());
-    SplittableRandom random = new SplittableRandom(opts.seed());
     CartPole env = new CartPole();
-    BestWeights best = new BestWeights();
     long steps = 0;
-    int episodesRun = 0;
-    boolean solvedCheck = false;
-    try (ReinforceAgent agent = new ReinforceAgent(env.observationSize(), CartPole.ACTIONS, s.hidden, s.learningRate);
-        EpisodeLog log = new EpisodeLog("reinforce", opts.runDir("reinforce"), s.printEvery, 100, s.episodes)) {
-      System.out.printf("REINFORCE on CartPole-v1: up to %d episodes, logs in %s%n", s.episodes, log.runDir());
-      for (int episode = 1; episode <= s.episodes && !solvedCheck; episode++) {
-        float[] observation = episode == 1 ? env.reset(opts.seed()) : env.reset();
+    try (AgentRun run = new AgentRun("reinforce", opts, s, 100);
+        ReinforceAgent agent = new ReinforceAgent(env.observationSize(), CartPole.ACTIONS, s.hidden, s.learningRate)) {
+      System.out.printf("REINFORCE on CartPole-v1: up to %d episodes, logs in %s%n", s.episodes, run.log.runDir());
+      for (int episode = 1; episode <= s.episodes && !run.solved(); episode++) {
+        float[] observation = run.startEpisode(env, episode);
         List<float[]> states = new ArrayList<>();
         List<Integer> actions = new ArrayList<>();
         List<Double> rewards = new ArrayList<>();
         Outcome o;
         do {
-          int action = agent.act(observation, random);
+          int action = agent.act(observation, run.random);
           o = env.step(action);
           states.add(observation);
           actions.add(action);
@@ -87,37 +78,36 @@ public final class Reinforce {
             true);
         float loss = agent.learn(states.toArray(new float[0][]), actions.stream().mapToInt(Integer::intValue).toArray(),
             returns);
-        episodesRun = episode;
-        log.episode(rewards.size(), Map.of("loss", (double) loss));
+        run.log.episode(rewards.size(), Map.of("loss", (double) loss));
         if (episode % s.evalEvery == 0) {
-          long checkSeed = opts.seed() + Dqn.CHECK_SEED_OFFSET + episode;
-          SplittableRandom checkRandom = new SplittableRandom(checkSeed);
-          double check = Evaluation.mean(Evaluation.run(CartPole::new, agent::logits,
-              logits -> ReinforceAgent.sample(logits, checkRandom), s.checkEpisodes, checkSeed));
-          log.scalar("sampled_check_return", check, episode);
-          if (best.offer(check, episode, agent.policy())) {
-            System.out.printf("  check after episode %d: %.1f (best so far, weights kept)%n", episode, check);
-          }
-          solvedCheck = check >= s.solvedAt;
+          double check = sampledReturn(agent, s.checkEpisodes, run.checkSeed(episode));
+          run.check("sampled_check_return", "check", check, episode, agent.policy(), s.solvedAt);
         }
       }
-      best.restore(agent.policy());
-      long evalSeed = opts.seed() + Dqn.EVAL_SEED_OFFSET;
-      double greedy = Evaluation.mean(Evaluation.greedy(CartPole::new, agent::logits, s.evalEpisodes, evalSeed));
-      SplittableRandom sampling = new SplittableRandom(evalSeed);
-      double sampled = Evaluation.mean(Evaluation.run(CartPole::new, agent::logits,
-          logits -> ReinforceAgent.sample(logits, sampling), s.evalEpisodes, evalSeed));
-      log.plot("REINFORCE on CartPole-v1");
+      run.best.restore(agent.policy());
+      double greedy = Evaluation.mean(Evaluation.greedy(CartPole::new, agent::logits, s.evalEpisodes, run.evalSeed()));
+      double sampled = sampledReturn(agent, s.evalEpisodes, run.evalSeed());
+      run.log.plot("REINFORCE on CartPole-v1");
       System.out.printf("Evaluation over %d episodes (weights of episode %d): greedy %.1f, sampled %.1f%n",
-          s.evalEpisodes, best.bestEpisode(), greedy, sampled);
+          s.evalEpisodes, run.best.bestEpisode(), greedy, sampled);
       return new Result("reinforce")
           .put("mean_return", greedy)
           .put("mean_return_sampled", sampled)
-          .put("mean_return_last100", log.meanLast(100))
-          .put("episodes", episodesRun)
+          .put("mean_return_last100", run.log.meanLast(100))
+          .put("episodes", run.log.episodes())
           .put("env_steps", steps)
-          .put("best_episode", best.bestEpisode())
-          .seconds((System.nanoTime() - start) / 1e9);
+          .put("best_episode", run.best.bestEpisode())
+          .seconds(run.seconds());
     }
+  }
+
+  /**
+   * The mean return of the policy as trained (actions drawn from the softmax) on {@code episodes} episodes, episode
+   * {@code i} reset with {@code seed + i}; the draws come from a stream seeded with {@code seed}.
+   */
+  private static double sampledReturn(ReinforceAgent agent, int episodes, long seed) {
+    SplittableRandom sampling = new SplittableRandom(seed);
+    return Evaluation.mean(Evaluation.run(CartPole::new, agent::logits,
+        logits -> ReinforceAgent.sample(logits, sampling), episodes, seed));
   }
 }

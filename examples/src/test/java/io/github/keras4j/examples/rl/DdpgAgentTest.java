@@ -43,6 +43,27 @@ class DdpgAgentTest {
   }
 
   /**
+   * The networks evaluated separately on the feeds {@code s}, {@code a}, {@code s2} (see {@link #feeds}):
+   * {@code q} = Q(s, a), {@code q_mu} = Q(s, mu(s)), {@code q_next} = Q'(s2, mu'(s2)) and {@code mu} = mu(s).
+   */
+  private static Step probe(DdpgAgent agent) {
+    return Step.build(agent.critic(), sb -> {
+      Operand<TFloat32> s = sb.input("s", 3);
+      Operand<TFloat32> a = sb.input("a", 1);
+      Operand<TFloat32> s2 = sb.input("s2", 3);
+      sb.output("q", agent.critic().call(List.of(s, a), false).get(0));
+      sb.output("q_mu", agent.critic().call(List.of(s, agent.actor().call(s, false)), false).get(0));
+      sb.output("q_next", agent.targetCritic().call(List.of(s2, agent.targetActor().call(s2, false)), false).get(0));
+      sb.output("mu", agent.actor().call(s, false));
+    });
+  }
+
+  /** The feeds of {@link #probe} for {@code b}. */
+  private static Map<String, Object> feeds(ReplayBuffer.Batch b) {
+    return Map.of("s", b.states(), "a", b.actions(), "s2", b.nextStates());
+  }
+
+  /**
    * After one learning step every target weight is tau * (the online weight after the step) + (1 - tau) * (the
    * target weight before it), for both the actor and the critic, with tau = 0.005; in one run per step and in
    * keras-io's order (critic run, then actor run with the soft updates).
@@ -95,16 +116,7 @@ class DdpgAgentTest {
     try (DdpgAgent agent = new DdpgAgent(3, 2.0, 0.002f, 0.001f, 0.99, 0.005, false)) {
       agent.learn(batch(r, 16));   // targets now lag the online networks
       ReplayBuffer.Batch b = batch(r, 8);
-      Step probe = Step.build(agent.critic(), sb -> {
-        Operand<TFloat32> s = sb.input("s", 3);
-        Operand<TFloat32> a = sb.input("a", 1);
-        Operand<TFloat32> s2 = sb.input("s2", 3);
-        sb.output("q", agent.critic().call(List.of(s, a), false).get(0));
-        sb.output("q_mu", agent.critic().call(List.of(s, agent.actor().call(s, false)), false).get(0));
-        sb.output("q_next", agent.targetCritic().call(List.of(s2, agent.targetActor().call(s2, false)), false).get(0));
-        sb.output("mu", agent.actor().call(s, false));
-      });
-      StepResult v = probe.run(Map.of("s", b.states(), "a", b.actions(), "s2", b.nextStates()));
+      StepResult v = probe(agent).run(feeds(b));
       double critic = 0;
       double actor = 0;
       for (int i = 0; i < 8; i++) {
@@ -134,21 +146,13 @@ class DdpgAgentTest {
     try (DdpgAgent agent = new DdpgAgent(3, 2.0, 0.002f, 0.001f, 0.99, 0.005)) {
       agent.learn(batch(r, 16));
       ReplayBuffer.Batch b = batch(r, 8);
-      Step probe = Step.build(agent.critic(), sb -> {
-        Operand<TFloat32> s = sb.input("s", 3);
-        Operand<TFloat32> a = sb.input("a", 1);
-        Operand<TFloat32> s2 = sb.input("s2", 3);
-        sb.output("q", agent.critic().call(List.of(s, a), false).get(0));
-        sb.output("q_mu", agent.critic().call(List.of(s, agent.actor().call(s, false)), false).get(0));
-        sb.output("q_next", agent.targetCritic().call(List.of(s2, agent.targetActor().call(s2, false)), false).get(0));
-      });
-      Map<String, Object> feeds = Map.of("s", b.states(), "a", b.actions(), "s2", b.nextStates());
-      StepResult before = probe.run(feeds);
+      Step probe = probe(agent);
+      StepResult before = probe.run(feeds(b));
       List<FloatNdArray> actorBefore = agent.actor().getWeights();
       List<FloatNdArray> criticBefore = agent.critic().getWeights();
       DdpgAgent.Losses out = agent.learn(b);
       agent.actor().setWeights(actorBefore);   // the critic keeps its updated weights
-      StepResult afterCritic = probe.run(feeds);
+      StepResult afterCritic = probe.run(feeds(b));
       double critic = 0;
       double actorStale = 0;
       double actorFresh = 0;

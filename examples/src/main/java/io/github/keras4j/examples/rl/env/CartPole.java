@@ -1,7 +1,5 @@
 package io.github.keras4j.examples.rl.env;
 
-import java.util.SplittableRandom;
-
 /**
  * CartPole-v1: the cart-pole of Barto, Sutton and Anderson (1983) with Gymnasium's constants and equations
  * ({@code gymnasium/envs/classic_control/cartpole.py}).
@@ -23,7 +21,7 @@ import java.util.SplittableRandom;
  * {@code |theta| > 12} degrees and is truncated after 500 steps. A reset draws all four state variables uniformly
  * from {@code [-0.05, 0.05)}. The state is kept in double precision and observed as floats, as in Gymnasium.
  */
-public final class CartPole implements Environment<Integer> {
+public final class CartPole extends BaseEnvironment<Integer> {
 
   /** Gravity, m/s^2. */
   public static final double GRAVITY = 9.8;
@@ -50,12 +48,11 @@ public final class CartPole implements Environment<Integer> {
   private static final double POLEMASS_LENGTH = MASS_POLE * LENGTH;
 
   private final double[] state = new double[4];
-  private SplittableRandom random = new SplittableRandom();
-  private int elapsedSteps;
-  private boolean running;
 
   /** A cart-pole; call {@link #reset(long)} before stepping. */
-  public CartPole() {}
+  public CartPole() {
+    super("CartPole", MAX_EPISODE_STEPS);
+  }
 
   @Override
   public int observationSize() {
@@ -63,24 +60,11 @@ public final class CartPole implements Environment<Integer> {
   }
 
   @Override
-  public int maxEpisodeSteps() {
-    return MAX_EPISODE_STEPS;
-  }
-
-  @Override
-  public float[] reset(long seed) {
-    random = new SplittableRandom(seed);
-    return reset();
-  }
-
-  @Override
   public float[] reset() {
     for (int i = 0; i < 4; i++) {
       state[i] = -0.05 + 0.1 * random.nextDouble();
     }
-    elapsedSteps = 0;
-    running = true;
-    return observation();
+    return startEpisode();
   }
 
   /**
@@ -92,9 +76,7 @@ public final class CartPole implements Environment<Integer> {
     state[1] = xDot;
     state[2] = theta;
     state[3] = thetaDot;
-    elapsedSteps = 0;
-    running = true;
-    return observation();
+    return startEpisode();
   }
 
   /** The current state in double precision: {@code (x, x_dot, theta, theta_dot)}. */
@@ -108,9 +90,7 @@ public final class CartPole implements Environment<Integer> {
       throw new IllegalArgumentException("CartPole: action must be 0 (push left) or 1 (push right). Received: "
           + action);
     }
-    if (!running) {
-      throw new IllegalStateException("CartPole: the episode is over (or never started); call reset() first");
-    }
+    checkRunning();
     double x = state[0];
     double xDot = state[1];
     double theta = state[2];
@@ -125,15 +105,13 @@ public final class CartPole implements Environment<Integer> {
     state[1] = xDot + TAU * xAcc;
     state[2] = theta + TAU * thetaDot;
     state[3] = thetaDot + TAU * thetaAcc;
-    elapsedSteps++;
     boolean terminated = state[0] < -X_THRESHOLD || state[0] > X_THRESHOLD
         || state[2] < -THETA_THRESHOLD_RADIANS || state[2] > THETA_THRESHOLD_RADIANS;
-    boolean truncated = elapsedSteps >= MAX_EPISODE_STEPS;
-    running = !(terminated || truncated);
-    return new Outcome(observation(), 1.0, terminated, truncated);
+    return endStep(1.0, terminated);
   }
 
-  private float[] observation() {
+  @Override
+  float[] observation() {
     return new float[] {(float) state[0], (float) state[1], (float) state[2], (float) state[3]};
   }
 }

@@ -1,7 +1,5 @@
 package io.github.keras4j.examples.rl.env;
 
-import java.util.SplittableRandom;
-
 /**
  * Pendulum-v1: swing a frictionless pendulum up and keep it upright, with Gymnasium's constants and equations
  * ({@code gymnasium/envs/classic_control/pendulum.py}).
@@ -20,7 +18,7 @@ import java.util.SplittableRandom;
  * <p>The episode never terminates and is truncated after 200 steps. A reset draws theta uniformly from
  * {@code [-pi, pi)} and theta_dot from {@code [-1, 1)}.
  */
-public final class Pendulum implements Environment<float[]> {
+public final class Pendulum extends BaseEnvironment<float[]> {
 
   /** Largest angular speed, rad/s. */
   public static final double MAX_SPEED = 8;
@@ -39,27 +37,15 @@ public final class Pendulum implements Environment<float[]> {
 
   private double theta;
   private double thetaDot;
-  private SplittableRandom random = new SplittableRandom();
-  private int elapsedSteps;
-  private boolean running;
 
   /** A pendulum; call {@link #reset(long)} before stepping. */
-  public Pendulum() {}
+  public Pendulum() {
+    super("Pendulum", MAX_EPISODE_STEPS);
+  }
 
   @Override
   public int observationSize() {
     return 3;
-  }
-
-  @Override
-  public int maxEpisodeSteps() {
-    return MAX_EPISODE_STEPS;
-  }
-
-  @Override
-  public float[] reset(long seed) {
-    random = new SplittableRandom(seed);
-    return reset();
   }
 
   @Override
@@ -71,9 +57,7 @@ public final class Pendulum implements Environment<float[]> {
   public float[] resetTo(double theta, double thetaDot) {
     this.theta = theta;
     this.thetaDot = thetaDot;
-    elapsedSteps = 0;
-    running = true;
-    return observation();
+    return startEpisode();
   }
 
   /** The current state {@code (theta, theta_dot)} in double precision; theta is not normalised. */
@@ -95,9 +79,7 @@ public final class Pendulum implements Environment<float[]> {
       throw new IllegalArgumentException("Pendulum: action must be one torque value. Received: "
           + (action == null ? "null" : java.util.Arrays.toString(action)));
     }
-    if (!running) {
-      throw new IllegalStateException("Pendulum: the episode is over (or never started); call reset() first");
-    }
+    checkRunning();
     double u = Math.max(-MAX_TORQUE, Math.min(MAX_TORQUE, action[0]));
     double th = angleNormalize(theta);
     double cost = th * th + 0.1 * thetaDot * thetaDot + 0.001 * u * u;
@@ -105,13 +87,11 @@ public final class Pendulum implements Environment<float[]> {
     newThetaDot = Math.max(-MAX_SPEED, Math.min(MAX_SPEED, newThetaDot));
     theta = theta + newThetaDot * DT;
     thetaDot = newThetaDot;
-    elapsedSteps++;
-    boolean truncated = elapsedSteps >= MAX_EPISODE_STEPS;
-    running = !truncated;
-    return new Outcome(observation(), -cost, false, truncated);
+    return endStep(-cost, false);
   }
 
-  private float[] observation() {
+  @Override
+  float[] observation() {
     return new float[] {(float) Math.cos(theta), (float) Math.sin(theta), (float) thetaDot};
   }
 }
