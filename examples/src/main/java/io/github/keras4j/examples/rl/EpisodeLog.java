@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The record of a reinforcement-learning run: each episode's return (and any other per-episode values) written as
@@ -56,7 +57,8 @@ public final class EpisodeLog implements AutoCloseable {
 
   /**
    * Records one finished episode: writes {@code episode_return}, the moving average and {@code extras} as
-   * scalars at step = episode number (1-based), and prints a progress line every {@code printEvery} episodes.
+   * scalars at step = episode number (1-based), and prints a progress line every {@code printEvery} episodes. The
+   * extras follow in the order of their keys, so the line reads the same in every run whatever map is given.
    */
   public void episode(double episodeReturn, Map<String, Double> extras) {
     returns.add(episodeReturn);
@@ -64,7 +66,7 @@ public final class EpisodeLog implements AutoCloseable {
     Map<String, Double> values = new LinkedHashMap<>();
     values.put("episode_return", episodeReturn);
     values.put(meanKey(), meanLast(window));
-    values.putAll(extras);
+    values.putAll(new TreeMap<>(extras));
     values.forEach((k, v) -> writer.scalar(k, v, episode));
     writer.flush();
     if (episode % printEvery == 0 || episode == totalEpisodes) {
