@@ -27,6 +27,23 @@ import org.tensorflow.types.TFloat32;
  * {@link #minimize} calls update their variables from the same starting point), the weight constraints and the
  * layers' state updates (BatchNormalization statistics) run; the soft updates run last, so they copy the
  * just-trained weights.
+ *
+ * <p>{@link #afterUpdates} splits a step into phases run in order, still in one {@code Session.run}: what is
+ * declared in its body is computed from the weights (and optimizer slots) as the updates declared before it left
+ * them, as a sequential Keras {@code train_step} does. DDPG trains the critic, then the actor through the updated
+ * critic:
+ * <pre>{@code
+ * Step step = Step.build(critic, b -> {
+ *   Operand<TFloat32> s = b.input("state", 3);
+ *   ...
+ *   b.minimize(criticLoss, criticOptimizer, critic.trainableVariables());
+ *   b.afterUpdates(() -> {
+ *     Operand<TFloat32> actorLoss = tf.math.neg(tf.math.mean(critic.call(List.of(s, actor.call(s, true)), true)...));
+ *     b.minimize(actorLoss, actorOptimizer, actor.trainableVariables());   // sees the updated critic
+ *   });
+ *   b.softUpdate(targetActor, actor, 0.005);
+ * });
+ * }</pre>
  */
 public final class StepBuilder {
 
@@ -38,6 +55,15 @@ public final class StepBuilder {
   private final List<Minimize> minimizes = new ArrayList<>();
   private final List<SoftUpdate> softUpdates = new ArrayList<>();
   private final List<Map<GraphVariable, Constraint>> constraints = new ArrayList<>();
+  /** The update ops of the phases ended so far, in order. */
+  private final List<Op> phaseUpdates = new ArrayList<>();
+  /** The first output and the first layer update of the current phase. */
+  private int phaseOutputs;
+  private int phaseLayerUpdates;
+  /** Set once an {@link #afterUpdates} call has returned: only soft updates may follow. */
+  private boolean sealed;
+  /** Whether some phase applies gradients or layer updates. */
+  private boolean updates;
 
   private record Minimize(Operand<TFloat32> loss, Optimizer optimizer, List<GraphVariable> variables) {}
 
@@ -64,6 +90,7 @@ public final class StepBuilder {
 
   /** Declares a float input of exactly {@code shape} ({@code -1} for an unknown size; {@code Shape.scalar()}). */
   public Operand<TFloat32> input(String name, Shape shape) {
+    checkNotSealed("input()");
     if (name == null || !name.matches("[A-Za-z][A-Za-z0-9_]*")) {
       throw new IllegalArgumentException("Step input name must be a letter followed by letters, digits or '_'. "
           + "Received: '" + name + "'");
@@ -78,6 +105,7 @@ public final class StepBuilder {
 
   /** Fetches {@code value} under {@code name} at every run. */
   public void output(String name, Operand<TFloat32> value) {
+    checkNotSealed("output()");
     if (outputs.containsKey(name)) {
       throw new IllegalArgumentException("Step output '" + name + "' is declared twice");
     }
@@ -92,6 +120,7 @@ public final class StepBuilder {
    * @param variables usually {@code model.trainableVariables()}: only these change
    */
   public void minimize(Operand<TFloat32> loss, Optimizer optimizer, List<GraphVariable> variables, Model... constrained) {
+    checkNotSealed("minimize()");
     if (loss.shape().numDimensions() != 0) {
       throw new IllegalArgumentException("minimize(): the loss must be a scalar, received shape "
           + Shapes.format(loss.shape()) + "; reduce it, e.g. with tf.math.mean");
@@ -122,18 +151,55 @@ public final class StepBuilder {
     }
   }
 
+  /**
+   * Declares, in {@code body}, the next phase of the step: everything it computes (outputs, losses, gradients,
+   * updates) reads the weights, optimizer slots and layer states as the updates declared before this call left
+   * them, in the same {@code Session.run} (Keras: statements after {@code optimizer.apply_gradients} in a
+   * {@code train_step}). Values built before the call keep the weights of their own phase. Phases nest: a body may
+   * end with another {@code afterUpdates}. Only {@link #softUpdate} may be declared after the call returns.
+   *
+   * @throws IllegalStateException when an earlier {@code afterUpdates} call has already returned
+   */
+  public void afterUpdates(Runnable body) {
+    checkNotSealed("afterUpdates()");
+    Op done = endPhase();
+    rt.readsAfter(List.of(done), () -> {
+      body.run();
+      if (!sealed) {
+        endPhase();
+      }
+      return null;
+    });
+    sealed = true;
+  }
+
+  private void checkNotSealed(String what) {
+    if (sealed) {
+      throw new IllegalStateException("Step: " + what + " after afterUpdates() returned; declare it inside the "
+          + "afterUpdates body, which sees the updated weights (only softUpdate() may follow the call)");
+    }
+  }
+
   /** The losses added by layers while this step was traced (activity regularization); sum them into yours. */
   public List<Operand<TFloat32>> layerLosses() {
     return trace.losses();
   }
 
-  Step finish() {
-    List<Op> fetched = new ArrayList<>(outputs.values());
+  /**
+   * Ends the current phase: its outputs and gradients are computed first (with the previous phase's end, the
+   * barrier), then the optimizers apply, then the constraints and the layers' state updates run. Returns the op
+   * that marks the phase's end (its update, or a no-op after its barrier when it updates nothing) and starts the
+   * next phase.
+   */
+  private Op endPhase() {
+    List<Op> barrier = new ArrayList<>(new ArrayList<>(outputs.values()).subList(phaseOutputs, outputs.size()));
+    if (!phaseUpdates.isEmpty()) {
+      barrier.add(phaseUpdates.get(phaseUpdates.size() - 1));
+    }
     List<List<Operand<TFloat32>>> grads = new ArrayList<>();
     for (Minimize m : minimizes) {
       grads.add(rt.gradients(m.loss(), m.variables()));
     }
-    List<Op> barrier = new ArrayList<>(fetched);
     grads.forEach(barrier::addAll);
     List<Op> applies = new ArrayList<>();
     List<GraphVariable> trained = new ArrayList<>();
@@ -144,20 +210,36 @@ public final class StepBuilder {
     }
     Map<GraphVariable, Constraint> allConstraints = new LinkedHashMap<>();
     constraints.forEach(allConstraints::putAll);
-    List<Op> layerUpdates = new ArrayList<>(trace.updates());
-    Op update = null;
+    List<Op> all = trace.updates();
+    List<Op> layerUpdates = new ArrayList<>(all.subList(phaseLayerUpdates, all.size()));
+    Op end;
     if (!applies.isEmpty() || !layerUpdates.isEmpty()) {
-      update = finishUpdate(tf, applies.isEmpty() ? List.of(tf.withControlDependencies(barrier).noOp()) : applies,
+      end = finishUpdate(tf, applies.isEmpty() ? List.of(tf.withControlDependencies(barrier).noOp()) : applies,
           allConstraints, trained, layerUpdates);
+      updates = true;
+    } else {
+      end = tf.withControlDependencies(barrier).noOp();
     }
+    minimizes.clear();
+    constraints.clear();
+    phaseOutputs = outputs.size();
+    phaseLayerUpdates = all.size();
+    phaseUpdates.add(end);
+    return end;
+  }
+
+  Step finish() {
+    if (phaseUpdates.isEmpty()) {
+      endPhase(); // one phase: no afterUpdates call
+    }
+    // Each phase's barrier holds the previous phase's end, so the last end follows the whole step.
+    Op end = phaseUpdates.get(phaseUpdates.size() - 1);
+    Op update = updates ? end : null;
     if (!softUpdates.isEmpty()) {
-      List<Op> after = new ArrayList<>(barrier);
-      if (update != null) {
-        after.add(update);
-      }
       List<Op> ops = new ArrayList<>();
       for (SoftUpdate s : softUpdates) {
-        ops.add(SoftUpdates.build(tf.withControlDependencies(after), s.target(), s.source(), tf.constant(s.tau())));
+        ops.add(SoftUpdates.build(tf.withControlDependencies(List.of(end)), s.target(), s.source(),
+            tf.constant(s.tau())));
       }
       update = tf.withControlDependencies(ops).withName("soft_update").noOp();
     }

@@ -177,6 +177,103 @@ class StepTest {
     }
   }
 
+  private static Sequential scalarModel(float w) {
+    Sequential m = new Sequential(new InputLayer(1), Dense.builder(1).useBias(false).build());
+    m.setWeights(List.of(org.tensorflow.ndarray.StdArrays.ndCopyOf(new float[][] {{w}})));
+    return m;
+  }
+
+  private static float weight(Model m) {
+    return m.getWeights().get(0).getFloat(0, 0);
+  }
+
+  /** mean((model(x))^2) over the batch. */
+  private static Operand<TFloat32> meanSquare(Ops tf, Operand<TFloat32> y) {
+    return tf.math.mean(tf.math.square(y), tf.constant(new int[] {0, 1}));
+  }
+
+  /**
+   * afterUpdates: the second phase sees the first phase's update in the same run. Worked by hand with y = a x for
+   * A, z = a (b x) for B over x = [1, 2] (mean x^2 = 2.5), SGD 0.01, a = 2, b = 3. Phase 1: L_A = 2.5 a^2 = 10,
+   * dL_A/da = 5a = 10, a' = 1.9. Phase 2 through the updated A: L_B = 2.5 a'^2 b^2 = 81.225, dL_B/db = 5 a'^2 b =
+   * 54.15, b' = 2.4585 (from the start-of-step a it would be 90 and b' = 2.4). The soft update (tau 1) copies b'.
+   */
+  @Test
+  void afterUpdatesComputesTheNextPhaseFromTheUpdatedWeights() {
+    Backend.clearSession();
+    try (Sequential a = scalarModel(2f); Sequential b = scalarModel(3f); Sequential target = scalarModel(0f)) {
+      SGD sgd = new SGD(0.01f);
+      Step step = Step.build(a, s -> {
+        Ops tf = s.tf();
+        Operand<TFloat32> x = s.input("x", 1);
+        Operand<TFloat32> lossA = meanSquare(tf, a.call(x, true));
+        s.minimize(lossA, sgd, a.trainableVariables());
+        s.output("loss_a", lossA);
+        s.afterUpdates(() -> {
+          Operand<TFloat32> lossB = meanSquare(tf, a.call(b.call(x, true), true));
+          s.minimize(lossB, sgd, b.trainableVariables());
+          s.output("loss_b", lossB);
+        });
+        s.softUpdate(target, b, 1.0);
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+            () -> s.minimize(lossA, sgd, a.trainableVariables()));
+        assertTrue(e.getMessage().startsWith("Step: minimize() after afterUpdates() returned"), e.getMessage());
+      });
+      StepResult r = step.run(Map.of("x", new float[][] {{1}, {2}}));
+      assertEquals(10f, r.getFloat("loss_a"), 1e-5);
+      assertEquals(81.225f, r.getFloat("loss_b"), 1e-4);
+      assertEquals(1.9f, weight(a), 1e-6);
+      assertEquals(2.4585f, weight(b), 1e-5);
+      assertEquals(weight(b), weight(target), 0f);
+      assertEquals(2L, sgd.iterations(), "one optimizer applied in both phases counts both");
+    }
+  }
+
+  /**
+   * A phased step with one Adam in both phases equals the two phases run as two steps: the second phase reads
+   * Adam's slots and step counter as the first left them (the counter is 2, 4, 6 in the second phase).
+   */
+  @Test
+  void phasesInOneRunEqualTwoStepsRunInTurn() {
+    float[][] x = {{0.5f}, {-1f}, {2f}};
+    float[] phased = new float[2];
+    float[] twoRuns = new float[2];
+    for (boolean oneRun : new boolean[] {true, false}) {
+      Backend.clearSession();
+      try (Sequential a = scalarModel(0.7f); Sequential b = scalarModel(-1.3f)) {
+        Adam adam = new Adam(0.05f);
+        List<Step> steps = new java.util.ArrayList<>();
+        java.util.function.BiConsumer<StepBuilder, Operand<TFloat32>> phaseA = (s, in) ->
+            s.minimize(meanSquare(s.tf(), s.tf().math.sub(a.call(in, true), s.tf().constant(1f))), adam,
+                a.trainableVariables());
+        java.util.function.BiConsumer<StepBuilder, Operand<TFloat32>> phaseB = (s, in) ->
+            s.minimize(meanSquare(s.tf(), s.tf().math.sub(a.call(b.call(in, true), true), s.tf().constant(0.5f))),
+                adam, b.trainableVariables());
+        if (oneRun) {
+          steps.add(Step.build(a, s -> {
+            Operand<TFloat32> in = s.input("x", 1);
+            phaseA.accept(s, in);
+            s.afterUpdates(() -> phaseB.accept(s, in));
+          }));
+        } else {
+          steps.add(Step.build(a, s -> phaseA.accept(s, s.input("x", 1))));
+          steps.add(Step.build(a, s -> phaseB.accept(s, s.input("x", 1))));
+        }
+        for (int i = 0; i < 3; i++) {
+          steps.forEach(st -> st.run(Map.of("x", x)));
+        }
+        assertEquals(6L, adam.iterations());
+        float[] out = oneRun ? phased : twoRuns;
+        out[0] = weight(a);
+        out[1] = weight(b);
+      }
+    }
+    assertNotEquals(0.7f, phased[0]);
+    assertNotEquals(-1.3f, phased[1]);
+    assertEquals(twoRuns[0], phased[0], 1e-6f);
+    assertEquals(twoRuns[1], phased[1], 1e-6f);
+  }
+
   @Test
   void badStepsGetClearErrors() {
     Backend.clearSession();

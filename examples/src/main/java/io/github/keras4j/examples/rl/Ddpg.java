@@ -55,7 +55,7 @@ public final class Ddpg {
 
     /**
      * True (default): each learning step updates the critic, then the actor through the updated critic, as
-     * keras-io (two {@code Session.run} calls); false: one run, both gradients from the weights before the step.
+     * keras-io; false: both gradients from the weights before the step. One {@code Session.run} either way.
      */
     public Settings criticFirst(boolean v) {
       criticFirst = v;

@@ -34,11 +34,11 @@ import org.tensorflow.types.TFloat32;
  * </ul>
  *
  * <p>A learning step follows keras-io's order: the critic update, then the actor update through the updated critic,
- * then both soft target updates in the graph ({@link io.github.keras4j.models.StepBuilder#softUpdate}). Each
- * update is one {@link Step}, so a learning step is two {@code Session.run} calls, with no per-weight Java round
- * trip. With {@code criticFirst=false} it is a single run with two {@code minimize} calls: both gradients then come
- * from the weights at the start of the step, so the actor follows the critic of the step before (a {@link Step}
- * computes every gradient before any update). keras-io has no terminal mask (Pendulum never terminates, so the two
+ * then both soft target updates in the graph ({@link io.github.keras4j.models.StepBuilder#softUpdate}), all in
+ * one {@link Step}: one {@code Session.run}, the actor's phase declared in
+ * {@link io.github.keras4j.models.StepBuilder#afterUpdates} so that it reads the updated critic. With
+ * {@code criticFirst=false} both gradients come from the weights at the start of the step, so the actor follows
+ * the critic of the step before. keras-io has no terminal mask (Pendulum never terminates, so the two
  * targets agree there).
  */
 public final class DdpgAgent implements AutoCloseable {
@@ -49,7 +49,6 @@ public final class DdpgAgent implements AutoCloseable {
   private final Model targetCritic;
   private final Forward actorForward;
   private final Step learnStep;
-  private final Step actorStep;
 
   /**
    * Builds the four networks (targets start as copies) and the learning step, in keras-io's order (critic first).
@@ -69,8 +68,9 @@ public final class DdpgAgent implements AutoCloseable {
   /**
    * As {@link #DdpgAgent(int, double, float, float, double, double)}, choosing the order of a learning step.
    *
-   * @param criticFirst true: two runs as keras-io (the critic update, then the actor update through the updated
-   *     critic and the soft updates); false: one run, both gradients from the weights at the start of the step
+   * @param criticFirst true: as keras-io, the critic update, then the actor update through the updated critic
+   *     ({@link StepBuilder#afterUpdates}), then the soft updates; false: both gradients from the weights at the
+   *     start of the step. One {@code Session.run} either way
    */
   public DdpgAgent(int stateSize, double upperBound, float criticLearningRate, float actorLearningRate, double gamma,
       double tau, boolean criticFirst) {
@@ -82,34 +82,25 @@ public final class DdpgAgent implements AutoCloseable {
     targetCritic.setWeights(critic.getWeights());
     Adam criticOptimizer = new Adam(criticLearningRate);
     Adam actorOptimizer = new Adam(actorLearningRate);
-    if (!criticFirst) {
-      this.learnStep = Step.build(actor, b -> {
-        Ops tf = b.tf();
-        Inputs in = inputs(b, stateSize);
-        Operand<TFloat32> criticLoss = criticLoss(tf, in, gamma);
+    this.learnStep = Step.build(critic, b -> {
+      Ops tf = b.tf();
+      Inputs in = inputs(b, stateSize);
+      Operand<TFloat32> criticLoss = criticLoss(tf, in, gamma);
+      b.minimize(criticLoss, criticOptimizer, critic.trainableVariables());
+      b.output("critic_loss", criticLoss);
+      Runnable actorPhase = () -> {
         Operand<TFloat32> actorLoss = actorLoss(tf, in);
-        b.minimize(criticLoss, criticOptimizer, critic.trainableVariables());
         b.minimize(actorLoss, actorOptimizer, actor.trainableVariables());
-        b.softUpdate(targetActor, actor, tau);
-        b.softUpdate(targetCritic, critic, tau);
-        b.output("critic_loss", criticLoss);
         b.output("actor_loss", actorLoss);
-      });
-      this.actorStep = null;
-    } else {
-      this.learnStep = Step.build(critic, b -> {
-        Operand<TFloat32> criticLoss = criticLoss(b.tf(), inputs(b, stateSize), gamma);
-        b.minimize(criticLoss, criticOptimizer, critic.trainableVariables());
-        b.output("critic_loss", criticLoss);
-      });
-      this.actorStep = Step.build(actor, b -> {
-        Operand<TFloat32> actorLoss = actorLoss(b.tf(), new Inputs(b.input("state", stateSize), null, null, null, null));
-        b.minimize(actorLoss, actorOptimizer, actor.trainableVariables());
-        b.softUpdate(targetActor, actor, tau);
-        b.softUpdate(targetCritic, critic, tau);
-        b.output("actor_loss", actorLoss);
-      });
-    }
+      };
+      if (criticFirst) {
+        b.afterUpdates(actorPhase);
+      } else {
+        actorPhase.run();
+      }
+      b.softUpdate(targetActor, actor, tau);
+      b.softUpdate(targetCritic, critic, tau);
+    });
     this.actorForward = new Forward(actor, stateSize);
   }
 
@@ -168,7 +159,7 @@ public final class DdpgAgent implements AutoCloseable {
     return actorForward.apply(state)[0];
   }
 
-  /** The two losses of a learning step, computed before its updates. */
+  /** The two losses of a learning step: the critic's before any update, the actor's before its own update. */
   public record Losses(float critic, float actor) {}
 
   /** One learning step on {@code batch}: critic and actor updates, then both soft target updates. */
@@ -176,11 +167,7 @@ public final class DdpgAgent implements AutoCloseable {
     Map<String, Object> feeds = Map.of("state", batch.states(), "action", batch.actions(), "reward", batch.rewards(),
         "next_state", batch.nextStates(), "terminated", batch.terminated());
     StepResult r = learnStep.run(feeds);
-    if (actorStep == null) {
-      return new Losses(r.getFloat("critic_loss"), r.getFloat("actor_loss"));
-    }
-    float actorLoss = actorStep.run(Map.of("state", batch.states())).getFloat("actor_loss");
-    return new Losses(r.getFloat("critic_loss"), actorLoss);
+    return new Losses(r.getFloat("critic_loss"), r.getFloat("actor_loss"));
   }
 
   /** The actor. */
