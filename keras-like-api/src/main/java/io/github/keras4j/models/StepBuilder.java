@@ -55,8 +55,8 @@ public final class StepBuilder {
   private final List<Minimize> minimizes = new ArrayList<>();
   private final List<SoftUpdate> softUpdates = new ArrayList<>();
   private final List<Map<GraphVariable, Constraint>> constraints = new ArrayList<>();
-  /** The update ops of the phases ended so far, in order. */
-  private final List<Op> phaseUpdates = new ArrayList<>();
+  /** The op that marks the end of the last phase ended, or null before the first. */
+  private Op phaseEnd;
   /** The first output and the first layer update of the current phase. */
   private int phaseOutputs;
   private int phaseLayerUpdates;
@@ -192,9 +192,9 @@ public final class StepBuilder {
    * next phase.
    */
   private Op endPhase() {
-    List<Op> barrier = new ArrayList<>(new ArrayList<>(outputs.values()).subList(phaseOutputs, outputs.size()));
-    if (!phaseUpdates.isEmpty()) {
-      barrier.add(phaseUpdates.get(phaseUpdates.size() - 1));
+    List<Op> barrier = new ArrayList<>(outputs.values().stream().skip(phaseOutputs).toList());
+    if (phaseEnd != null) {
+      barrier.add(phaseEnd);
     }
     List<List<Operand<TFloat32>>> grads = new ArrayList<>();
     for (Minimize m : minimizes) {
@@ -212,28 +212,23 @@ public final class StepBuilder {
     constraints.forEach(allConstraints::putAll);
     List<Op> all = trace.updates();
     List<Op> layerUpdates = new ArrayList<>(all.subList(phaseLayerUpdates, all.size()));
-    Op end;
     if (!applies.isEmpty() || !layerUpdates.isEmpty()) {
-      end = finishUpdate(tf, applies.isEmpty() ? List.of(tf.withControlDependencies(barrier).noOp()) : applies,
+      phaseEnd = finishUpdate(tf, applies.isEmpty() ? List.of(tf.withControlDependencies(barrier).noOp()) : applies,
           allConstraints, trained, layerUpdates);
       updates = true;
     } else {
-      end = tf.withControlDependencies(barrier).noOp();
+      phaseEnd = tf.withControlDependencies(barrier).noOp();
     }
     minimizes.clear();
     constraints.clear();
     phaseOutputs = outputs.size();
     phaseLayerUpdates = all.size();
-    phaseUpdates.add(end);
-    return end;
+    return phaseEnd;
   }
 
   Step finish() {
-    if (phaseUpdates.isEmpty()) {
-      endPhase(); // one phase: no afterUpdates call
-    }
     // Each phase's barrier holds the previous phase's end, so the last end follows the whole step.
-    Op end = phaseUpdates.get(phaseUpdates.size() - 1);
+    Op end = phaseEnd != null ? phaseEnd : endPhase(); // none yet: one phase, no afterUpdates call
     Op update = updates ? end : null;
     if (!softUpdates.isEmpty()) {
       List<Op> ops = new ArrayList<>();
