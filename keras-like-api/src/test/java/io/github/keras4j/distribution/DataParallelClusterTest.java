@@ -8,7 +8,6 @@ import io.github.keras4j.backend.Backend;
 import io.github.keras4j.graph.GraphRuntime;
 import io.github.keras4j.graph.GraphVariable;
 import io.github.keras4j.graph.SessionSettings;
-import io.github.keras4j.graph.distributed.RemoteSession;
 import io.github.keras4j.models.CompileOptions;
 import io.github.keras4j.models.Sequential;
 import io.github.keras4j.optimizers.Adam;
@@ -21,17 +20,11 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.tensorflow.Graph;
-import org.tensorflow.Operand;
-import org.tensorflow.Result;
 import org.tensorflow.Server;
-import org.tensorflow.Session;
 import org.tensorflow.ndarray.FloatNdArray;
-import org.tensorflow.op.Ops;
 import org.tensorflow.proto.ClusterDef;
 import org.tensorflow.proto.JobDef;
 import org.tensorflow.proto.ServerDef;
-import org.tensorflow.types.TFloat32;
 
 /**
  * DataParallel on a TensorFlow cluster in this JVM: three in-process servers, worker[2] and ps[1], on free
@@ -107,33 +100,10 @@ class DataParallelClusterTest {
       List<FloatNdArray> client = m.getWeights();
       List<GraphVariable> weights = m.variables();
       for (int w = 0; w < 2; w++) {
-        try (Graph g = new Graph()) {
-          Ops tf = Ops.create(g).withDevice(GraphRuntime.Devices.spec("/job:ps/task:0"));
-          List<Operand<TFloat32>> reads = new ArrayList<>();
-          // One scope per layer name: TF Java makes every withSubScope call unique (dense, dense_1, ...).
-          java.util.Map<String, Ops> scopes = new java.util.HashMap<>();
-          for (GraphVariable v : weights) {
-            String[] parts = v.name().split("/");
-            String layer = String.join("/", java.util.Arrays.copyOf(parts, parts.length - 1));
-            Ops scoped = scopes.computeIfAbsent(layer, k -> {
-              Ops o = tf;
-              for (int i = 0; i < parts.length - 1; i++) {
-                o = o.withSubScope(parts[i]);
-              }
-              return o;
-            });
-            reads.add(tf.identity(scoped.withName(parts[parts.length - 1]).variable(v.shape(), TFloat32.class)));
-          }
-          try (Session s = RemoteSession.open(g, "grpc://127.0.0.1:" + ports[w], SessionSettings.config())) {
-            Session.Runner runner = s.runner();
-            reads.forEach(runner::fetch);
-            try (Result r = runner.run()) {
-              for (int i = 0; i < weights.size(); i++) {
-                assertArrayEquals(DataParallelTest.flat(client.get(i)), DataParallelTest.flat((TFloat32) r.get(i)),
-                    "worker " + w + ", " + weights.get(i).name());
-              }
-            }
-          }
+        float[][] read = DataParallelLocalClusterTest.readByName(weights, "grpc://127.0.0.1:" + ports[w],
+            SessionSettings.config());
+        for (int i = 0; i < weights.size(); i++) {
+          assertArrayEquals(DataParallelTest.flat(client.get(i)), read[i], "worker " + w + ", " + weights.get(i).name());
         }
       }
     }

@@ -38,6 +38,7 @@ import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.FloatNdArray;
 import org.tensorflow.op.Ops;
+import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -236,6 +237,14 @@ class DataParallelLocalClusterTest {
 
   /** Reads the variables by name through a new graph and a session whose master is worker {@code w}. */
   static float[][] readThroughWorker(ClusterSpec cluster, int w, List<GraphVariable> weights) {
+    return readByName(weights, cluster.target("worker", w), ClusterSessions.config(cluster, Duration.ofSeconds(30)));
+  }
+
+  /**
+   * Reads the variables from the parameter server by name, as another client would: a graph of its own that only
+   * names them (VariableV2 ops share state by name on their device), run through a session on {@code target}.
+   */
+  static float[][] readByName(List<GraphVariable> weights, String target, ConfigProto config) {
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g).withDevice(GraphRuntime.Devices.spec("/job:ps/task:0"));
       List<Operand<TFloat32>> reads = new ArrayList<>();
@@ -253,8 +262,7 @@ class DataParallelLocalClusterTest {
         });
         reads.add(tf.identity(scoped.withName(parts[parts.length - 1]).variable(v.shape(), TFloat32.class)));
       }
-      try (Session s = RemoteSession.open(g, cluster.target("worker", w),
-          ClusterSessions.config(cluster, Duration.ofSeconds(30)))) {
+      try (Session s = RemoteSession.open(g, target, config)) {
         Session.Runner runner = s.runner();
         reads.forEach(runner::fetch);
         float[][] out = new float[weights.size()][];
