@@ -11,7 +11,7 @@ import org.tensorflow.Session;
 import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.op.Ops;
 import org.tensorflow.proto.ConfigProto;
-import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TFloat64;
 
 /**
  * Session settings for a cluster, so that a failed or stalled task ends a run with an error instead of a hang.
@@ -95,7 +95,7 @@ public final class ClusterSessions {
 
   /**
    * Waits until every task of the cluster can pass a tensor to every other task, by running a graph without side
-   * effects (a constant on each task, read on each other task) on a session at {@code target}, again while it fails
+   * effects (see {@link #channelProbe}) on a session at {@code target}, again while it fails
    * and every task still answers the probe, until {@code timeout}.
    *
    * <p>Why: a task's gRPC channel to a task that died stays in reconnect back-off (about 1 s, growing with each
@@ -109,19 +109,8 @@ public final class ClusterSessions {
    *     cannot reach each other after {@code timeout}
    */
   public static void awaitChannels(ClusterSpec cluster, String target, ConfigProto config, Duration timeout) {
-    List<String> tasks = cluster.devices();
     try (Graph graph = new Graph()) {
-      Ops tf = Ops.create(graph);
-      List<Operand<TFloat32>> reads = new ArrayList<>();
-      for (String from : tasks) {
-        Operand<TFloat32> value = tf.withDevice(DeviceSpec.newBuilder().job(job(from)).task(task(from)).build())
-            .constant(1f);
-        for (String to : tasks) {
-          if (!to.equals(from)) {
-            reads.add(tf.withDevice(DeviceSpec.newBuilder().job(job(to)).task(task(to)).build()).identity(value));
-          }
-        }
-      }
+      List<Operand<?>> reads = channelProbe(Ops.create(graph), cluster);
       if (reads.isEmpty()) {
         return;
       }
@@ -143,6 +132,32 @@ public final class ClusterSessions {
         }
       }
     }
+  }
+
+  /**
+   * The graph {@link #awaitChannels} runs: a value made on each task, read by an {@code Identity} on each other task,
+   * so that each task receives a tensor from each other (a {@code _Recv} pulls it over the receiving task's channel to
+   * the sender). The value is a {@code Timestamp}, which is stateful: with a constant, Grappler's constant folding
+   * replaces every read by a constant on the reading task, and the run then tested only the client task's channels
+   * (measured with the run's partition graphs; the resumed fit of BackupAndRestoreClusterTest failed in CI with
+   * {@code failed to connect to all addresses} after such a probe had passed).
+   */
+  static List<Operand<?>> channelProbe(Ops tf, ClusterSpec cluster) {
+    List<String> tasks = cluster.devices();
+    List<Operand<?>> reads = new ArrayList<>();
+    for (String from : tasks) {
+      Operand<TFloat64> value = tf.withDevice(device(from)).timestamp();
+      for (String to : tasks) {
+        if (!to.equals(from)) {
+          reads.add(tf.withDevice(device(to)).identity(value));
+        }
+      }
+    }
+    return reads;
+  }
+
+  private static DeviceSpec device(String task) {
+    return DeviceSpec.newBuilder().job(job(task)).task(task(task)).build();
   }
 
   /** The pause between two attempts of {@link #awaitChannels}. */

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,6 +31,9 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.proto.GraphDef;
+import org.tensorflow.proto.NodeDef;
+import org.tensorflow.proto.RunOptions;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -184,6 +188,38 @@ class LocalClusterTest {
       }
     }
     assertTrue(taskProcesses(specString).isEmpty(), "task JVMs left: " + taskProcesses(specString));
+  }
+
+  @Test
+  void theChannelProbeMakesEveryTaskReceiveFromEveryOther() throws Exception {
+    try (LocalCluster local = LocalCluster.start(2, 1); Graph graph = new Graph()) {
+      ClusterSpec cluster = local.cluster();
+      List<Operand<?>> reads = ClusterSessions.channelProbe(Ops.create(graph), cluster);
+      assertEquals(6, reads.size(), "3 tasks, each reading the 2 others");
+      try (Session session = RemoteSession.open(graph, cluster.target("worker", 0), ClusterSessions.config(cluster))) {
+        Session.Runner runner = session.runner();
+        reads.forEach(runner::fetch);
+        runner.setOptions(RunOptions.newBuilder().setOutputPartitionGraphs(true).build());
+        try (Result result = runner.runAndFetchMetadata()) {
+          // What TensorFlow ran, per task: each task must hold the 2 reads of the others' values, each an Identity
+          // of a _Recv (with constants, Grappler folds the reads away and only the client task receives anything).
+          Map<String, Integer> identitiesOfRecv = new java.util.TreeMap<>();
+          for (GraphDef partition : result.getMetadata().orElseThrow().getPartitionGraphsList()) {
+            Map<String, NodeDef> byName = new java.util.HashMap<>();
+            partition.getNodeList().forEach(n -> byName.put(n.getName(), n));
+            for (NodeDef node : partition.getNodeList()) {
+              NodeDef input = node.getInputCount() == 1 ? byName.get(node.getInput(0)) : null;
+              if (node.getOp().equals("Identity") && input != null && input.getOp().equals("_Recv")) {
+                identitiesOfRecv.merge(node.getDevice().replace("/replica:0", "").replace("/device:CPU:0", ""), 1,
+                    Integer::sum);
+              }
+            }
+          }
+          assertEquals(Map.of("/job:ps/task:0", 2, "/job:worker/task:0", 2, "/job:worker/task:1", 2),
+              identitiesOfRecv);
+        }
+      }
+    }
   }
 
   @Test
