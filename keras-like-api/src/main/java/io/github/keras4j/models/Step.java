@@ -52,6 +52,11 @@ import org.tensorflow.types.TFloat32;
  * the step's inputs, and gradients are taken for the explicit variable list given to
  * {@link StepBuilder#minimize}. Regularization penalties are not added implicitly: add
  * {@link Model#regularizationLoss} and {@link StepBuilder#layerLosses()} to the loss where wanted.
+ *
+ * <p>Under a {@link io.github.keras4j.distribution.DataParallel} distribution a Step is not replicated (Keras
+ * replicates a custom {@code train_step}): it runs as declared, on the session's default device, reading and
+ * updating the variables where the distribution placed them. Results equal those on one device; only
+ * {@code fit}, {@code evaluate} and {@code predict} split the batch over the replicas.
  */
 public final class Step {
 
