@@ -23,8 +23,9 @@ import java.util.Locale;
  * example fails. The example's RESULT line gets the keys {@code workers} and {@code ps} and the seconds the
  * cluster took to start ({@code cluster_start_seconds}).
  *
- * <p>Every model the example trains with {@code fit}, {@code evaluate} and {@code predict} is distributed; parts
- * of an example that run their own TensorFlow graphs (custom loops, raw TF Java) run in this process as usual. A
+ * <p>Every model the example trains with {@code fit}, {@code evaluate}, {@code predict} or a custom {@code Step}
+ * is distributed; parts of an example that run their own TensorFlow graphs (raw TF Java) run in this process as
+ * usual. A
  * worker that dies makes the example fail with an error that names the task (exit code 1).
  */
 public final class Distributed {

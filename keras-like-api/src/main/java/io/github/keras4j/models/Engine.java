@@ -363,7 +363,7 @@ final class Engine implements AutoCloseable {
    * Rows of a batch of {@code n} per replica, as numpy's {@code array_split}: {@code n / R} each, one more for the
    * first {@code n % R}; so replica 0 has rows whenever the batch has.
    */
-  private static Operand<TInt32> splitSizes(Ops tf, Operand<TFloat32> batch, int replicas) {
+  static Operand<TInt32> splitSizes(Ops tf, Operand<TFloat32> batch, int replicas) {
     Operand<TInt32> n = tf.gather(tf.shape(batch), tf.constant(0), tf.constant(0));
     Operand<TInt32> r = tf.constant(replicas);
     Operand<TInt32> base = tf.math.floorDiv(n, r);

@@ -2,6 +2,7 @@ package io.github.keras4j.models;
 
 import io.github.keras4j.backend.Backend;
 import io.github.keras4j.data.ArrayData;
+import io.github.keras4j.distribution.Distribution;
 import io.github.keras4j.graph.GraphRuntime;
 import io.github.keras4j.graph.Shapes;
 import io.github.keras4j.layers.Trace;
@@ -53,10 +54,21 @@ import org.tensorflow.types.TFloat32;
  * {@link StepBuilder#minimize}. Regularization penalties are not added implicitly: add
  * {@link Model#regularizationLoss} and {@link StepBuilder#layerLosses()} to the loss where wanted.
  *
- * <p>Under a {@link io.github.keras4j.distribution.DataParallel} distribution a Step is not replicated (Keras
- * replicates a custom {@code train_step}): it runs as declared, on the session's default device, reading and
- * updating the variables where the distribution placed them. Results equal those on one device; only
- * {@code fit}, {@code evaluate} and {@code predict} split the batch over the replicas.
+ * <p>Under a {@link io.github.keras4j.distribution.DataParallel} distribution (the model's, as for fit) with
+ * several devices the step is replicated, as Keras replicates a custom {@code train_step}: the body runs once per
+ * replica, on the replica's device, and {@link StepBuilder#input} returns that replica's part of the fed rows
+ * (numpy {@code array_split} sizes, as fit splits a batch; inputs without a batch dimension go whole to every
+ * replica). Each replica's loss is weighted by its share of the rows, the gradients are summed on the variables'
+ * device and every optimizer applies once. Outputs with a batch dimension are concatenated in row order; the
+ * others (scalars such as a loss) are averaged weighted by the row shares. So a step whose losses and scalar
+ * outputs are means over the rows gives the one-device values (to float rounding); a loss that is not a mean over
+ * rows (a sum, or statistics of the whole batch) gives another value. The batched inputs of one run must have the
+ * same number of rows, at least one per replica. A phase ({@link StepBuilder#afterUpdates}) ends on every replica
+ * together: the next phase's body runs, on each replica, once all replicas have declared the phase before, and
+ * reads the weights its summed updates left; the body must therefore declare the same things on every replica.
+ * Layer state updates (BatchNormalization) come from replica 0 only, as in fit under data parallelism. Building
+ * the step places the variables on the distribution's devices, as compile does: build it (or compile) before the
+ * weights are first read or set.
  */
 public final class Step {
 
@@ -64,12 +76,20 @@ public final class Step {
   private final Map<String, Placeholder<TFloat32>> inputs;
   private final Map<String, Operand<TFloat32>> outputs;
   private final Op update;
+  /** The number of replicas the batched inputs are split over (1: not replicated). */
+  private final int replicas;
 
   Step(GraphRuntime rt, Map<String, Placeholder<TFloat32>> inputs, Map<String, Operand<TFloat32>> outputs, Op update) {
+    this(rt, inputs, outputs, update, 1);
+  }
+
+  Step(GraphRuntime rt, Map<String, Placeholder<TFloat32>> inputs, Map<String, Operand<TFloat32>> outputs, Op update,
+      int replicas) {
     this.rt = rt;
     this.inputs = new LinkedHashMap<>(inputs);
     this.outputs = new LinkedHashMap<>(outputs);
     this.update = update;
+    this.replicas = replicas;
   }
 
   /**
@@ -80,8 +100,21 @@ public final class Step {
   public static Step build(Model model, Consumer<StepBuilder> body) {
     model.checkBuilt("Step.build()");
     GraphRuntime rt = model.runtime();
+    String name = Backend.uniqueName("step");
+    Distribution d = model.distribution();
+    if (d == null) {
+      return trace(rt, name, body);
+    }
+    rt.place(d.placement());
+    if (d.devices().size() > 1) {
+      return ReplicatedStep.build(rt, d, name, body);
+    }
+    return rt.onDevice(d.devices().get(0), () -> trace(rt, name, body));
+  }
+
+  private static Step trace(GraphRuntime rt, String name, Consumer<StepBuilder> body) {
     try (Trace trace = Trace.open()) {
-      StepBuilder b = new StepBuilder(rt, rt.scope(Backend.uniqueName("step")), trace);
+      StepBuilder b = new StepBuilder(rt, rt.scope(name), trace);
       body.accept(b);
       return b.finish();
     }
@@ -110,6 +143,8 @@ public final class Step {
       }
     }
     List<Tensor> tensors = new ArrayList<>();
+    String rowsFrom = null;
+    long rows = -1;
     try {
       Session.Runner runner = rt.session().runner();
       for (Map.Entry<String, Placeholder<TFloat32>> e : inputs.entrySet()) {
@@ -119,6 +154,20 @@ public final class Step {
         }
         Tensor t = toTensor(e.getKey(), value, e.getValue().shape());
         tensors.add(t);
+        if (replicas > 1 && ReplicatedStep.isBatched(e.getValue().shape())) {
+          long n = t.shape().get(0);
+          if (rowsFrom != null && n != rows) {
+            throw new IllegalArgumentException("Step inputs '" + rowsFrom + "' (" + rows + " rows) and '"
+                + e.getKey() + "' (" + n + " rows) differ in rows: under data parallelism over " + replicas
+                + " replicas the batched inputs are split together and must have the same number of rows");
+          }
+          if (n < replicas) {
+            throw new IllegalArgumentException("Step input '" + e.getKey() + "' has " + n + " row(s); data "
+                + "parallelism over " + replicas + " replicas needs at least " + replicas + " (one per replica)");
+          }
+          rowsFrom = e.getKey();
+          rows = n;
+        }
         runner.feed(e.getValue(), t);
       }
       outputs.values().forEach(runner::fetch);

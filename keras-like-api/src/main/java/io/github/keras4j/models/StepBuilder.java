@@ -49,7 +49,8 @@ public final class StepBuilder {
 
   private final GraphRuntime rt;
   private final Ops tf;
-  private final Trace trace;
+  /** The open trace of the layers' updates and losses (under data parallelism, of the current phase). */
+  private Trace trace;
   private final Map<String, Placeholder<TFloat32>> inputs = new LinkedHashMap<>();
   private final Map<String, Operand<TFloat32>> outputs = new LinkedHashMap<>();
   private final List<Minimize> minimizes = new ArrayList<>();
@@ -64,15 +65,27 @@ public final class StepBuilder {
   private boolean sealed;
   /** Whether some phase applies gradients or layer updates. */
   private boolean updates;
+  /** The shared, split inputs when this builder traces one replica of a data-parallel step; null otherwise. */
+  private final ReplicatedStep.Inputs replicated;
+  private final int replica;
+  /** Under data parallelism: the body of this phase's afterUpdates call, run when every replica ended the phase. */
+  private Runnable deferred;
 
-  private record Minimize(Operand<TFloat32> loss, Optimizer optimizer, List<GraphVariable> variables) {}
+  record Minimize(Operand<TFloat32> loss, Optimizer optimizer, List<GraphVariable> variables) {}
 
-  private record SoftUpdate(Model target, Model source, float tau) {}
+  record SoftUpdate(Model target, Model source, float tau) {}
 
   StepBuilder(GraphRuntime rt, Ops tf, Trace trace) {
+    this(rt, tf, trace, null, 0);
+  }
+
+  /** A builder tracing replica {@code replica} of a data-parallel step, its inputs parts of {@code replicated}. */
+  StepBuilder(GraphRuntime rt, Ops tf, Trace trace, ReplicatedStep.Inputs replicated, int replica) {
     this.rt = rt;
     this.tf = tf;
     this.trace = trace;
+    this.replicated = replicated;
+    this.replica = replica;
   }
 
   /** The op factory, in the step's name scope. */
@@ -82,7 +95,8 @@ public final class StepBuilder {
 
   /**
    * Declares a float input fed at every run under {@code name}, of shape {@code (None, sampleShape...)}; give no
-   * sample shape for a per-sample scalar {@code (None,)}.
+   * sample shape for a per-sample scalar {@code (None,)}. Under data parallelism the returned operand is this
+   * replica's part of the fed rows (see {@link Step}).
    */
   public Operand<TFloat32> input(String name, long... sampleShape) {
     return input(name, Shapes.withBatch(sampleShape));
@@ -97,6 +111,10 @@ public final class StepBuilder {
     }
     if (inputs.containsKey(name)) {
       throw new IllegalArgumentException("Step input '" + name + "' is declared twice");
+    }
+    if (replicated != null) {
+      inputs.put(name, replicated.placeholder(replica, name, shape));
+      return replicated.part(replica, name);
     }
     Placeholder<TFloat32> p = tf.withName(name).placeholder(TFloat32.class, Placeholder.shape(shape));
     inputs.put(name, p);
@@ -162,6 +180,12 @@ public final class StepBuilder {
    */
   public void afterUpdates(Runnable body) {
     checkNotSealed("afterUpdates()");
+    if (replicated != null) {
+      // A phase ends when every replica has declared it: ReplicatedStep runs the body after that.
+      deferred = body;
+      sealed = true;
+      return;
+    }
     Op done = endPhase();
     rt.readsAfter(List.of(done), () -> {
       body.run();
@@ -208,8 +232,7 @@ public final class StepBuilder {
       applies.add(m.optimizer().applyGradients(rt, m.variables(), grads.get(i), barrier));
       trained.addAll(m.variables());
     }
-    Map<GraphVariable, Constraint> allConstraints = new LinkedHashMap<>();
-    constraints.forEach(allConstraints::putAll);
+    Map<GraphVariable, Constraint> allConstraints = constraints();
     List<Op> all = trace.updates();
     List<Op> layerUpdates = new ArrayList<>(all.subList(phaseLayerUpdates, all.size()));
     if (!applies.isEmpty() || !layerUpdates.isEmpty()) {
@@ -226,17 +249,73 @@ public final class StepBuilder {
     return phaseEnd;
   }
 
+  /** Under data parallelism: starts a phase traced into {@code phaseTrace}; returns the phase's body, or null. */
+  Runnable startPhase(Trace phaseTrace) {
+    Runnable body = deferred;
+    deferred = null;
+    trace = phaseTrace;
+    sealed = false;
+    return body;
+  }
+
+  /** Under data parallelism: whether this phase called afterUpdates. */
+  boolean hasNextPhase() {
+    return deferred != null;
+  }
+
+  /** Under data parallelism: forgets the minimize calls of the phase that ended. */
+  void endReplicaPhase() {
+    minimizes.clear();
+    constraints.clear();
+  }
+
+  /** The inputs declared so far, by name (shared placeholders under data parallelism). */
+  Map<String, Placeholder<TFloat32>> inputs() {
+    return inputs;
+  }
+
+  /** The outputs declared, in order. */
+  Map<String, Operand<TFloat32>> outputs() {
+    return outputs;
+  }
+
+  /** The minimize calls declared (of the one phase; a replicated step has no other). */
+  List<Minimize> minimizes() {
+    return minimizes;
+  }
+
+  List<SoftUpdate> softUpdates() {
+    return softUpdates;
+  }
+
+  /** The constraints of the models given to the minimize calls, merged. */
+  Map<GraphVariable, Constraint> constraints() {
+    Map<GraphVariable, Constraint> all = new LinkedHashMap<>();
+    constraints.forEach(all::putAll);
+    return all;
+  }
+
+  /** The layers' state updates traced in this builder (BatchNormalization's moving statistics). */
+  List<Op> layerUpdates() {
+    return trace.updates();
+  }
+
+  /** The soft updates, each run after {@code end}; the op that runs them all. */
+  Op softUpdateOp(Op end) {
+    List<Op> ops = new ArrayList<>();
+    for (SoftUpdate s : softUpdates) {
+      ops.add(SoftUpdates.build(tf.withControlDependencies(List.of(end)), s.target(), s.source(),
+          tf.constant(s.tau())));
+    }
+    return tf.withControlDependencies(ops).withName("soft_update").noOp();
+  }
+
   Step finish() {
     // Each phase's barrier holds the previous phase's end, so the last end follows the whole step.
     Op end = phaseEnd != null ? phaseEnd : endPhase(); // none yet: one phase, no afterUpdates call
     Op update = updates ? end : null;
     if (!softUpdates.isEmpty()) {
-      List<Op> ops = new ArrayList<>();
-      for (SoftUpdate s : softUpdates) {
-        ops.add(SoftUpdates.build(tf.withControlDependencies(List.of(end)), s.target(), s.source(),
-            tf.constant(s.tau())));
-      }
-      update = tf.withControlDependencies(ops).withName("soft_update").noOp();
+      update = softUpdateOp(end);
     }
     return new Step(rt, inputs, outputs, update);
   }

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.keras4j.backend.Backend;
-import io.github.keras4j.distribution.DataParallel;
-import io.github.keras4j.distribution.Distributions;
 import io.github.keras4j.layers.InputLayer;
 import io.github.keras4j.layers.core.Dense;
 import io.github.keras4j.losses.BinaryCrossentropy;
@@ -19,7 +17,6 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.FloatNdArray;
-import org.tensorflow.ndarray.StdArrays;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
@@ -275,40 +272,6 @@ class StepTest {
     assertNotEquals(-1.3f, phased[1]);
     assertEquals(twoRuns[0], phased[0], 1e-6f);
     assertEquals(twoRuns[1], phased[1], 1e-6f);
-  }
-
-  /**
-   * Under a DataParallel distribution a Step is not replicated: it runs as declared, reading and updating the
-   * variables on the distribution's variable device. Worked by hand: Dense(1) with w = (0.5, -0.25), b = 0.1 on
-   * x = (1, 2), (3, 4) gives y = 0.1, 0.6 and loss mean(y^2) = 0.185; the gradients are w: mean(2 y x) = (1.9, 2.6),
-   * b: mean(2 y) = 0.7, so SGD(0.1) leaves w = (0.31, -0.51), b = 0.03, and the next run's loss is
-   * ((-0.68)^2 + (-1.08)^2) / 2 = 0.8144.
-   */
-  @Test
-  void aStepUnderDataParallelRunsUnreplicatedOnTheDistributedVariables() {
-    Backend.clearSession();
-    Distributions.set(DataParallel.builder().devices("/cpu:0", "/cpu:1").variableDevices("/cpu:1").build());
-    try (Sequential m = new Sequential(new InputLayer(2), new Dense(1))) {
-      m.compile(new CompileOptions().optimizer(new SGD(0.1f)).loss("mse"));
-      m.setWeights(List.of(StdArrays.ndCopyOf(new float[][] {{0.5f}, {-0.25f}}),
-          StdArrays.ndCopyOf(new float[] {0.1f})));
-      SGD sgd = new SGD(0.1f);
-      Step step = Step.build(m, b -> {
-        Operand<TFloat32> y = m.call(b.input("x", 2), true);
-        Operand<TFloat32> loss = b.tf().math.mean(b.tf().math.square(y), b.tf().constant(new int[] {0, 1}));
-        b.minimize(loss, sgd, m.trainableVariables());
-        b.output("loss", loss);
-      });
-      float[][] x = {{1, 2}, {3, 4}};
-      assertEquals(0.185f, step.run(Map.of("x", x)).getFloat("loss"), 1e-6f);
-      assertEquals(0.8144f, step.run(Map.of("x", x)).getFloat("loss"), 1e-5f);
-      List<FloatNdArray> w = m.getWeights();
-      assertEquals(0.31f - 0.1f * 2 * (-0.68f * 1 + -1.08f * 3) / 2, w.get(0).getFloat(0, 0), 1e-5f);
-      assertEquals(-0.51f - 0.1f * 2 * (-0.68f * 2 + -1.08f * 4) / 2, w.get(0).getFloat(1, 0), 1e-5f);
-      assertEquals(0.03f - 0.1f * 2 * (-0.68f + -1.08f) / 2, w.get(1).getFloat(0), 1e-5f);
-    } finally {
-      Distributions.set(null);
-    }
   }
 
   @Test
