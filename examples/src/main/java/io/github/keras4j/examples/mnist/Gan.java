@@ -179,12 +179,15 @@ public final class Gan {
           for (int i = 0; i < BATCH; i++) {
             System.arraycopy(pixels, order[s * BATCH + i] * size, batch, i * size, size);
           }
-          float[][] labels = new float[2 * BATCH][1];
-          for (int i = 0; i < labels.length; i++) {
-            labels[i][0] = (i < BATCH ? 1f : 0f) + 0.05f * (float) random.nextDouble();
+          // Label noise 0.05 * uniform, per row: the generated images' labels first, then the real ones'.
+          float[][] fakeNoise = new float[BATCH][1];
+          float[][] realNoise = new float[BATCH][1];
+          for (int i = 0; i < 2 * BATCH; i++) {
+            (i < BATCH ? fakeNoise[i] : realNoise[i - BATCH])[0] = 0.05f * (float) random.nextDouble();
           }
           float d = train.discriminator().run(Map.of("real", new ArrayData("real", batch, BATCH, 28, 28, 1),
-              "z", normal(random, BATCH, LATENT), "labels", labels)).getFloat("d_loss");
+              "z", normal(random, BATCH, LATENT), "fake_noise", fakeNoise, "real_noise", realNoise))
+              .getFloat("d_loss");
           float g = train.generator().run(Map.of("z", normal(random, BATCH, LATENT))).getFloat("g_loss");
           dSum += d;
           gSum += g;
@@ -253,8 +256,9 @@ public final class Gan {
   record Steps(Step discriminator, Step generator) {}
 
   /**
-   * Builds the steps: the discriminator learns to label generated images 1 and real ones 0 (the labels, noise
-   * included, are fed); the generator learns to make it say 0. Each has its own Adam(3e-4); the loss is binary
+   * Builds the steps: the discriminator learns to label generated images 1 and real ones 0 (the label noise is
+   * fed, one value per image, so that every input has one row per real image and a data-parallel step splits them
+   * together); the generator learns to make it say 0. Each has its own Adam(3e-4); the loss is binary
    * cross-entropy from logits.
    */
   static Steps trainSteps(Sequential generator, Sequential discriminator) {
@@ -265,7 +269,8 @@ public final class Gan {
       Ops tf = b.tf();
       Operand<TFloat32> realImages = b.input("real", 28, 28, 1);
       Operand<TFloat32> z = b.input("z", LATENT);
-      Operand<TFloat32> labels = b.input("labels", 1);
+      Operand<TFloat32> labels = tf.concat(List.of(tf.math.add(tf.constant(1f), b.input("fake_noise", 1)),
+          b.input("real_noise", 1)), tf.constant(0));
       Operand<TFloat32> combined = tf.concat(List.of(generator.call(z, true), realImages), tf.constant(0));
       Operand<TFloat32> loss = bce.compute(tf, labels, discriminator.call(combined, true), null);
       b.minimize(loss, dOptimizer, discriminator.trainableVariables());
