@@ -121,6 +121,7 @@ final class ReplicatedStep {
       List<List<Operand<TFloat32>>> grads = new ArrayList<>();
       for (int r = 0; r < replicas.size(); r++) {
         int k = r;
+        // A replica without rows has share 0: its gradients are sums over no rows, so zero (not NaN).
         Operand<TFloat32> loss = replicas.get(k).minimizes().get(i).loss();
         Operand<TFloat32> objective = rt.onDevice(devices.get(k),
             () -> rt.scope(name + "/replica_" + k).math.mul(loss, shares.get(k)));
@@ -160,11 +161,14 @@ final class ReplicatedStep {
         true);
   }
 
-  /** {@code sum_k shares_k * parts_k}: the whole batch's mean when each part is its replica's mean. */
+  /**
+   * {@code sum_k shares_k * parts_k}: the whole batch's mean when each part is its replica's mean. A replica without
+   * rows (fewer rows than replicas) adds 0, although its mean over no rows is NaN.
+   */
   private static Operand<TFloat32> weightedSum(Ops tf, List<Operand<TFloat32>> parts, List<Operand<TFloat32>> shares) {
     List<Operand<TFloat32>> terms = new ArrayList<>();
     for (int k = 0; k < parts.size(); k++) {
-      terms.add(tf.math.mul(parts.get(k), shares.get(k)));
+      terms.add(tf.math.mulNoNan(parts.get(k), shares.get(k)));
     }
     return tf.math.addN(terms);
   }

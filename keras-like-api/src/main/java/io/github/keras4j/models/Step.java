@@ -63,12 +63,12 @@ import org.tensorflow.types.TFloat32;
  * others (scalars such as a loss) are averaged weighted by the row shares. So a step whose losses and scalar
  * outputs are means over the rows gives the one-device values (to float rounding); a loss that is not a mean over
  * rows (a sum, or statistics of the whole batch) gives another value. The batched inputs of one run must have the
- * same number of rows, at least one per replica. A phase ({@link StepBuilder#afterUpdates}) ends on every replica
- * together: the next phase's body runs, on each replica, once all replicas have declared the phase before, and
- * reads the weights its summed updates left; the body must therefore declare the same things on every replica.
- * Layer state updates (BatchNormalization) come from replica 0 only, as in fit under data parallelism. Building
- * the step places the variables on the distribution's devices, as compile does: build it (or compile) before the
- * weights are first read or set.
+ * same number of rows; with fewer rows than replicas, the replicas without rows add nothing. A phase
+ * ({@link StepBuilder#afterUpdates}) ends on every replica together: the next phase's body runs, on each replica,
+ * once all replicas have declared the phase before, and reads the weights its summed updates left; the body must
+ * therefore declare the same things on every replica. Layer state updates (BatchNormalization) come from replica
+ * 0 only, as in fit under data parallelism. Building the step places the variables on the distribution's
+ * devices, as compile does: build it (or compile) before the weights are first read or set.
  */
 public final class Step {
 
@@ -160,10 +160,6 @@ public final class Step {
             throw new IllegalArgumentException("Step inputs '" + rowsFrom + "' (" + rows + " rows) and '"
                 + e.getKey() + "' (" + n + " rows) differ in rows: under data parallelism over " + replicas
                 + " replicas the batched inputs are split together and must have the same number of rows");
-          }
-          if (n < replicas) {
-            throw new IllegalArgumentException("Step input '" + e.getKey() + "' has " + n + " row(s); data "
-                + "parallelism over " + replicas + " replicas needs at least " + replicas + " (one per replica)");
           }
           rowsFrom = e.getKey();
           rows = n;

@@ -78,8 +78,6 @@ public final class DdpgAgent implements AutoCloseable {
     this.critic = critic("critic", stateSize);
     this.targetActor = actor("target_actor", stateSize, upperBound);
     this.targetCritic = critic("target_critic", stateSize);
-    targetActor.setWeights(actor.getWeights());
-    targetCritic.setWeights(critic.getWeights());
     Adam criticOptimizer = new Adam(criticLearningRate);
     Adam actorOptimizer = new Adam(actorLearningRate);
     this.learnStep = Step.build(critic, b -> {
@@ -102,6 +100,9 @@ public final class DdpgAgent implements AutoCloseable {
       b.softUpdate(targetCritic, critic, tau);
     });
     this.actorForward = new Forward(actor, stateSize);
+    // After the steps are built: under a distribution, building the first one places the variables.
+    targetActor.setWeights(actor.getWeights());
+    targetCritic.setWeights(critic.getWeights());
   }
 
   private record Inputs(Operand<TFloat32> state, Operand<TFloat32> action, Operand<TFloat32> reward,

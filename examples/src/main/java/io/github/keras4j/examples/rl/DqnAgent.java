@@ -56,7 +56,6 @@ public final class DqnAgent implements AutoCloseable {
     this.actions = actions;
     this.online = qNetwork(observationSize, actions, hidden);
     this.target = qNetwork(observationSize, actions, hidden);
-    target.setWeights(online.getWeights());
     Optimizer adam = new Adam(learningRate).clipnorm(clipnorm);
     Huber huber = new Huber();
     this.learnStep = Step.build(online, b -> {
@@ -78,6 +77,8 @@ public final class DqnAgent implements AutoCloseable {
     });
     this.onlineForward = new Forward(online, observationSize);
     this.targetForward = new Forward(target, observationSize);
+    // After the steps are built: under a distribution, building the first one places the variables.
+    target.setWeights(online.getWeights());
   }
 
   private static Sequential qNetwork(int observationSize, int actions, int hidden) {
