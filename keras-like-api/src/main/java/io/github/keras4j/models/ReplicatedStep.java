@@ -39,8 +39,11 @@ final class ReplicatedStep {
     Ops tf = rt.scope(name);
     Inputs inputs = new Inputs(tf, count);
     List<StepBuilder> replicas = new ArrayList<>();
-    for (int k = 0; k < count; k++) {
-      replicas.add(new StepBuilder(rt, rt.scope(name + "/replica_" + k), null, inputs, k));
+    for (int r = 0; r < count; r++) {
+      int k = r;
+      // The replica's op factory puts the ops it builds (the body's own maths) on the replica's device.
+      Ops onReplica = rt.onDevice(devices.get(k), () -> rt.scope(name + "/replica_" + k));
+      replicas.add(new StepBuilder(rt, onReplica, null, inputs, k));
     }
     StepBuilder first = replicas.get(0);
     Map<String, Operand<TFloat32>> outputs = new LinkedHashMap<>();
@@ -76,11 +79,11 @@ final class ReplicatedStep {
       PhaseEnd ended = rt.readsAfter(after, () -> endPhase(rt, d, name, replicas, rowShares, outputs, previous));
       end = ended.op();
       updates |= ended.updates();
-      replicas.forEach(StepBuilder::endReplicaPhase);
+      replicas.forEach(StepBuilder::clearMinimizes);
     }
     Op update = updates ? end : null;
     if (!first.softUpdates().isEmpty()) {
-      update = first.softUpdateOp(end);
+      update = first.softUpdateOp(tf, end);
     }
     return new Step(rt, first.inputs(), outputs, update, count);
   }

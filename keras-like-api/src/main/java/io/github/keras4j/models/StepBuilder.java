@@ -242,8 +242,7 @@ public final class StepBuilder {
     } else {
       phaseEnd = tf.withControlDependencies(barrier).noOp();
     }
-    minimizes.clear();
-    constraints.clear();
+    clearMinimizes();
     phaseOutputs = outputs.size();
     phaseLayerUpdates = all.size();
     return phaseEnd;
@@ -263,8 +262,8 @@ public final class StepBuilder {
     return deferred != null;
   }
 
-  /** Under data parallelism: forgets the minimize calls of the phase that ended. */
-  void endReplicaPhase() {
+  /** Forgets the minimize calls (and their models' constraints) of the phase that ended. */
+  void clearMinimizes() {
     minimizes.clear();
     constraints.clear();
   }
@@ -279,7 +278,7 @@ public final class StepBuilder {
     return outputs;
   }
 
-  /** The minimize calls declared (of the one phase; a replicated step has no other). */
+  /** The minimize calls declared in the current phase. */
   List<Minimize> minimizes() {
     return minimizes;
   }
@@ -300,14 +299,14 @@ public final class StepBuilder {
     return trace.updates();
   }
 
-  /** The soft updates, each run after {@code end}; the op that runs them all. */
-  Op softUpdateOp(Op end) {
+  /** The soft updates, built on {@code on}, each run after {@code end}; the op that runs them all. */
+  Op softUpdateOp(Ops on, Op end) {
     List<Op> ops = new ArrayList<>();
     for (SoftUpdate s : softUpdates) {
-      ops.add(SoftUpdates.build(tf.withControlDependencies(List.of(end)), s.target(), s.source(),
-          tf.constant(s.tau())));
+      ops.add(SoftUpdates.build(on.withControlDependencies(List.of(end)), s.target(), s.source(),
+          on.constant(s.tau())));
     }
-    return tf.withControlDependencies(ops).withName("soft_update").noOp();
+    return on.withControlDependencies(ops).withName("soft_update").noOp();
   }
 
   Step finish() {
@@ -315,7 +314,7 @@ public final class StepBuilder {
     Op end = phaseEnd != null ? phaseEnd : endPhase(); // none yet: one phase, no afterUpdates call
     Op update = updates ? end : null;
     if (!softUpdates.isEmpty()) {
-      update = softUpdateOp(end);
+      update = softUpdateOp(tf, end);
     }
     return new Step(rt, inputs, outputs, update);
   }

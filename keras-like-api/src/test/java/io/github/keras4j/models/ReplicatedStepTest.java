@@ -80,17 +80,23 @@ class ReplicatedStepTest {
       // The forward and backward MatMuls of each replica run on its device; the variables on the variable device.
       List<String> forward = new ArrayList<>();
       List<String> backward = new ArrayList<>();
+      List<String> squares = new ArrayList<>();
       Iterator<GraphOperation> it = m.runtime().graph().operations();
       while (it.hasNext()) {
         GraphOperation op = it.next();
         if (op.type().equals("MatMul")) {
           (op.name().startsWith("gradients") ? backward : forward).add(op.device());
         }
+        if (op.type().equals("Square")) {
+          squares.add(op.device());
+        }
         if (op.type().equals("VarHandleOp")) {
           assertEquals("/device:CPU:1", op.device(), op.name());
         }
       }
       assertEquals(List.of("/device:CPU:0", "/device:CPU:1"), forward.stream().sorted().toList());
+      // The body's own maths (b.tf()) too.
+      assertEquals(List.of("/device:CPU:0", "/device:CPU:1"), squares.stream().sorted().toList());
       assertEquals(List.of("/device:CPU:0", "/device:CPU:0", "/device:CPU:1", "/device:CPU:1"),
           backward.stream().sorted().toList());
     }
