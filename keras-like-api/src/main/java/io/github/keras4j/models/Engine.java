@@ -390,6 +390,25 @@ final class Engine implements AutoCloseable {
     return terms.size() == 1 ? terms.get(0) : tf.math.addN(terms);
   }
 
+  /**
+   * Per variable, the sum of its gradients in every list of {@code grads} (one list per replica, each in the order of
+   * {@code vars}), built on the variable's device, where the optimizer applies it ({@code tf}'s device if unplaced).
+   */
+  static List<Operand<TFloat32>> sumPerVariable(GraphRuntime rt, Ops tf, List<GraphVariable> vars,
+      List<List<Operand<TFloat32>>> grads) {
+    List<Operand<TFloat32>> out = new ArrayList<>();
+    for (int i = 0; i < vars.size(); i++) {
+      String device = rt.deviceOf(vars.get(i));
+      Ops on = device.isEmpty() ? tf : tf.withDevice(GraphRuntime.Devices.spec(device));
+      List<Operand<TFloat32>> parts = new ArrayList<>();
+      for (List<Operand<TFloat32>> g : grads) {
+        parts.add(g.get(i));
+      }
+      out.add(addAll(on, parts));
+    }
+    return out;
+  }
+
   /** One replica's trace: its inputs, outputs and masks, and what its layers added. */
   private record Replica(String device, List<Operand<TFloat32>> targets, List<Operand<TFloat32>> weights,
       List<Operand<TFloat32>> preds, List<Operand<TBool>> masks, List<Op> updates, List<Operand<TFloat32>> losses,
@@ -570,21 +589,8 @@ final class Engine implements AutoCloseable {
       if (penalties != null) {
         grads.add(rt.gradients(penalties, vars, variableDevice));
       }
-      List<Operand<TFloat32>> summed = rt.onDevice(variableDevice, () -> {
-        Ops tv = rt.scope(stepName + "/gradient_sum");
-        List<Operand<TFloat32>> out = new ArrayList<>();
-        for (int i = 0; i < vars.size(); i++) {
-          // On the device of the variable, where the optimizer applies it.
-          String device = rt.deviceOf(vars.get(i));
-          Ops on = device.isEmpty() ? tv : tv.withDevice(GraphRuntime.Devices.spec(device));
-          List<Operand<TFloat32>> parts = new ArrayList<>();
-          for (List<Operand<TFloat32>> g : grads) {
-            parts.add(g.get(i));
-          }
-          out.add(addAll(on, parts));
-        }
-        return out;
-      });
+      List<Operand<TFloat32>> summed = rt.onDevice(variableDevice,
+          () -> sumPerVariable(rt, rt.scope(stepName + "/gradient_sum"), vars, grads));
       Op apply = rt.onDevice(variableDevice, () -> c.optimizer.applyGradients(rt, vars, summed, List.of(fetch)));
       // Layer state updates (BatchNormalization's moving statistics) of replica 0 only.
       update = StepBuilder.finishUpdate(tf, List.of(apply), model.constraints(), vars, rs.get(0).updates());

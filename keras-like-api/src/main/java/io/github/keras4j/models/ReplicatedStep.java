@@ -131,18 +131,7 @@ final class ReplicatedStep {
         grads.add(rt.gradients(objective, vars, devices.get(k)));
       }
       grads.forEach(barrier::addAll);
-      List<Operand<TFloat32>> summed = new ArrayList<>();
-      for (int j = 0; j < vars.size(); j++) {
-        // On the device of the variable, where the optimizer applies it.
-        String device = rt.deviceOf(vars.get(j));
-        Ops on = device.isEmpty() ? tf : tf.withDevice(GraphRuntime.Devices.spec(device));
-        List<Operand<TFloat32>> parts = new ArrayList<>();
-        for (List<Operand<TFloat32>> g : grads) {
-          parts.add(g.get(j));
-        }
-        summed.add(on.math.addN(parts));
-      }
-      sums.add(summed);
+      sums.add(Engine.sumPerVariable(rt, tf, vars, grads));
     }
     List<Op> applies = new ArrayList<>();
     List<GraphVariable> trained = new ArrayList<>();

@@ -41,6 +41,25 @@ class ReplicatedStepTest {
   }
 
   /**
+   * SGD(0.1) on mean(y^2) for {@code m} = Dense(1) on 2 features, with outputs {@code loss} and {@code y}; then
+   * w = (0.5, -0.25), b = 0.1. Built before the weights are set: the step places the variables, which needs the
+   * session not yet open.
+   */
+  private static Step meanSquareStep(Sequential m) {
+    SGD sgd = new SGD(0.1f);
+    Step step = Step.build(m, b -> {
+      Ops tf = b.tf();
+      Operand<TFloat32> y = m.call(b.input("x", 2), true);
+      Operand<TFloat32> loss = tf.math.mean(tf.math.square(y), tf.constant(new int[] {0, 1}));
+      b.minimize(loss, sgd, m.trainableVariables());
+      b.output("loss", loss);
+      b.output("y", y);
+    });
+    m.setWeights(List.of(StdArrays.ndCopyOf(new float[][] {{0.5f}, {-0.25f}}), StdArrays.ndCopyOf(new float[] {0.1f})));
+    return step;
+  }
+
+  /**
    * Worked by hand: Dense(1) with w = (0.5, -0.25), b = 0.1 on x = (1, 2), (3, 4) gives y = 0.1, 0.6 and loss
    * mean(y^2) = 0.185; the gradients are w: mean(2 y x) = (1.9, 2.6), b: mean(2 y) = 0.7, so SGD(0.1) leaves
    * w = (0.31, -0.51), b = 0.03; the next run gives y = -0.68, -1.08 and loss 0.8144, and leaves
@@ -51,18 +70,7 @@ class ReplicatedStepTest {
   void eachReplicaTakesItsRowsAndTheStepKeepsTheOneDeviceValues() {
     twoCpus();
     try (Sequential m = new Sequential(new InputLayer(2), new Dense(1))) {
-      SGD sgd = new SGD(0.1f);
-      // Built before the weights are set: the step places the variables, which needs the session not yet open.
-      Step step = Step.build(m, b -> {
-        Ops tf = b.tf();
-        Operand<TFloat32> y = m.call(b.input("x", 2), true);
-        Operand<TFloat32> loss = tf.math.mean(tf.math.square(y), tf.constant(new int[] {0, 1}));
-        b.minimize(loss, sgd, m.trainableVariables());
-        b.output("loss", loss);
-        b.output("y", y);
-      });
-      m.setWeights(List.of(StdArrays.ndCopyOf(new float[][] {{0.5f}, {-0.25f}}),
-          StdArrays.ndCopyOf(new float[] {0.1f})));
+      Step step = meanSquareStep(m);
       float[][] x = {{1, 2}, {3, 4}};
       StepResult first = step.run(Map.of("x", x));
       assertEquals(0.185f, first.getFloat("loss"), 1e-6f);
@@ -112,17 +120,7 @@ class ReplicatedStepTest {
   void fewerRowsThanReplicasLeaveTheEmptyReplicasOut() {
     twoCpus();
     try (Sequential m = new Sequential(new InputLayer(2), new Dense(1))) {
-      SGD sgd = new SGD(0.1f);
-      Step step = Step.build(m, b -> {
-        Ops tf = b.tf();
-        Operand<TFloat32> y = m.call(b.input("x", 2), true);
-        Operand<TFloat32> loss = tf.math.mean(tf.math.square(y), tf.constant(new int[] {0, 1}));
-        b.minimize(loss, sgd, m.trainableVariables());
-        b.output("loss", loss);
-        b.output("y", y);
-      });
-      m.setWeights(List.of(StdArrays.ndCopyOf(new float[][] {{0.5f}, {-0.25f}}),
-          StdArrays.ndCopyOf(new float[] {0.1f})));
+      Step step = meanSquareStep(m);
       StepResult out = step.run(Map.of("x", new float[][] {{3, 4}}));
       assertEquals(0.36f, out.getFloat("loss"), 1e-6f);
       assertEquals(1, out.get("y").shape().get(0));
