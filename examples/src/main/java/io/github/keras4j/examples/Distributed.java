@@ -25,8 +25,7 @@ import java.util.Locale;
  *
  * <p>Every model the example trains with {@code fit}, {@code evaluate}, {@code predict} or a custom {@code Step}
  * is distributed; parts of an example that run their own TensorFlow graphs (raw TF Java) run in this process as
- * usual. A
- * worker that dies makes the example fail with an error that names the task (exit code 1).
+ * usual. A worker that dies makes the example fail with an error that names the task (exit code 1).
  */
 public final class Distributed {
 

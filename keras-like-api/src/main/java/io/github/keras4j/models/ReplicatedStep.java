@@ -4,9 +4,10 @@ import io.github.keras4j.backend.Backend;
 import io.github.keras4j.distribution.Distribution;
 import io.github.keras4j.graph.GraphRuntime;
 import io.github.keras4j.graph.GraphVariable;
+import io.github.keras4j.graph.Shapes;
 import io.github.keras4j.layers.Trace;
-import io.github.keras4j.optimizers.Optimizer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,7 +77,7 @@ final class ReplicatedStep {
         rowShares.add(inputs.share(k));
       }
       Op previous = end;
-      PhaseEnd ended = rt.readsAfter(after, () -> endPhase(rt, d, name, replicas, rowShares, outputs, previous));
+      StepBuilder.PhaseEnd ended = rt.readsAfter(after, () -> endPhase(rt, d, name, replicas, rowShares, outputs, previous));
       end = ended.op();
       updates |= ended.updates();
       replicas.forEach(StepBuilder::clearMinimizes);
@@ -88,16 +89,13 @@ final class ReplicatedStep {
     return new Step(rt, first.inputs(), outputs, update, count);
   }
 
-  /** The op that marks the end of a phase, and whether the phase updates anything. */
-  private record PhaseEnd(Op op, boolean updates) {}
-
   /**
    * Ends a phase that every replica has declared: joins the outputs declared in it (into {@code outputs}), sums the
    * row-share-weighted gradients of each minimize call on the variables' devices and applies every optimizer once,
    * after all gradients (and after {@code previous}, the end of the previous phase). The end is the phase's update,
    * or a no-op after its outputs when it updates nothing.
    */
-  private static PhaseEnd endPhase(GraphRuntime rt, Distribution d, String name, List<StepBuilder> replicas,
+  private static StepBuilder.PhaseEnd endPhase(GraphRuntime rt, Distribution d, String name, List<StepBuilder> replicas,
       List<Operand<TFloat32>> shares, Map<String, Operand<TFloat32>> outputs, Op previous) {
     Ops tf = rt.scope(name);
     StepBuilder first = replicas.get(0);
@@ -133,24 +131,9 @@ final class ReplicatedStep {
       grads.forEach(barrier::addAll);
       sums.add(Engine.sumPerVariable(rt, tf, vars, grads));
     }
-    List<Op> applies = new ArrayList<>();
-    List<GraphVariable> trained = new ArrayList<>();
-    for (int i = 0; i < sums.size(); i++) {
-      List<GraphVariable> vars = first.minimizes().get(i).variables();
-      List<Operand<TFloat32>> summed = sums.get(i);
-      Optimizer optimizer = first.minimizes().get(i).optimizer();
-      applies.add(rt.onDevice(d.variableDevices().get(0),
-          () -> optimizer.applyGradients(rt, vars, summed, barrier)));
-      trained.addAll(vars);
-    }
     // Layer state updates (BatchNormalization's moving statistics) of replica 0 only, as fit does.
-    List<Op> layerUpdates = first.layerUpdates();
-    if (applies.isEmpty() && layerUpdates.isEmpty()) {
-      return new PhaseEnd(tf.withControlDependencies(barrier).noOp(), false);
-    }
-    return new PhaseEnd(StepBuilder.finishUpdate(tf, applies.isEmpty()
-        ? List.of(tf.withControlDependencies(barrier).noOp()) : applies, first.constraints(), trained, layerUpdates),
-        true);
+    return StepBuilder.applyPhase(rt, tf, first.minimizes(), sums, barrier, first.constraints(),
+        first.layerUpdates(), d.variableDevices().get(0));
   }
 
   /**
@@ -211,10 +194,6 @@ final class ReplicatedStep {
       this.count = count;
     }
 
-    int count() {
-      return count;
-    }
-
     /** The placeholder of input {@code name}, declared when replica 0 first asks for it. */
     Placeholder<TFloat32> placeholder(int replica, String name, Shape shape) {
       Placeholder<TFloat32> p = placeholders.get(name);
@@ -232,11 +211,11 @@ final class ReplicatedStep {
         }
         return p;
       }
-      if (p == null || !java.util.Arrays.equals(p.shape().asArray(), shape.asArray())) {
+      if (p == null || !Arrays.equals(p.shape().asArray(), shape.asArray())) {
         throw new IllegalStateException("Step: under data parallelism the body runs once per replica and must "
             + "declare the same inputs each time; replica " + replica + " declared input '" + name + "' of shape "
-            + io.github.keras4j.graph.Shapes.format(shape) + (p == null ? ", which replica 0 did not declare"
-            : ", replica 0 " + io.github.keras4j.graph.Shapes.format(p.shape())));
+            + Shapes.format(shape) + (p == null ? ", which replica 0 did not declare"
+            : ", replica 0 " + Shapes.format(p.shape())));
       }
       return p;
     }

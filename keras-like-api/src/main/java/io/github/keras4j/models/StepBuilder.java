@@ -225,23 +225,11 @@ public final class StepBuilder {
       grads.add(rt.gradients(m.loss(), m.variables()));
     }
     grads.forEach(barrier::addAll);
-    List<Op> applies = new ArrayList<>();
-    List<GraphVariable> trained = new ArrayList<>();
-    for (int i = 0; i < minimizes.size(); i++) {
-      Minimize m = minimizes.get(i);
-      applies.add(m.optimizer().applyGradients(rt, m.variables(), grads.get(i), barrier));
-      trained.addAll(m.variables());
-    }
-    Map<GraphVariable, Constraint> allConstraints = constraints();
     List<Op> all = trace.updates();
-    List<Op> layerUpdates = new ArrayList<>(all.subList(phaseLayerUpdates, all.size()));
-    if (!applies.isEmpty() || !layerUpdates.isEmpty()) {
-      phaseEnd = finishUpdate(tf, applies.isEmpty() ? List.of(tf.withControlDependencies(barrier).noOp()) : applies,
-          allConstraints, trained, layerUpdates);
-      updates = true;
-    } else {
-      phaseEnd = tf.withControlDependencies(barrier).noOp();
-    }
+    PhaseEnd end = applyPhase(rt, tf, minimizes, grads, barrier, constraints(),
+        new ArrayList<>(all.subList(phaseLayerUpdates, all.size())), null);
+    phaseEnd = end.op();
+    updates |= end.updates();
     clearMinimizes();
     phaseOutputs = outputs.size();
     phaseLayerUpdates = all.size();
@@ -317,6 +305,33 @@ public final class StepBuilder {
       update = softUpdateOp(tf, end);
     }
     return new Step(rt, inputs, outputs, update);
+  }
+
+  /** The op that marks the end of a phase, and whether the phase updates anything. */
+  record PhaseEnd(Op op, boolean updates) {}
+
+  /**
+   * Ends a phase whose gradients are built ({@code grads.get(i)} for {@code minimizes.get(i)}): every optimizer
+   * applies after {@code barrier} (the phase's outputs and gradients, the previous phase's end), then the
+   * constraints and {@code layerUpdates} run; a phase that updates nothing ends with a no-op after the barrier. The
+   * applies are built on {@code applyDevice} when it is not null (the variable device under data parallelism).
+   */
+  static PhaseEnd applyPhase(GraphRuntime rt, Ops tf, List<Minimize> minimizes, List<List<Operand<TFloat32>>> grads,
+      List<Op> barrier, Map<GraphVariable, Constraint> constraints, List<Op> layerUpdates, String applyDevice) {
+    List<Op> applies = new ArrayList<>();
+    List<GraphVariable> trained = new ArrayList<>();
+    for (int i = 0; i < minimizes.size(); i++) {
+      Minimize m = minimizes.get(i);
+      List<Operand<TFloat32>> g = grads.get(i);
+      java.util.function.Supplier<Op> apply = () -> m.optimizer().applyGradients(rt, m.variables(), g, barrier);
+      applies.add(applyDevice == null ? apply.get() : rt.onDevice(applyDevice, apply));
+      trained.addAll(m.variables());
+    }
+    if (applies.isEmpty() && layerUpdates.isEmpty()) {
+      return new PhaseEnd(tf.withControlDependencies(barrier).noOp(), false);
+    }
+    return new PhaseEnd(finishUpdate(tf, applies.isEmpty() ? List.of(tf.withControlDependencies(barrier).noOp())
+        : applies, constraints, trained, layerUpdates), true);
   }
 
   /**
