@@ -10,10 +10,13 @@ import io.github.keras4j.examples.data.OzoneLoader;
  * file, i.e. divided by 1000; the notebook does not normalise further) predicts the ozone level two days after the
  * window, with {@code LSTM(64) - Dense(1)}, Adam 0.001, 5 epochs, {@code validationSplit=0.05}; the last 10 % of the
  * 2,804 windows are the test part (see {@link CourseRnn}). The course printed a test MSE of 5.0974e-04 from one run
- * (its {@code tf.random.set_seed(1234)} draws TensorFlow's Python streams, which no Java seed reproduces); 5 epochs of
- * 75 steps leave the figure seed-dependent: the default seed 42 gives 6.8e-04, seeds 1-20, 42 and 1234 gave 4.2e-04
- * to 8.4e-04 here (mean 5.9e-04, median 5.7e-04, 6 of the 22 at or below the course's figure), the fused and the
- * unrolled LSTM the same figure. Predicting the window's last value scores 5.8e-04 on the same test part.
+ * (under its {@code tf.random.set_seed(1234)}, TensorFlow 2.2 derives each random op's seed in Python; TensorFlow
+ * Java's random kernels give the same numbers for the same op seeds, but which seeds Keras 2.2 gave the initializers
+ * and the per-epoch shuffles could not be pinned down: none of over 4,000 candidates reproduced the notebook's logged
+ * losses, for this part or for the S&amp;P part). 5 epochs of 75 steps leave the figure seed-dependent: the default
+ * seed 42 gives 6.8e-04, seeds 1-20, 42 and 1234 gave 4.2e-04 to 8.4e-04 here (mean 5.9e-04, median 5.7e-04, 6 of the
+ * 22 at or below the course's figure), the fused and the unrolled LSTM the same figure. Predicting the window's last
+ * value scores 5.8e-04 on the same test part.
  * The year is one of the inputs, so the predictions jump at each new year, in the course's model too.
  *
  * <p>Writes {@code test_predictions.png}, {@code predictions.png} (in-sample and out-of-sample, as the notebook's
