@@ -8,6 +8,7 @@ import io.github.keras4j.backend.Backend;
 import io.github.keras4j.graph.GraphRuntime;
 import io.github.keras4j.graph.GraphVariable;
 import io.github.keras4j.layers.InputLayer;
+import io.github.keras4j.layers.LayerChecks;
 import io.github.keras4j.layers.core.Dense;
 import io.github.keras4j.models.CompileOptions;
 import io.github.keras4j.models.Sequential;
@@ -17,7 +18,6 @@ import io.github.keras4j.training.History;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.GraphOperation;
@@ -41,14 +41,7 @@ class DataParallelTest {
   }
 
   static float[][] xs(int n, long seed) {
-    SplittableRandom r = new SplittableRandom(seed);
-    float[][] x = new float[n][4];
-    for (float[] row : x) {
-      for (int j = 0; j < 4; j++) {
-        row[j] = (float) (r.nextDouble() * 2 - 1);
-      }
-    }
-    return x;
+    return LayerChecks.randomMatrix(n, 4, seed);
   }
 
   static float[] classes(float[][] x) {

@@ -7,6 +7,7 @@ import io.github.keras4j.graph.GraphRuntime;
 import io.github.keras4j.graph.GraphVariable;
 import io.github.keras4j.models.Model;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.tensorflow.Operand;
@@ -34,6 +35,16 @@ public final class LayerChecks {
       v[i] = (float) (r.nextDouble() * 2 - 1);
     }
     return v;
+  }
+
+  /** Random inputs in [-1, 1) as {@code rows} rows of {@code cols} values: {@link #randomValues}, row by row. */
+  public static float[][] randomMatrix(int rows, int cols, long seed) {
+    float[] v = randomValues(rows * cols, seed);
+    float[][] x = new float[rows][];
+    for (int i = 0; i < rows; i++) {
+      x[i] = Arrays.copyOfRange(v, i * cols, (i + 1) * cols);
+    }
+    return x;
   }
 
   /** Runs every standard check on a fresh layer applied to inputs of shape (batch, sampleShape...). */

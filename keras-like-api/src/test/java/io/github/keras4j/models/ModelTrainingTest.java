@@ -9,6 +9,7 @@ import io.github.keras4j.backend.Backend;
 import io.github.keras4j.layers.Input;
 import io.github.keras4j.layers.InputLayer;
 import io.github.keras4j.layers.KerasTensor;
+import io.github.keras4j.layers.LayerChecks;
 import io.github.keras4j.layers.core.Dense;
 import io.github.keras4j.layers.regularization.Dropout;
 import io.github.keras4j.optimizers.Adam;
@@ -19,23 +20,11 @@ import io.github.keras4j.training.LambdaCallback;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.ndarray.FloatNdArray;
 import org.tensorflow.ndarray.StdArrays;
 
 class ModelTrainingTest {
-
-  static float[][] randomX(int n, int d, long seed) {
-    SplittableRandom r = new SplittableRandom(seed);
-    float[][] x = new float[n][d];
-    for (float[] row : x) {
-      for (int j = 0; j < d; j++) {
-        row[j] = (float) (r.nextDouble() * 2 - 1);
-      }
-    }
-    return x;
-  }
 
   static float[] labels(float[][] x) {
     float[] y = new float[x.length];
@@ -48,7 +37,7 @@ class ModelTrainingTest {
   private static List<Double> seededRun() {
     Backend.clearSession();
     Backend.setRandomSeed(1234);
-    float[][] x = randomX(200, 3, 5);
+    float[][] x = LayerChecks.randomMatrix(200, 3, 5);
     float[] y = labels(x);
     List<Double> batchLosses = new ArrayList<>();
     try (Sequential m = new Sequential(new InputLayer(3), new Dense(16, "relu"), new Dropout(0.2),
@@ -71,7 +60,7 @@ class ModelTrainingTest {
   @Test
   void learnsALinearlySeparableProblemAndReportsKerasKeys() {
     Backend.setRandomSeed(7);
-    float[][] x = randomX(400, 2, 1);
+    float[][] x = LayerChecks.randomMatrix(400, 2, 1);
     float[] y = labels(x);
     try (Sequential m = new Sequential(new InputLayer(2), new Dense(8, "tanh"), new Dense(1, "sigmoid"))) {
       m.compile(new Adam(0.05f), "binary_crossentropy", "accuracy");
@@ -86,7 +75,7 @@ class ModelTrainingTest {
   @Test
   void validationSplitHoldsOutTheLastSamplesBeforeShuffling() {
     Backend.setRandomSeed(3);
-    float[][] x = randomX(100, 2, 2);
+    float[][] x = LayerChecks.randomMatrix(100, 2, 2);
     float[] y = labels(x);
     try (Sequential m = new Sequential(new InputLayer(2), new Dense(1, "sigmoid"))) {
       m.compile(new SGD(0.1f), "binary_crossentropy", "accuracy");
@@ -110,7 +99,7 @@ class ModelTrainingTest {
     try (Sequential m = new Sequential(new InputLayer(3), frozen, head)) {
       m.compile("adam", "mse");
       List<FloatNdArray> before = m.getWeights();
-      float[][] x = randomX(64, 3, 4);
+      float[][] x = LayerChecks.randomMatrix(64, 3, 4);
       m.fit(x, labels(x), new FitOptions().epochs(2).verbose(0));
       List<FloatNdArray> after = m.getWeights();
       assertEquals(before.get(0), after.get(0), "frozen kernel");
@@ -165,10 +154,10 @@ class ModelTrainingTest {
     try (Model m = new Model(List.of(a, b), List.of(ya, yb))) {
       // The shared Dense holds one kernel and bias: 3*2+2 = 8, plus the head 2+1 = 3.
       assertEquals(11, m.countParams());
-      float[][] xa = randomX(32, 3, 1);
-      float[][] xb = randomX(32, 3, 2);
+      float[][] xa = LayerChecks.randomMatrix(32, 3, 1);
+      float[][] xb = LayerChecks.randomMatrix(32, 3, 2);
       m.compile(new CompileOptions().optimizer("adam").loss("mse").lossWeights(List.of(1.0, 0.5)));
-      History h = m.fit(List.of(xa, xb), List.of(labels(xa), randomX(32, 2, 3)),
+      History h = m.fit(List.of(xa, xb), List.of(labels(xa), LayerChecks.randomMatrix(32, 2, 3)),
           new FitOptions().epochs(2).verbose(0));
       String second = m.outputs().get(1).layer().name();
       assertTrue(h.history().containsKey("loss") && h.history().containsKey(second + "_loss"), h.history().keySet().toString());
@@ -185,7 +174,7 @@ class ModelTrainingTest {
     Backend.setRandomSeed(9);
     try (Sequential m = new Sequential(new InputLayer(2), new Dense(1))) {
       m.compile("sgd", "mse");
-      float[][] x = randomX(40, 2, 3);
+      float[][] x = LayerChecks.randomMatrix(40, 2, 3);
       History h = m.fit(x, labels(x), new FitOptions().epochs(10).initialEpoch(2).verbose(0)
           .callbacks(new LambdaCallback().onEpochEnd((e, logs) -> {
             if (e == 4) {
@@ -224,7 +213,7 @@ class ModelTrainingTest {
     // Each step is built once: later fit/evaluate/trainOnBatch calls add no ops to the graph.
     try (Sequential m = new Sequential(new InputLayer(2), new Dense(4, "relu"), new Dense(1))) {
       m.compile("adam", "mse", "mae");
-      float[][] x = randomX(32, 2, 1);
+      float[][] x = LayerChecks.randomMatrix(32, 2, 1);
       float[] y = labels(x);
       m.fit(x, y, new FitOptions().epochs(1).verbose(0).validationSplit(0.25));
       m.evaluate(x, y);

@@ -9,6 +9,7 @@ import io.github.keras4j.backend.Backend;
 import io.github.keras4j.data.Dataset;
 import io.github.keras4j.distribution.DataParallel;
 import io.github.keras4j.layers.InputLayer;
+import io.github.keras4j.layers.LayerChecks;
 import io.github.keras4j.layers.core.Dense;
 import io.github.keras4j.layers.normalization.BatchNormalization;
 import io.github.keras4j.optimizers.Adam;
@@ -58,17 +59,6 @@ class StepsPerExecutionTest {
     }
   }
 
-  private static float[][] randomX(int n, int d, long seed) {
-    SplittableRandom r = new SplittableRandom(seed);
-    float[][] x = new float[n][d];
-    for (float[] row : x) {
-      for (int j = 0; j < d; j++) {
-        row[j] = (float) (r.nextDouble() * 2 - 1);
-      }
-    }
-    return x;
-  }
-
   private static float[] target(float[][] x) {
     float[] y = new float[x.length];
     for (int i = 0; i < x.length; i++) {
@@ -92,7 +82,7 @@ class StepsPerExecutionTest {
       int batch, float[] sampleWeight, boolean shuffle) {
     Backend.clearSession();
     Backend.setRandomSeed(42);
-    float[][] x = randomX(samples, 3, 7);
+    float[][] x = LayerChecks.randomMatrix(samples, 3, 7);
     float[] y = target(x);
     Recorder recorder = new Recorder();
     try (Sequential m = model.get()) {
@@ -207,7 +197,7 @@ class StepsPerExecutionTest {
     // layer's usual seeds.
     Backend.clearSession();
     Backend.setRandomSeed(42);
-    float[][] x = randomX(64, 3, 7);
+    float[][] x = LayerChecks.randomMatrix(64, 3, 7);
     float[] y = target(x);
     java.util.Set<List<Long>> single;
     try (Sequential m = new Sequential(new InputLayer(3), new Dense(8, "relu"),
@@ -241,7 +231,7 @@ class StepsPerExecutionTest {
 
   @Test
   void datasetsAndStepsPerEpochAreGroupedToo() {
-    float[][] x = randomX(40, 3, 9);
+    float[][] x = LayerChecks.randomMatrix(40, 3, 9);
     float[] y = target(x);
     List<List<Double>> losses = new ArrayList<>();
     List<List<float[]>> weights = new ArrayList<>();
@@ -283,7 +273,7 @@ class StepsPerExecutionTest {
     DataParallel dp = DataParallel.builder().devices("/cpu:0", "/cpu:1").localCpuDevices(2).build();
     try (Sequential m = mlp()) {
       m.compile(new CompileOptions().optimizer("adam").loss("mse").distribution(dp).stepsPerExecution(2));
-      float[][] x = randomX(16, 3, 1);
+      float[][] x = LayerChecks.randomMatrix(16, 3, 1);
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
           () -> m.fit(x, target(x), new FitOptions().epochs(1).verbose(0)));
       assertTrue(e.getMessage().contains("stepsPerExecution=2") && e.getMessage().contains("distribution"),

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.keras4j.backend.Backend;
 import io.github.keras4j.layers.InputLayer;
+import io.github.keras4j.layers.LayerChecks;
 import io.github.keras4j.layers.core.Dense;
 import io.github.keras4j.optimizers.Adam;
 import io.github.keras4j.training.FitOptions;
@@ -37,7 +38,7 @@ class WeightsFileTest {
   @TempDir
   Path dir;
 
-  private static final float[][] X = ModelTrainingTest.randomX(64, 3, 11);
+  private static final float[][] X = LayerChecks.randomMatrix(64, 3, 11);
   private static final float[] Y = ModelTrainingTest.labels(X);
 
   private static Sequential mlp() {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.keras4j.backend.Backend;
 import io.github.keras4j.layers.Input;
 import io.github.keras4j.layers.KerasTensor;
+import io.github.keras4j.layers.LayerChecks;
 import io.github.keras4j.layers.core.Dense;
 import io.github.keras4j.models.Model;
 import io.github.keras4j.optimizers.Adam;
@@ -13,30 +14,18 @@ import io.github.keras4j.training.FitOptions;
 import io.github.keras4j.training.History;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.ndarray.FloatNdArray;
 
 /** Functional models with two inputs joined by merging layers, trained with fit. */
 class MergingModelTest {
 
-  private static float[][] random(int n, int d, long seed) {
-    SplittableRandom r = new SplittableRandom(seed);
-    float[][] x = new float[n][d];
-    for (float[] row : x) {
-      for (int j = 0; j < d; j++) {
-        row[j] = (float) (r.nextDouble() * 2 - 1);
-      }
-    }
-    return x;
-  }
-
   @Test
   void twoInputsThroughDenseAndConcatenateTrainWithFit() {
     Backend.clearSession();
     Backend.setRandomSeed(42);
-    float[][] a = random(256, 3, 1);
-    float[][] b = random(256, 2, 2);
+    float[][] a = LayerChecks.randomMatrix(256, 3, 1);
+    float[][] b = LayerChecks.randomMatrix(256, 2, 2);
     float[][] y = new float[256][1];
     for (int i = 0; i < 256; i++) {
       y[i][0] = a[i][0] + 2 * a[i][1] - a[i][2] + b[i][0] * b[i][1];
@@ -68,8 +57,8 @@ class MergingModelTest {
     Backend.clearSession();
     Backend.setRandomSeed(7);
     // Target: the dot product of the first two coordinates, a bilinear form the shared projection can learn.
-    float[][] a = random(256, 4, 3);
-    float[][] b = random(256, 4, 4);
+    float[][] a = LayerChecks.randomMatrix(256, 4, 3);
+    float[][] b = LayerChecks.randomMatrix(256, 4, 4);
     float[][] y = new float[256][1];
     for (int i = 0; i < 256; i++) {
       y[i][0] = a[i][0] * b[i][0] + a[i][1] * b[i][1];
