@@ -812,6 +812,7 @@ final class FitLoop {
               + "class index per sample for sparse_categorical_crossentropy: expected shape "
               + Shapes.format(Shapes.dropLast(pred)) + ", found shape " + Shapes.format(found));
         }
+        checkClassIndices(y, pred.get(pred.numDimensions() - 1), j, layer);
         out.add(y);
         continue;
       }
@@ -829,6 +830,27 @@ final class FitLoop {
       out.add(y);
     }
     return out;
+  }
+
+  /**
+   * Sparse labels must be whole class indices below the output's width. TensorFlow would truncate 2.5 to class 2
+   * without a word, and report an index out of range only from inside the step, without naming the output.
+   * Non-finite values are left to {@link ArrayData#checkFinite}.
+   */
+  private static void checkClassIndices(ArrayData y, long classes, int output, String layer) {
+    float[] v = y.values();
+    int perRow = Math.max(1, y.rowSize());
+    for (int i = 0; i < v.length; i++) {
+      float label = v[i];
+      boolean whole = label == Math.rint(label);
+      if (Float.isFinite(label) && (!whole || label < 0 || (classes > 0 && label >= classes))) {
+        String range = classes > 0 ? "[0, " + classes + ")" : ">= 0";
+        throw new IllegalArgumentException("Target " + output + " for output of layer '" + layer + "' must hold "
+            + "whole class indices in " + range + " for sparse_categorical_crossentropy; found "
+            + (whole ? Long.toString((long) label) : Float.toString(label))
+            + " at row " + (i / perRow) + " of '" + y.name() + "'");
+      }
+    }
   }
 
   private static List<Shape> targetShapes(List<ArrayData> ys) {
