@@ -1,8 +1,10 @@
 package io.github.keras4j.layers;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.tensorflow.ndarray.Shape;
 
 /**
@@ -26,8 +28,11 @@ public class InputLayer extends Layer {
     super(name == null ? null : name);
     for (long d : shape) {
       if (d <= 0) {
-        throw new IllegalArgumentException("InputLayer '" + name() + "': every dimension of shape must be positive. "
-            + "Received: shape=" + format(Shape.of(shape)));
+        // The values as given: Shapes.format would print -1 as None.
+        String given = Arrays.stream(shape).mapToObj(Long::toString)
+            .collect(Collectors.joining(", ", "(", shape.length == 1 ? ",)" : ")"));
+        throw new IllegalArgumentException("InputLayer '" + name() + "': every dimension of shape must be positive "
+            + "(only the batch size is left open; pad sequences to one length). Received: shape=" + given);
       }
     }
     this.shape = shape.clone();

@@ -124,6 +124,7 @@ public class Model implements AutoCloseable {
         seen.add(n.layer());
       }
     }
+    checkUniqueNames(seen);
     GraphRuntime rt = runtime;
     for (Layer l : seen) {
       if (l.isBuilt() && l.runtime() != null && l.runtime() != rt) {
@@ -153,6 +154,18 @@ public class Model implements AutoCloseable {
       engine.close();
     }
     this.engine = null;
+  }
+
+  /** As Keras's graph mapping: saving, {@link #getLayer} and the weights' names rely on one layer per name. */
+  private void checkUniqueNames(Set<Layer> layerSet) {
+    Map<String, Integer> counts = new LinkedHashMap<>();
+    layerSet.forEach(l -> counts.merge(l.name(), 1, Integer::sum));
+    counts.forEach((layerName, n) -> {
+      if (n > 1) {
+        throw new IllegalArgumentException("The name \"" + layerName + "\" is used " + n + " times in model '" + name
+            + "'. All layer names should be unique.");
+      }
+    });
   }
 
   private void visit(Node node, Set<Node> visited, List<Node> order, Set<Node> inputNodes) {

@@ -76,6 +76,17 @@ public class Sequential extends Model {
       throw new IllegalArgumentException("Sequential model '" + name() + "' already contains layer '"
           + layer.name() + "'");
     }
+    List<Layer> present = new ArrayList<>(stack);
+    if (inputLayer != null) {
+      present.add(inputLayer);
+    }
+    for (Layer other : present) {
+      if (other.name().equals(layer.name())) {
+        throw new IllegalArgumentException("All layers added to a Sequential model should have unique names. Name '"
+            + layer.name() + "' is already the name of a layer in model '" + name() + "'. Update the `name` "
+            + "argument to pass a unique name.");
+      }
+    }
     stack.add(layer);
   }
 

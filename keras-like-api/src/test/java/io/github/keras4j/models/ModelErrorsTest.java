@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.keras4j.backend.Backend;
+import io.github.keras4j.layers.Input;
 import io.github.keras4j.layers.InputLayer;
+import io.github.keras4j.layers.KerasTensor;
 import io.github.keras4j.layers.core.Dense;
 import io.github.keras4j.layers.reshaping.Flatten;
 import io.github.keras4j.training.FitOptions;
@@ -151,5 +153,50 @@ class ModelErrorsTest {
     m.close();
     IllegalStateException e = assertThrows(IllegalStateException.class, () -> m.compile("sgd", "mse"));
     assertEquals("Model 'sequential' has been closed", e.getMessage());
+  }
+
+  /** TensorFlow would truncate 2.5 to class 2 silently; out-of-range labels fail inside the step unnamed. */
+  @Test
+  void sparseLabelsMustBeWholeClassIndicesBelowTheOutputWidth() {
+    try (Sequential m = new Sequential(new InputLayer(2), new Dense(3, "softmax"))) {
+      m.compile("adam", "sparse_categorical_crossentropy");
+      float[][] x = new float[3][2];
+      IllegalArgumentException half = assertThrows(IllegalArgumentException.class,
+          () -> m.fit(x, new float[] {0, 2.5f, 1}, new FitOptions().verbose(0)));
+      assertEquals("Target 0 for output of layer 'dense' must hold whole class indices in [0, 3) for "
+          + "sparse_categorical_crossentropy; found 2.5 at row 1 of 'y'", half.getMessage());
+      IllegalArgumentException high = assertThrows(IllegalArgumentException.class,
+          () -> m.evaluate(x, new float[] {0, 1, 3}));
+      assertTrue(high.getMessage().endsWith("found 3 at row 2 of 'y'"), high.getMessage());
+      IllegalArgumentException negative = assertThrows(IllegalArgumentException.class,
+          () -> m.fit(x, new float[] {-1, 1, 2}, new FitOptions().verbose(0)));
+      assertTrue(negative.getMessage().endsWith("found -1 at row 0 of 'y'"), negative.getMessage());
+      // The bounds themselves are valid: 0 and width - 1.
+      assertEquals(1, m.fit(x, new float[] {0, 2, 1}, new FitOptions().verbose(0)).get("loss").size());
+    }
+  }
+
+  /** Keras refuses a second layer of the same name: saving and getLayer() rely on one layer per name. */
+  @Test
+  void duplicateLayerNamesAreRefused() {
+    Dense first = Dense.builder(2).name("hidden").build();
+    IllegalArgumentException seq = assertThrows(IllegalArgumentException.class,
+        () -> new Sequential(new InputLayer(2), first, Dense.builder(1).name("hidden").build()));
+    assertEquals("All layers added to a Sequential model should have unique names. Name 'hidden' is already the "
+        + "name of a layer in model 'sequential'. Update the `name` argument to pass a unique name.",
+        seq.getMessage());
+
+    KerasTensor in = Input.of(2);
+    KerasTensor out = Dense.builder(1).name("hidden").build().apply(Dense.builder(2).name("hidden").build().apply(in));
+    IllegalArgumentException functional = assertThrows(IllegalArgumentException.class, () -> new Model(in, out));
+    assertEquals("The name \"hidden\" is used 2 times in model 'functional'. All layer names should be unique.",
+        functional.getMessage());
+  }
+
+  @Test
+  void inputShapeErrorShowsTheValuesGiven() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new InputLayer(-1, 8));
+    assertEquals("InputLayer 'input_layer': every dimension of shape must be positive (only the batch size is left "
+        + "open; pad sequences to one length). Received: shape=(-1, 8)", e.getMessage());
   }
 }
