@@ -31,7 +31,10 @@ import org.tensorflow.types.TInt64;
  *
  * <p>Labels are class indices fed as floats, of shape {@code y_pred.shape[:-1]} or that shape plus a last axis
  * of size 1 (such as {@code (batch,)} or {@code (batch, 1)} for predictions {@code (batch, numClasses)}); they
- * are cast to integers inside. With probabilities, a label outside {@code [0, numClasses)} selects no class.
+ * are cast to integers inside. {@code fit} and {@code evaluate} refuse labels that are not whole numbers in
+ * {@code [0, numClasses)}, naming the output's layer and the row. Called directly on tensors, the loss does as the
+ * ops do: the cast truncates 2.5 to 2; with probabilities a label out of range selects no class (its one-hot is
+ * zero), with logits TensorFlow fails the run.
  *
  * <p>As in Keras's TensorFlow backend, when {@code y_pred} is the output of a {@code Softmax} op the loss is
  * computed from that op's input as logits.

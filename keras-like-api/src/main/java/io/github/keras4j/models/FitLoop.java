@@ -6,6 +6,7 @@ import io.github.keras4j.data.Dataset;
 import io.github.keras4j.graph.Shapes;
 import io.github.keras4j.layers.KerasTensor;
 import io.github.keras4j.layers.Node;
+import io.github.keras4j.layers.core.Embedding;
 import io.github.keras4j.losses.Loss;
 import io.github.keras4j.losses.SparseCategoricalCrossentropy;
 import io.github.keras4j.metrics.Metric;
@@ -735,6 +736,24 @@ final class FitLoop {
             + "' is incompatible with the layer: expected shape=" + Shapes.format(expected) + ", found shape="
             + Shapes.format(found));
       }
+      checkEmbeddingIndices(xs.get(i), inputs.get(i), i);
+    }
+  }
+
+  /**
+   * Indices that a model input hands straight to an {@link Embedding} must be whole and below its
+   * {@code inputDim}: TensorFlow would truncate 2.7 to row 2, and on a GPU its gather returns zeros for an index out
+   * of range instead of failing.
+   */
+  private void checkEmbeddingIndices(ArrayData x, KerasTensor input, int position) {
+    for (Node n : model.nodes()) {
+      if (n.layer() instanceof Embedding e && n.inputs().contains(input)) {
+        int bad = firstBadIndex(x.values(), e.inputDim());
+        if (bad >= 0) {
+          throw new IllegalArgumentException("Input " + position + " of layer '" + e.name() + "' must hold whole "
+              + "indices in " + indexRange(e.inputDim()) + "; found " + describeBadIndex(x, bad));
+        }
+      }
     }
   }
 
@@ -835,22 +854,39 @@ final class FitLoop {
   /**
    * Sparse labels must be whole class indices below the output's width. TensorFlow would truncate 2.5 to class 2
    * without a word, and report an index out of range only from inside the step, without naming the output.
-   * Non-finite values are left to {@link ArrayData#checkFinite}.
    */
   private static void checkClassIndices(ArrayData y, long classes, int output, String layer) {
-    float[] v = y.values();
-    int perRow = Math.max(1, y.rowSize());
-    for (int i = 0; i < v.length; i++) {
-      float label = v[i];
-      boolean whole = label == Math.rint(label);
-      if (Float.isFinite(label) && (!whole || label < 0 || (classes > 0 && label >= classes))) {
-        String range = classes > 0 ? "[0, " + classes + ")" : ">= 0";
-        throw new IllegalArgumentException("Target " + output + " for output of layer '" + layer + "' must hold "
-            + "whole class indices in " + range + " for sparse_categorical_crossentropy; found "
-            + (whole ? Long.toString((long) label) : Float.toString(label))
-            + " at row " + (i / perRow) + " of '" + y.name() + "'");
+    int bad = firstBadIndex(y.values(), classes);
+    if (bad >= 0) {
+      throw new IllegalArgumentException("Target " + output + " for output of layer '" + layer + "' must hold "
+          + "whole class indices in " + indexRange(classes) + " for sparse_categorical_crossentropy; found "
+          + describeBadIndex(y, bad));
+    }
+  }
+
+  /**
+   * The position of the first finite value that is not a whole number in {@code [0, bound)} ({@code bound <= 0}:
+   * no upper limit), or -1. Non-finite values are left to {@link ArrayData#checkFinite}.
+   */
+  private static int firstBadIndex(float[] values, long bound) {
+    for (int i = 0; i < values.length; i++) {
+      float v = values[i];
+      if (Float.isFinite(v) && (v != Math.rint(v) || v < 0 || (bound > 0 && v >= bound))) {
+        return i;
       }
     }
+    return -1;
+  }
+
+  private static String indexRange(long bound) {
+    return bound > 0 ? "[0, " + bound + ")" : ">= 0";
+  }
+
+  /** {@code 2.5 at row 1 of 'y'}; whole values print without a fraction. */
+  private static String describeBadIndex(ArrayData a, int position) {
+    float v = a.values()[position];
+    String value = v == Math.rint(v) ? Long.toString((long) v) : Float.toString(v);
+    return value + " at row " + (position / Math.max(1, a.rowSize())) + " of '" + a.name() + "'";
   }
 
   private static List<Shape> targetShapes(List<ArrayData> ys) {

@@ -24,13 +24,16 @@ import org.tensorflow.types.TInt32;
  * row {@code i} of the {@code (inputDim, outputDim)} matrix {@code embeddings} for index {@code i}.
  *
  * <p>Input: {@code (batch, ...)} of indices, output: {@code (batch, ..., outputDim)}. Model inputs are float32 in
- * Keras4J, so the indices arrive as floats holding whole numbers; the layer casts them to int32 as Keras does
- * (truncating toward zero: 2.0 is row 2, 2.7 is row 2 too). Only the rows looked up in a batch receive a gradient.
+ * Keras4J, so the indices arrive as floats holding whole numbers. Only the rows looked up in a batch receive a
+ * gradient.
  *
- * <p><b>Indices out of range</b> ({@code < 0} or {@code >= inputDim}): on CPU TensorFlow fails the run and the
- * caller gets an {@code org.tensorflow.exceptions.TFInvalidArgumentException} whose message reads
- * {@code indices[0,1] = 1000 is not in [0, 1000)}; on GPU, TensorFlow documents that {@code tf.gather} does not
- * check and returns zeros for such indices (not verified in Keras4J, which ships CPU natives).
+ * <p><b>Indices that are not whole or out of range</b> ({@code < 0} or {@code >= inputDim}): when the layer reads
+ * a model input, {@code fit}, {@code evaluate} and {@code predict} refuse them before running the graph, with an
+ * {@code IllegalArgumentException} naming the layer, the range and the row ({@code Input 0 of layer 'embedding'
+ * must hold whole indices in [0, 1000); found 1000 at row 3 of 'x'}). This is stricter than Keras, whose int32 cast
+ * reads 2.7 as row 2, and whose GPU gather returns zeros for an index out of range. Called on a graph tensor (in a
+ * {@code Step}, or after another layer) the layer is Keras's: the cast truncates toward zero, and on the CPU an
+ * index out of range fails the run with TensorFlow's {@code indices[0,1] = 1000 is not in [0, 1000)}.
  *
  * <p><b>Masking</b>: with {@code maskZero(true)} index 0 is padding: the output carries the mask
  * {@code inputs != 0}, so recurrent layers keep their state over padded steps, {@code GlobalAveragePooling1D}

@@ -1,5 +1,6 @@
 package io.github.keras4j.layers.core;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,6 +12,7 @@ import io.github.keras4j.layers.KerasTensor;
 import io.github.keras4j.layers.LayerChecks;
 import io.github.keras4j.models.Model;
 import io.github.keras4j.optimizers.SGD;
+import io.github.keras4j.training.FitOptions;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -18,7 +20,10 @@ import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.exceptions.TFInvalidArgumentException;
 import org.tensorflow.ndarray.FloatNdArray;
+import org.tensorflow.ndarray.NdArrays;
+import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.StdArrays;
+import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
@@ -42,8 +47,7 @@ class EmbeddingTest {
     Embedding emb = new Embedding(5, 3);
     try (Model model = new Model(in, emb.apply(in))) {
       model.setWeights(List.of(StdArrays.ndCopyOf(table(5))));
-      // 2.7 is cast to 2 as Keras's int32 cast does (truncation).
-      float[][] ids = {{0f, 4f, 2f}, {1f, 1f, 2.7f}};
+      float[][] ids = {{0f, 4f, 2f}, {1f, 1f, 2f}};
       FloatNdArray y = model.predict(ids);
       assertEquals(List.of(2L, 3L, 3L), List.of(y.shape().get(0), y.shape().get(1), y.shape().get(2)));
       int[][] rows = {{0, 4, 2}, {1, 1, 2}};
@@ -101,19 +105,48 @@ class EmbeddingTest {
     }
   }
 
+  /** fit, evaluate and predict check the indices a model input hands to the layer before running the graph. */
   @Test
-  void indicesOutOfRangeRaiseAnExceptionOnCpu() {
+  void modelInputsOutOfRangeOrFractionalAreRefusedBeforeTheRun() {
     KerasTensor in = Input.of(2);
     Embedding emb = new Embedding(5, 3);
     try (Model model = new Model(in, emb.apply(in))) {
-      TFInvalidArgumentException high =
-          assertThrows(TFInvalidArgumentException.class, () -> model.predict(new float[][] {{1f, 5f}}));
-      assertTrue(high.getMessage().contains("5 is not in [0, 5)"), high.getMessage());
-      TFInvalidArgumentException negative =
-          assertThrows(TFInvalidArgumentException.class, () -> model.predict(new float[][] {{-1f, 0f}}));
-      assertTrue(negative.getMessage().contains("-1 is not in [0, 5)"), negative.getMessage());
-      // The model still works afterwards.
-      assertEquals(3, model.predict(new float[][] {{1f, 4f}}).shape().get(2));
+      IllegalArgumentException high =
+          assertThrows(IllegalArgumentException.class, () -> model.predict(new float[][] {{1f, 0f}, {1f, 5f}}));
+      assertEquals("Input 0 of layer 'embedding' must hold whole indices in [0, 5); found 5 at row 1 of 'x'",
+          high.getMessage());
+      IllegalArgumentException negative =
+          assertThrows(IllegalArgumentException.class, () -> model.predict(new float[][] {{-1f, 0f}}));
+      assertTrue(negative.getMessage().endsWith("found -1 at row 0 of 'x'"), negative.getMessage());
+      model.compile(new SGD(0.1f), "mse");
+      IllegalArgumentException fraction = assertThrows(IllegalArgumentException.class,
+          () -> model.fit(new float[][] {{2.7f, 0f}}, new float[1][2][3], new FitOptions().verbose(0)));
+      assertTrue(fraction.getMessage().endsWith("found 2.7 at row 0 of 'x'"), fraction.getMessage());
+      // The bounds themselves are valid.
+      assertEquals(3, model.predict(new float[][] {{0f, 4f}}).shape().get(2));
+    }
+  }
+
+  /**
+   * Called on a graph tensor (inside a Step), the layer behaves as Keras's: the float indices are cast to int32
+   * (2.7 is row 2), and on the CPU an index out of range fails the run with TensorFlow's message.
+   */
+  @Test
+  void inTheGraphIndicesAreTruncatedAndCheckedByTensorFlow() {
+    KerasTensor in = Input.of(2);
+    Embedding emb = new Embedding(5, 3);
+    try (Model model = new Model(in, emb.apply(in))) {
+      model.setWeights(List.of(StdArrays.ndCopyOf(table(5))));
+      GraphRuntime rt = model.runtime();
+      Ops tf = rt.tf();
+      Operand<TFloat32> truncated = model.call(tf.constant(new float[][] {{2.7f, 4f}}), false);
+      try (Result r = rt.session().runner().fetch(truncated).run()) {
+        assertEquals(20f, ((TFloat32) r.get(0)).getFloat(0, 0, 0), "2.7 looks up row 2");
+      }
+      Operand<TFloat32> high = model.call(tf.constant(new float[][] {{1f, 5f}}), false);
+      TFInvalidArgumentException e = assertThrows(TFInvalidArgumentException.class,
+          () -> rt.session().runner().fetch(high).run().close());
+      assertTrue(e.getMessage().contains("5 is not in [0, 5)"), e.getMessage());
     }
   }
 
@@ -147,13 +180,20 @@ class EmbeddingTest {
 
   @Test
   void passesTheStandardLayerChecks() {
-    // LayerChecks feeds random floats in [-1, 1) (seed 7; the one nearest to +-1 is -0.966), which the int32 cast
-    // truncates to id 0. So the gradient check covers row 0 (the sum of the upstream values) and zeros for the
-    // other rows; the multi-row case is checked exactly in onlyLookedUpRowsGetAGradient. The input gradient is 0
-    // both ways: the cast has no gradient (GraphRuntime.gradients gives zeros) and the +-0.01 steps do not cross an
-    // integer. That is the right derivative of a lookup by integer id (piecewise constant), and all the check can
-    // say about the input: ids are not differentiable, as in Keras.
-    LayerChecks.check(new Embedding(4, 3), 2, 5);
+    // LayerChecks.check feeds random floats, which a model now refuses as ids: the same checks on whole ids, each of
+    // the 4 rows looked up. Ids are not differentiable (a step of +-h crosses an integer and the int32 cast
+    // truncates), so the finite-difference check covers the weights only, as for the inputs a mask is computed from.
+    KerasTensor in = Input.of(5);
+    Embedding emb = new Embedding(4, 3);
+    try (Model model = new Model(in, emb.apply(in))) {
+      float[] ids = {0, 1, 2, 3, 1, 3, 3, 0, 2, 2};
+      FloatNdArray xs = NdArrays.wrap(Shape.of(2, 5), DataBuffers.of(ids, false, false));
+      FloatNdArray y = model.predict(xs);
+      assertArrayEquals(new long[] {2, 5, 3}, y.shape().asArray());
+      assertEquals(emb.name(), emb.getConfig().get("name"));
+      LayerChecks.gradientCheck(model, List.of(new long[] {2, 5}), List.of(ids), false);
+      LayerChecks.trainingStep(model, xs, y);
+    }
   }
 
   @Test
