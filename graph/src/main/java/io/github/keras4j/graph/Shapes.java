@@ -18,12 +18,24 @@ public final class Shapes {
 
   /** Formats dimensions (-1 is unknown) as a Python tuple. */
   public static String format(long... dims) {
+    return tuple(dims, true);
+  }
+
+  /**
+   * Formats dimensions exactly as given, negative values included: {@code (-1, 4)}, {@code (-3,)}. For shapes a
+   * user passes as arguments, where -1 means "infer" or is simply wrong, rather than an unknown size.
+   */
+  public static String formatAsGiven(long... dims) {
+    return tuple(dims, false);
+  }
+
+  private static String tuple(long[] dims, boolean negativeAsNone) {
     StringBuilder b = new StringBuilder("(");
     for (int i = 0; i < dims.length; i++) {
       if (i > 0) {
         b.append(", ");
       }
-      b.append(dims[i] < 0 ? "None" : Long.toString(dims[i]));
+      b.append(negativeAsNone && dims[i] < 0 ? "None" : Long.toString(dims[i]));
     }
     if (dims.length == 1) {
       b.append(',');

@@ -1,10 +1,9 @@
 package io.github.keras4j.layers;
 
+import io.github.keras4j.graph.Shapes;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.tensorflow.ndarray.Shape;
 
 /**
@@ -28,11 +27,9 @@ public class InputLayer extends Layer {
     super(name == null ? null : name);
     for (long d : shape) {
       if (d <= 0) {
-        // The values as given: Shapes.format would print -1 as None.
-        String given = Arrays.stream(shape).mapToObj(Long::toString)
-            .collect(Collectors.joining(", ", "(", shape.length == 1 ? ",)" : ")"));
         throw new IllegalArgumentException("InputLayer '" + name() + "': every dimension of shape must be positive "
-            + "(only the batch size is left open; pad sequences to one length). Received: shape=" + given);
+            + "(only the batch size is left open; pad sequences to one length). Received: shape="
+            + Shapes.formatAsGiven(shape));
       }
     }
     this.shape = shape.clone();

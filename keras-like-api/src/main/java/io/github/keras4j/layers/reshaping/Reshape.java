@@ -1,5 +1,6 @@
 package io.github.keras4j.layers.reshaping;
 
+import io.github.keras4j.graph.Shapes;
 import io.github.keras4j.layers.Layer;
 import java.util.Arrays;
 import java.util.Map;
@@ -81,7 +82,7 @@ public class Reshape extends Layer {
 
   private IllegalArgumentException incompatible(Shape inputShape) {
     return new IllegalArgumentException("Layer '" + name() + "': the total size of the input shape "
-        + format(inputShape) + " does not match the target shape " + format(Shape.of(targetShape))
+        + format(inputShape) + " does not match the target shape " + Shapes.formatAsGiven(targetShape)
         + " (batch axis excluded)");
   }
 

@@ -43,6 +43,10 @@ class ReshapingTest {
     KerasTensor in = Input.of(7);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Reshape(3, 2).apply(in));
     assertEquals(true, e.getMessage().contains("(None, 7)") && e.getMessage().contains("(3, 2)"), e.getMessage());
+    // The -1 to infer is printed as given, not as an unknown size (None).
+    IllegalArgumentException inferred =
+        assertThrows(IllegalArgumentException.class, () -> new Reshape(-1, 2).apply(Input.of(7)));
+    assertEquals(true, inferred.getMessage().contains("target shape (-1, 2)"), inferred.getMessage());
   }
 
   @Test
