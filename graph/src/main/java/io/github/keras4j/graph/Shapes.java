@@ -51,7 +51,26 @@ public final class Shapes {
     return Shape.of(all);
   }
 
-
+  /**
+   * Whether a tensor of shape {@code found} fits where {@code expected} is declared: same rank, and equal sizes
+   * wherever both are known (an unknown size, -1, matches any); a shape of unknown rank fits anything.
+   */
+  public static boolean compatible(Shape expected, Shape found) {
+    if (expected.isUnknown() || found.isUnknown()) {
+      return true;
+    }
+    if (expected.numDimensions() != found.numDimensions()) {
+      return false;
+    }
+    for (int i = 0; i < expected.numDimensions(); i++) {
+      long e = expected.get(i);
+      long f = found.get(i);
+      if (e >= 0 && f >= 0 && e != f) {
+        return false;
+      }
+    }
+    return true;
+  }
 
   /** The shape without its last dimension. */
   public static Shape dropLast(Shape shape) {

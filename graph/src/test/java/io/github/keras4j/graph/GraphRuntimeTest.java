@@ -1,7 +1,9 @@
 package io.github.keras4j.graph;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -20,6 +22,16 @@ class GraphRuntimeTest {
     assertEquals("(3,)", Shapes.format(Shape.of(3)));
     assertEquals("()", Shapes.format(Shape.scalar()));
     assertEquals("(None, 28, 28)", Shapes.format(Shapes.withBatch(28, 28)));
+  }
+
+  @Test
+  void shapesAreCompatibleWhereTheirKnownSizesAgree() {
+    assertTrue(Shapes.compatible(Shape.of(-1, 784), Shape.of(32, 784)));
+    assertTrue(Shapes.compatible(Shape.of(-1, -1, 3), Shape.of(8, 50, 3)));
+    assertTrue(Shapes.compatible(Shape.of(-1, 4), Shape.unknown()));
+    assertFalse(Shapes.compatible(Shape.of(-1, 784), Shape.of(32, 785)));
+    assertFalse(Shapes.compatible(Shape.of(-1, 784), Shape.of(32, 28, 28)));
+    assertFalse(Shapes.compatible(Shape.of(2, 3), Shape.of(4, 3)), "a known batch size must agree too");
   }
 
   @Test

@@ -731,7 +731,7 @@ final class FitLoop {
     for (int i = 0; i < xs.size(); i++) {
       Shape expected = inputs.get(i).shape();
       Shape found = xs.get(i).batchShape();
-      if (!compatible(expected, found)) {
+      if (!Shapes.compatible(expected, found)) {
         throw new IllegalArgumentException("Input " + i + " of layer '" + consumer(inputs.get(i))
             + "' is incompatible with the layer: expected shape=" + Shapes.format(expected) + ", found shape="
             + Shapes.format(found));
@@ -741,20 +741,35 @@ final class FitLoop {
   }
 
   /**
-   * Indices that a model input hands straight to an {@link Embedding} must be whole and below its
-   * {@code inputDim}: TensorFlow would truncate 2.7 to row 2, and on a GPU its gather returns zeros for an index out
-   * of range instead of failing.
+   * Indices that a model input hands straight to an {@link Embedding} (also the first layer of a nested model) must
+   * be whole and below its {@code inputDim}: TensorFlow would truncate 2.7 to row 2, and on a GPU its gather
+   * returns zeros for an index out of range instead of failing.
    */
   private void checkEmbeddingIndices(ArrayData x, KerasTensor input, int position) {
-    for (Node n : model.nodes()) {
-      if (n.layer() instanceof Embedding e && n.inputs().contains(input)) {
-        int bad = firstBadIndex(x.values(), e.inputDim());
-        if (bad >= 0) {
-          throw new IllegalArgumentException("Input " + position + " of layer '" + e.name() + "' must hold whole "
-              + "indices in " + indexRange(e.inputDim()) + "; found " + describeBadIndex(x, bad));
-        }
+    for (Embedding e : embeddingsFedBy(model, input)) {
+      int bad = firstBadIndex(x.values(), e.inputDim());
+      if (bad >= 0) {
+        throw new IllegalArgumentException("Input " + position + " of layer '" + e.name() + "' must hold whole "
+            + "indices in " + indexRange(e.inputDim()) + "; found " + describeBadIndex(x, bad));
       }
     }
+  }
+
+  /** The Embeddings that {@code input} of {@code m} reaches with no layer between, inside nested models too. */
+  private static List<Embedding> embeddingsFedBy(Model m, KerasTensor input) {
+    List<Embedding> out = new ArrayList<>();
+    for (Node n : m.nodes()) {
+      int k = n.inputs().indexOf(input);
+      if (k < 0) {
+        continue;
+      }
+      if (n.layer() instanceof Embedding e) {
+        out.add(e);
+      } else if (n.layer() instanceof NestedModel nested) {
+        out.addAll(embeddingsFedBy(nested.model(), nested.model().inputs().get(k)));
+      }
+    }
+    return out;
   }
 
   private String consumer(KerasTensor input) {
@@ -764,18 +779,6 @@ final class FitLoop {
       }
     }
     return input.layer().name();
-  }
-
-  private static boolean compatible(Shape expected, Shape found) {
-    if (expected.numDimensions() != found.numDimensions()) {
-      return false;
-    }
-    for (int i = 1; i < expected.numDimensions(); i++) {
-      if (expected.get(i) >= 0 && expected.get(i) != found.get(i)) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private int checkCardinality(List<ArrayData> xs, List<ArrayData> ys, float[] sw, String caller) {
@@ -842,7 +845,7 @@ final class FitLoop {
         y = new ArrayData(y.name(), y.values(), s2);
         found = y.batchShape();
       }
-      if (!compatible(pred, found)) {
+      if (!Shapes.compatible(pred, found)) {
         throw new IllegalArgumentException("Target " + j + " is incompatible with the output of layer '" + layer
             + "': expected shape=" + Shapes.format(pred) + ", found shape=" + Shapes.format(found));
       }

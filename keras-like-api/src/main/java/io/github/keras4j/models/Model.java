@@ -50,6 +50,9 @@ import org.tensorflow.types.TFloat32;
  * }
  * }</pre>
  *
+ * <p>A model is also a layer of other models through {@link #asLayer()} ({@code base.apply(x)} in the functional
+ * API), sharing its weights, as Keras uses a model as a layer; see {@link NestedModel}.
+ *
  * <p>The model's weights live in a TensorFlow graph owned by the model (or shared with the other models
  * built from the same layers). The model traces its layer graph into TF ops when it first needs them: once for
  * training (dropout on) and once for inference, and every training step is one {@code Session.run}.
@@ -70,6 +73,7 @@ public class Model implements AutoCloseable {
   private boolean closed;
   private Engine engine;
   private CompileOptions compileOptions;
+  private NestedModel asLayer;
 
   /** A functional model from one input to one output. */
   public Model(KerasTensor inputs, KerasTensor outputs) {
@@ -283,6 +287,37 @@ public class Model implements AutoCloseable {
   /** Single-input, single-output form of {@link #call(List, boolean)}. */
   public Operand<TFloat32> call(Operand<TFloat32> input, boolean training) {
     return call(List.of(input), training).get(0);
+  }
+
+  // ------------------------------------------------------------------ the model as a layer
+
+  /**
+   * This model as a layer of another model, sharing its weights, as Keras uses a model as a layer: a pretrained
+   * base under a new head ({@code new Sequential(base.asLayer(), new Dense(10))}), or one encoder applied to
+   * several inputs. Every call returns the same layer. See {@link NestedModel}.
+   *
+   * @throws IllegalArgumentException when the model has several outputs (a layer has one)
+   * @throws IllegalStateException when the model is closed
+   */
+  public NestedModel asLayer() {
+    checkOpen();
+    if (asLayer == null) {
+      asLayer = NestedModel.of(this);
+    }
+    return asLayer;
+  }
+
+  /**
+   * Applies this model to a symbolic tensor of another model's graph, as Keras's {@code base(inputs)}:
+   * {@code asLayer().apply(input)}.
+   */
+  public KerasTensor apply(KerasTensor input) {
+    return asLayer().apply(input);
+  }
+
+  /** Applies this model to several symbolic tensors, one per model input: {@code asLayer().apply(inputs)}. */
+  public KerasTensor apply(List<KerasTensor> inputTensors) {
+    return asLayer().apply(inputTensors);
   }
 
   // ------------------------------------------------------------------ compile / fit / evaluate / predict
@@ -758,6 +793,11 @@ public class Model implements AutoCloseable {
     closed = true;
     if (engine != null) {
       engine.close();
+    }
+    for (Layer l : allLayers()) {
+      if (l instanceof NestedModel nested && nested.owned()) {
+        nested.model().close();
+      }
     }
     if (runtime != null) {
       runtime.close();

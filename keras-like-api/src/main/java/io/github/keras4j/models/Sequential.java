@@ -21,9 +21,10 @@ import org.tensorflow.ndarray.Shape;
  * }
  * }</pre>
  *
- * <p>Like Keras, Sequential is a functional {@link Model} built for you: with an {@link InputLayer} first, the
- * layer graph is built at once; without one it is built from the shape of the first data given to fit,
- * evaluate or predict (or by {@link #build(long...)}). {@link #layers()} does not list the input layer.
+ * <p>Like Keras, Sequential is a functional {@link Model} built for you: with an {@link InputLayer} first (or a
+ * built model, {@link Model#asLayer()}), the layer graph is built at once; without one it is built from the shape
+ * of the first data given to fit, evaluate or predict (or by {@link #build(long...)}). {@link #layers()} does not
+ * list the input layer.
  */
 public class Sequential extends Model {
 
@@ -48,6 +49,17 @@ public class Sequential extends Model {
   public void add(Layer layer) {
     addLayer(layer);
     rebuild();
+  }
+
+  /**
+   * Adds a model on top of the stack, as a layer sharing its weights ({@link Model#asLayer()}), as Keras's
+   * {@code model.add(base)}.
+   */
+  public void add(Model model) {
+    if (model == this) {
+      throw new IllegalArgumentException("Sequential model '" + name() + "' cannot be a layer of itself");
+    }
+    add(model.asLayer());
   }
 
   /** Removes the last layer. */
@@ -109,6 +121,12 @@ public class Sequential extends Model {
   }
 
   private void rebuild() {
+    if (inputLayer == null && !stack.isEmpty() && stack.get(0) instanceof NestedModel first
+        && first.model().isBuilt() && first.model().inputs().size() == 1) {
+      // As Keras: a built model first gives the Sequential its input shape.
+      long[] dims = first.model().inputs().get(0).shape().asArray();
+      inputLayer = new InputLayer(java.util.Arrays.copyOfRange(dims, 1, dims.length));
+    }
     if (inputLayer == null || stack.isEmpty()) {
       return;
     }

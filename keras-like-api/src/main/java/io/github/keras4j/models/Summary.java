@@ -34,7 +34,8 @@ final class Summary {
     }
     for (Layer layer : model.allLayers()) {
       List<String> row = new ArrayList<>();
-      row.add(layer.name() + " (" + layer.getClass().getSimpleName() + ")");
+      String type = layer instanceof NestedModel n ? n.modelClassName() : layer.getClass().getSimpleName();
+      row.add(layer.name() + " (" + type + ")");
       row.add(outputShape(model, layer));
       row.add(String.format(Locale.ROOT, "%,d", layer.countParams()));
       if (!sequential) {

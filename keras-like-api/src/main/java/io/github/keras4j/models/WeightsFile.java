@@ -237,22 +237,34 @@ public final class WeightsFile {
     }
   }
 
-  /** Every layer weight with its structural name: {@code dense/kernel}, {@code dense_1/kernel}, ... */
+  /**
+   * Every layer weight with its structural name: {@code dense/kernel}, {@code dense_1/kernel}, ...; the weights of
+   * a nested model under its own: {@code sequential/dense/kernel}.
+   */
   private static List<Named> namedWeights(Model model) {
-    Map<String, Integer> counts = new HashMap<>();
     List<Named> out = new ArrayList<>();
+    addNamedWeights(model, "", out);
+    return out;
+  }
+
+  private static void addNamedWeights(Model model, String prefix, List<Named> out) {
+    Map<String, Integer> counts = new HashMap<>();
     for (Layer layer : model.allLayers()) {
-      String base = Backend.snakeCase(layer.getClass().getSimpleName());
+      String base = Backend.snakeCase(layer instanceof NestedModel nested ? nested.modelClassName()
+          : layer.getClass().getSimpleName());
       if (base.isEmpty()) {
         base = "layer";
       }
       int n = counts.merge(base, 1, Integer::sum) - 1;
-      String key = n == 0 ? base : base + "_" + n;
+      String key = prefix + (n == 0 ? base : base + "_" + n);
+      if (layer instanceof NestedModel nested) {
+        addNamedWeights(nested.model(), key + "/", out);
+        continue;
+      }
       for (Layer.Weight w : layer.weights()) {
         out.add(new Named(key, w.name(), w.variable()));
       }
     }
-    return out;
   }
 
   /**

@@ -1,10 +1,12 @@
 package io.github.keras4j.saving;
 
 import io.github.keras4j.layers.Layer;
+import io.github.keras4j.models.NestedModel;
 import io.github.keras4j.regularizers.Regularizer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Layers to and from their saved form {@code {"class_name": "Dense", "config": {...}}}: Keras's
@@ -13,7 +15,9 @@ import java.util.Map;
  * <p>Every built-in layer of {@code io.github.keras4j.layers} is known by its class name (Keras's names:
  * {@code Dense}, {@code Conv2D}, {@code BatchNormalization}, {@code LSTM}, {@code Bidirectional}, ...); wrappers
  * ({@code Bidirectional}, {@code TimeDistributed}) rebuild the layer they wrap from their config's {@code layer}
- * entry. Other classes are rebuilt by the factories of a {@link CustomObjects}, which are looked up first.
+ * entry. A model nested as a layer ({@link NestedModel}) is saved as Keras nests it, its own {@code Sequential} or
+ * {@code Functional} config, and rebuilt as a model again. Other classes are rebuilt by the factories of a
+ * {@link CustomObjects}, which are looked up first.
  *
  * <pre>{@code
  * Map<String, Object> saved = LayerRegistry.serialize(new Dense(4, "relu"));
@@ -24,6 +28,9 @@ import java.util.Map;
  * layer's Java function cannot be saved, so a Lambda is rebuilt only by a factory registered for {@code "Lambda"}.
  */
 public final class LayerRegistry {
+
+  /** The class names of models nested as layers, as Keras saves them. */
+  private static final Set<String> MODEL_CLASSES = Set.of("Sequential", "Functional", "Model");
 
   private LayerRegistry() {}
 
@@ -43,6 +50,9 @@ public final class LayerRegistry {
    * @throws IllegalArgumentException for an anonymous or local class, which no class name could find again
    */
   public static Map<String, Object> serialize(Layer layer) {
+    if (layer instanceof NestedModel nested) {
+      return ModelConfig.serialize(nested.model());
+    }
     String className = layer.getClass().getSimpleName();
     if (className.isEmpty() || layer.getClass().isAnonymousClass() || layer.getClass().isLocalClass()) {
       throw new IllegalArgumentException("Layer '" + layer.name() + "' is an instance of the anonymous or local "
@@ -73,6 +83,11 @@ public final class LayerRegistry {
     }
     Config config = new Config(Map.of(), className, custom).nestedConfig(spec);
     ObjectFactory<? extends Layer> factory = custom.layerFactory(className);
+    if (factory == null && MODEL_CLASSES.contains(className)) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> model = (Map<String, Object>) map;
+      return NestedModel.owning(ModelConfig.deserialize(model, custom));
+    }
     if (factory == null) {
       factory = BuiltinLayers.FACTORIES.get(className);
     }

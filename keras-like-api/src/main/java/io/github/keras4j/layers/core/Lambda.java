@@ -183,7 +183,7 @@ public class Lambda extends Layer {
       List<Shape> shapes = new ArrayList<>();
       inputs.forEach(x -> shapes.add(x.shape()));
       Shape expected = computeOutputShape(shapes);
-      if (!compatible(expected, y.shape())) {
+      if (!Shapes.compatible(expected, y.shape())) {
         throw new IllegalArgumentException("Layer '" + name() + "': the function returned a tensor of shape "
             + Shapes.format(y.shape()) + " but the `outputShape` argument gives " + Shapes.format(expected)
             + " for input shapes " + formatAll(shapes));
@@ -206,23 +206,6 @@ public class Lambda extends Layer {
       throw new IllegalArgumentException("Layer '" + name() + "' wraps a single-input function but was called on "
           + n + " inputs; create it with Lambda.ofList(...) or Lambda.listBuilder(...) to take a list of inputs");
     }
-  }
-
-  private static boolean compatible(Shape expected, Shape actual) {
-    if (actual.isUnknown()) {
-      return true;
-    }
-    if (expected.numDimensions() != actual.numDimensions()) {
-      return false;
-    }
-    for (int i = 0; i < expected.numDimensions(); i++) {
-      long e = expected.get(i);
-      long a = actual.get(i);
-      if (e >= 0 && a >= 0 && e != a) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private static String formatAll(List<Shape> shapes) {
