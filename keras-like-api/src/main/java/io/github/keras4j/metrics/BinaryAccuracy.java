@@ -1,6 +1,7 @@
 package io.github.keras4j.metrics;
 
 import io.github.keras4j.losses.LossUtils;
+import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
@@ -54,6 +55,19 @@ public class BinaryAccuracy extends Metric {
   /** Predictions above this value count as 1. */
   public float threshold() {
     return threshold;
+  }
+
+  /** {@code name} and {@code threshold}, as Keras. */
+  @Override
+  public Map<String, Object> getConfig() {
+    Map<String, Object> config = super.getConfig();
+    config.put("threshold", threshold);
+    return config;
+  }
+
+  @Override
+  public BinaryAccuracy withName(String newName) {
+    return new BinaryAccuracy(newName, threshold);
   }
 
   @Override

@@ -1,8 +1,11 @@
 package io.github.keras4j.metrics;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
 
 /**
  * A metric reported during fit and evaluate, as a running weighted mean over an epoch (Keras's
@@ -10,6 +13,10 @@ import org.tensorflow.types.TFloat32;
  *
  * <p>{@link #call} computes one value per sample in the graph; each step fetches the batch's weighted total and
  * weight, and {@link #updateState} adds them to the state kept here in Java.
+ *
+ * <p>Metrics that are not means of per-sample values (Keras's {@link Precision}, {@link Recall}, {@link AUC}: ratios
+ * of counts over the epoch) override {@link #stateSize}, {@link #batchState}, {@link #updateState(float[], int)},
+ * {@link #result} and {@link #resetState}: the graph computes the batch's counts, Java adds them up.
  */
 public abstract class Metric {
 
@@ -43,6 +50,66 @@ public abstract class Metric {
 
   /** Per-sample values, shape {@code (batch,)}. */
   public abstract Operand<TFloat32> call(Ops tf, Operand<TFloat32> yTrue, Operand<TFloat32> yPred);
+
+  /**
+   * How many numbers one batch adds to the state (engine use): 2 for a mean, its weighted total and its weight.
+   */
+  public int stateSize() {
+    return 2;
+  }
+
+  /**
+   * One batch's contribution to the state, computed in the graph (engine use): a vector of {@link #stateSize()}
+   * numbers that {@link #updateState(float[], int)} adds to the state. For a mean metric,
+   * {@code [sum(call(yTrue, yPred) * w), sum(w)]}, the weights broadcast over the values' axes.
+   *
+   * @param sampleWeight the weight of each sample, shape {@code (batch,)} (the masked time steps of a sequence
+   *     output arrive as samples of weight 0)
+   */
+  public Operand<TFloat32> batchState(Ops tf, Operand<TFloat32> yTrue, Operand<TFloat32> yPred,
+      Operand<TFloat32> sampleWeight) {
+    Operand<TFloat32> values = call(tf, yTrue, yPred);
+    Operand<TFloat32> w = sampleWeight;
+    int rank = values.shape().numDimensions();
+    for (int i = 1; i < rank; i++) {
+      w = tf.expandDims(w, tf.constant(-1));
+    }
+    w = tf.math.mul(tf.onesLike(values), w);
+    return tf.stack(java.util.List.of(tf.reduceSum(tf.math.mul(values, w), allAxes(tf, values)),
+        tf.reduceSum(w, allAxes(tf, w))));
+  }
+
+  /** The indices of all of {@code x}'s axes, for a full reduction. */
+  protected static Operand<TInt32> allAxes(Ops tf, Operand<TFloat32> x) {
+    return tf.range(tf.constant(0), tf.rank(x), tf.constant(1));
+  }
+
+  /**
+   * Adds one batch's state as {@link #batchState} computed it, {@code packed[offset]} to
+   * {@code packed[offset + stateSize() - 1]} (engine use). For a mean metric, {@code updateState(total, weight)}.
+   */
+  public void updateState(float[] packed, int offset) {
+    updateState(packed[offset], packed[offset + 1]);
+  }
+
+  /**
+   * A fresh metric computing the same thing under another name: the copy for each output of a model with several
+   * outputs ({@code dense_1_precision}). By default a {@link #of function metric} of {@link #call}; metrics with
+   * settings or their own state return a new instance of their class.
+   */
+  public Metric withName(String newName) {
+    return of(newName, this::call);
+  }
+
+  /**
+   * The metric's settings with Keras's names, saved with a compiled model: {@code name}, and what a subclass adds
+   * ({@code thresholds}, {@code num_thresholds}, ...).
+   */
+  public Map<String, Object> getConfig() {
+    Map<String, Object> config = new LinkedHashMap<>();
+    config.put("name", name);
+    return config;
+  }
 
   /** Adds one batch: {@code weightedTotal = sum(values * w)}, {@code weight = sum(w)}. */
   public void updateState(double weightedTotal, double weight) {

@@ -33,6 +33,9 @@ public final class Metrics {
     register(id -> new SparseCategoricalAccuracy(id), "sparse_categorical_accuracy", "SparseCategoricalAccuracy");
     register(id -> new MeanSquaredError(id), "mean_squared_error", "MeanSquaredError", "mse", "MSE");
     register(id -> new MeanAbsoluteError(id), "mean_absolute_error", "MeanAbsoluteError", "mae", "MAE");
+    register(id -> new Precision(id), "precision", "Precision");
+    register(id -> new Recall(id), "recall", "Recall");
+    register(id -> new AUC(id), "auc", "AUC");
   }
 
   private Metrics() {}

@@ -197,7 +197,7 @@ final class Engine implements AutoCloseable {
         metrics.add(m);
       }
     }
-    return new Traced(total, tf.withName("logs").stack(packed), names, metrics, layerUpdates);
+    return new Traced(total, packLogs(tf, packed), names, metrics, layerUpdates);
   }
 
   /**
@@ -337,24 +337,32 @@ final class Engine implements AutoCloseable {
     return all;
   }
 
-  /** The weighted sum of a metric's per-sample values and the sum of their weights. */
+  /**
+   * The metric's state for the batch ({@link Metric#batchState}): for a mean metric the weighted sum of its
+   * per-sample values and the sum of their weights.
+   */
   private static List<Operand<TFloat32>> metricSums(Ops tf, Metric m, Operand<TFloat32> target,
       Operand<TFloat32> pred, Operand<TFloat32> weight, Operand<TBool> mask) {
-    Operand<TFloat32> values;
-    Operand<TFloat32> w;
     if (mask == null) {
-      values = m.call(tf, target, pred);
-      w = broadcastWeights(tf, weight, values);
-    } else {
-      // Keras 3's MeanMetricWrapper multiplies the sample weights by the predictions' mask, on per-step
-      // values. Metrics here give one value per sample, so each time step is made a sample first:
-      // (batch, t, ...) -> (batch * t, ...), with weight sample_weight * mask.
-      values = m.call(tf, foldTime(tf, target), foldTime(tf, pred));
-      Operand<TFloat32> maskValues = tf.dtypes.cast(mask, TFloat32.class);
-      Operand<TFloat32> perStep = tf.math.mul(maskValues, tf.expandDims(weight, tf.constant(-1)));
-      w = broadcastWeights(tf, tf.reshape(perStep, tf.constant(new long[] {-1})), values);
+      return List.of(m.batchState(tf, target, pred, weight));
     }
-    return List.of(tf.reduceSum(tf.math.mul(values, w), allAxes(tf, values)), tf.reduceSum(w, allAxes(tf, w)));
+    // Keras 3's MeanMetricWrapper multiplies the sample weights by the predictions' mask, on per-step
+    // values. Metrics here give one value per sample, so each time step is made a sample first:
+    // (batch, t, ...) -> (batch * t, ...), with weight sample_weight * mask.
+    Operand<TFloat32> maskValues = tf.dtypes.cast(mask, TFloat32.class);
+    Operand<TFloat32> perStep = tf.math.mul(maskValues, tf.expandDims(weight, tf.constant(-1)));
+    return List.of(m.batchState(tf, foldTime(tf, target), foldTime(tf, pred),
+        tf.reshape(perStep, tf.constant(new long[] {-1}))));
+  }
+
+  /** The step's logs as one vector: the scalar losses, then each metric's state. */
+  private static Operand<TFloat32> packLogs(Ops tf, List<Operand<TFloat32>> parts) {
+    List<Operand<TFloat32>> flat = new ArrayList<>();
+    Operand<TInt32> vector = tf.constant(new int[] {-1});
+    parts.forEach(p -> flat.add(tf.reshape(p, vector)));
+    // ConcatV2 takes at least two tensors.
+    return flat.size() == 1 ? tf.withName("logs").identity(flat.get(0))
+        : tf.withName("logs").concat(flat, tf.constant(0));
   }
 
   // ------------------------------------------------------------------ data parallel (one client, R devices)
@@ -578,7 +586,7 @@ final class Engine implements AutoCloseable {
       }
       packed.add(addAll(tf, sums));
     }
-    Operand<TFloat32> fetch = tf.withName("logs").stack(packed);
+    Operand<TFloat32> fetch = packLogs(tf, packed);
     Op update = null;
     if (training) {
       List<GraphVariable> vars = model.trainableVariables();
@@ -607,7 +615,7 @@ final class Engine implements AutoCloseable {
   private Metric resolveMetric(Object spec, String prefix, Shape yTrue, Shape yPred, int outputs) {
     if (spec instanceof Metric m) {
       // Per output, a fresh metric with the output's prefix (out1_max_error), computing the same values.
-      return outputs > 1 ? Metric.of(prefix + m.name(), m::call) : m;
+      return outputs > 1 ? m.withName(prefix + m.name()) : m;
     }
     String id = (String) spec;
     // "accuracy" is chosen from the shapes as Keras 3's compile_utils.get_metric does (see Metrics.get).
@@ -630,15 +638,6 @@ final class Engine implements AutoCloseable {
     Operand<TInt32> rest = tf.slice(tf.shape(x), tf.constant(new int[] {2}),
         tf.constant(new int[] {-1}));
     return tf.reshape(x, tf.concat(List.of(tf.constant(new int[] {-1}), rest), tf.constant(0)));
-  }
-
-  private static Operand<TFloat32> broadcastWeights(Ops tf, Operand<TFloat32> w, Operand<TFloat32> values) {
-    int rank = values.shape().numDimensions();
-    Operand<TFloat32> expanded = w;
-    for (int i = 1; i < rank; i++) {
-      expanded = tf.expandDims(expanded, tf.constant(-1));
-    }
-    return tf.math.mul(tf.onesLike(values), expanded);
   }
 
   private static Operand<TInt32> allAxes(Ops tf, Operand<TFloat32> x) {

@@ -655,8 +655,8 @@ final class FitLoop {
       samples += batchSize;
       int k = lossTotals.length;
       for (Metric m : step.metrics()) {
-        m.updateState(packed[k], packed[k + 1]);
-        k += 2;
+        m.updateState(packed, k);
+        k += m.stateSize();
       }
     }
 

@@ -8,7 +8,10 @@ import io.github.keras4j.losses.Losses;
 import io.github.keras4j.losses.SparseCategoricalCrossentropy;
 import io.github.keras4j.metrics.BinaryAccuracy;
 import io.github.keras4j.metrics.CategoricalAccuracy;
+import io.github.keras4j.metrics.AUC;
 import io.github.keras4j.metrics.Metric;
+import io.github.keras4j.metrics.Precision;
+import io.github.keras4j.metrics.Recall;
 import io.github.keras4j.metrics.SparseCategoricalAccuracy;
 import io.github.keras4j.optimizers.Adagrad;
 import io.github.keras4j.optimizers.Adam;
@@ -36,7 +39,7 @@ import java.util.Map;
  * those ids and resolved again on compile (so {@code "accuracy"} picks its kind from the shapes again).
  *
  * <p>Java differences from Keras: the optimizer's {@code name} is not restored (Keras4J names optimizers
- * itself); {@code BinaryAccuracy}'s threshold is not saved (the metrics have no config yet).
+ * itself).
  */
 public final class TrainingSerialization {
 
@@ -223,15 +226,13 @@ public final class TrainingSerialization {
 
   // ------------------------------------------------------------------ metrics
 
-  /** A string id as is; a {@link Metric} as {@code {"class_name": ..., "config": {"name": ...}}}. */
+  /** A string id as is; a {@link Metric} as {@code {"class_name": ..., "config": m.getConfig()}}. */
   public static Object serializeMetric(Object metric) {
     if (metric instanceof String id) {
       return id;
     }
     Metric m = (Metric) metric;
-    Map<String, Object> config = new LinkedHashMap<>();
-    config.put("name", m.name());
-    return classAndConfig(className(m, m.name()), config);
+    return classAndConfig(className(m, m.name()), new LinkedHashMap<>(m.getConfig()));
   }
 
   /**
@@ -253,7 +254,8 @@ public final class TrainingSerialization {
     Config c = new Config(Map.of(), className, custom).nestedConfig(spec);
     String name = c.getString("name", null);
     return switch (className) {
-      case "BinaryAccuracy" -> name == null ? new BinaryAccuracy() : new BinaryAccuracy(name);
+      case "BinaryAccuracy" -> new BinaryAccuracy(name == null ? "binary_accuracy" : name,
+          c.getFloat("threshold", 0.5f));
       case "CategoricalAccuracy" -> name == null ? new CategoricalAccuracy() : new CategoricalAccuracy(name);
       case "SparseCategoricalAccuracy" -> name == null ? new SparseCategoricalAccuracy()
           : new SparseCategoricalAccuracy(name);
@@ -261,6 +263,12 @@ public final class TrainingSerialization {
           : new io.github.keras4j.metrics.MeanSquaredError(name);
       case "MeanAbsoluteError" -> name == null ? new io.github.keras4j.metrics.MeanAbsoluteError()
           : new io.github.keras4j.metrics.MeanAbsoluteError(name);
+      case "Precision" -> new Precision(name == null ? "precision" : name, c.getFloat("thresholds", 0.5f),
+          c.has("class_id") ? c.getInt("class_id") : null);
+      case "Recall" -> new Recall(name == null ? "recall" : name, c.getFloat("thresholds", 0.5f),
+          c.has("class_id") ? c.getInt("class_id") : null);
+      case "AUC" -> new AUC(name == null ? "auc" : name, c.getInt("num_thresholds", 200), c.getString("curve", "ROC"),
+          c.getString("summation_method", "interpolation"), c.getBoolean("from_logits", false));
       default -> throw new IllegalArgumentException("Unknown metric '" + className + "': it is not a built-in "
           + "metric. Register it when loading: new CustomObjects().metric(\"" + className + "\", config -> ...)");
     };

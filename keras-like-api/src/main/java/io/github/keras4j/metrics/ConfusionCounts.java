@@ -1,0 +1,80 @@
+package io.github.keras4j.metrics;
+
+import io.github.keras4j.graph.Shapes;
+import io.github.keras4j.losses.LossUtils;
+import java.util.ArrayList;
+import java.util.List;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+
+/**
+ * Keras's {@code update_confusion_matrix_variables} in the graph: the weighted counts of true positives, false
+ * positives, true negatives and false negatives of one batch at each threshold, for {@link Precision},
+ * {@link Recall} and {@link AUC}. A label counts as positive when it is not 0; a prediction when it is above the
+ * threshold. Every element of the output counts (the axes after the batch are flattened), weighted by its
+ * sample's weight.
+ */
+final class ConfusionCounts {
+
+  /** A count of the confusion matrix. */
+  enum Kind { TRUE_POSITIVES, FALSE_POSITIVES, TRUE_NEGATIVES, FALSE_NEGATIVES }
+
+  private ConfusionCounts() {}
+
+  /**
+   * The batch's counts: for each kind in order, one count per threshold, as one vector of
+   * {@code kinds.length * thresholds.length} numbers.
+   *
+   * @param owner the metric's name, for messages
+   * @param classId the class whose column of the last axis is counted, or null for all elements
+   */
+  static Operand<TFloat32> counts(Ops tf, String owner, Operand<TFloat32> yTrue, Operand<TFloat32> yPred,
+      Operand<TFloat32> sampleWeight, float[] thresholds, Integer classId, Kind... kinds) {
+    Operand<TFloat32> labels = tf.stopGradient(yTrue);
+    Operand<TFloat32> preds = tf.stopGradient(yPred);
+    LossUtils.SameRank same = LossUtils.squeezeOrExpandToSameRank(tf, labels, preds);
+    labels = same.x1();
+    preds = same.x2();
+    // The sample weights over every element of the sample, before a class column is taken.
+    Operand<TFloat32> w = sampleWeight;
+    for (int i = 1; i < preds.shape().numDimensions(); i++) {
+      w = tf.expandDims(w, tf.constant(-1));
+    }
+    w = tf.math.mul(tf.onesLike(preds), w);
+    if (classId != null) {
+      Shape shape = preds.shape();
+      long classes = shape.numDimensions() < 2 ? -1 : shape.get(shape.numDimensions() - 1);
+      if (shape.numDimensions() < 2 || (classes >= 0 && classId >= classes)) {
+        throw new IllegalArgumentException("Metric '" + owner + "': classId=" + classId + " is not a class of "
+            + "predictions of shape " + Shapes.format(shape));
+      }
+      labels = tf.gather(labels, tf.constant(classId), tf.constant(-1));
+      preds = tf.gather(preds, tf.constant(classId), tf.constant(-1));
+      w = tf.gather(w, tf.constant(classId), tf.constant(-1));
+    }
+    Operand<TInt32> flat = tf.constant(new int[] {1, -1});
+    // (1, N) rows against (T, 1) thresholds.
+    Operand<TFloat32> positive = tf.dtypes.cast(tf.math.notEqual(tf.reshape(labels, flat), tf.constant(0f)),
+        TFloat32.class);
+    Operand<TFloat32> negative = tf.math.sub(tf.constant(1f), positive);
+    Operand<TFloat32> weights = tf.reshape(w, flat);
+    Operand<TFloat32> above = tf.dtypes.cast(tf.math.greater(tf.reshape(preds, flat),
+        tf.constant(Shape.of(thresholds.length, 1), DataBuffers.of(thresholds, true, false))), TFloat32.class);
+    Operand<TFloat32> below = tf.math.sub(tf.constant(1f), above);
+    List<Operand<TFloat32>> out = new ArrayList<>();
+    for (Kind kind : kinds) {
+      Operand<TFloat32> hits = switch (kind) {
+        case TRUE_POSITIVES -> tf.math.mul(above, positive);
+        case FALSE_POSITIVES -> tf.math.mul(above, negative);
+        case TRUE_NEGATIVES -> tf.math.mul(below, negative);
+        case FALSE_NEGATIVES -> tf.math.mul(below, positive);
+      };
+      out.add(tf.reduceSum(tf.math.mul(hits, weights), tf.constant(1)));
+    }
+    return out.size() == 1 ? out.get(0) : tf.concat(out, tf.constant(0));
+  }
+}
