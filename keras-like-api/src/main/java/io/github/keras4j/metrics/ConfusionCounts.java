@@ -39,6 +39,11 @@ final class ConfusionCounts {
     LossUtils.SameRank same = LossUtils.squeezeOrExpandToSameRank(tf, labels, preds);
     labels = same.x1();
     preds = same.x2();
+    if (!Shapes.compatible(labels.shape(), preds.shape())) {
+      throw new IllegalArgumentException("Metric '" + owner + "' counts labels against predictions element by "
+          + "element, so they need one shape: labels " + Shapes.format(yTrue.shape()) + ", predictions "
+          + Shapes.format(yPred.shape()) + " (for class indices against class scores, one-hot the labels)");
+    }
     // The sample weights over every element of the sample, before a class column is taken.
     Operand<TFloat32> w = sampleWeight;
     for (int i = 1; i < preds.shape().numDimensions(); i++) {

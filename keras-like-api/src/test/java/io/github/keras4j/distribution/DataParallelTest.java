@@ -10,6 +10,7 @@ import io.github.keras4j.graph.GraphVariable;
 import io.github.keras4j.layers.InputLayer;
 import io.github.keras4j.layers.LayerChecks;
 import io.github.keras4j.layers.core.Dense;
+import io.github.keras4j.metrics.AUC;
 import io.github.keras4j.models.CompileOptions;
 import io.github.keras4j.models.Sequential;
 import io.github.keras4j.optimizers.Adam;
@@ -126,6 +127,32 @@ class DataParallelTest {
     Run single = fit(null, 23, 8, 5);
     Run parallel = fit(new DataParallel("/cpu:0", "/cpu:1"), 23, 8, 5);
     compare(single, parallel);
+  }
+
+  /** A binary model's precision and AUC, fitted on one device or two: count metrics add up across replicas. */
+  static History fitBinary(Distribution d) {
+    Backend.clearSession();
+    Backend.setRandomSeed(42);
+    float[][] x = xs(23, 5);
+    float[] y = new float[x.length];
+    for (int i = 0; i < x.length; i++) {
+      y[i] = x[i][0] - x[i][3] > 0 ? 1 : 0;
+    }
+    try (Sequential m = new Sequential(new InputLayer(4), new Dense(4, "tanh"), new Dense(1, "sigmoid"))) {
+      m.compile(new CompileOptions().optimizer(new Adam(0.05f)).loss("binary_crossentropy")
+          .metrics("precision", new AUC()).distribution(d));
+      return m.fit(x, y, new FitOptions().epochs(3).batchSize(8).shuffle(false).verbose(0)
+          .sampleWeight(sampleWeights(x.length)));
+    }
+  }
+
+  @Test
+  void countMetricsAddUpAcrossReplicas() {
+    History single = fitBinary(null);
+    History parallel = fitBinary(new DataParallel("/cpu:0", "/cpu:1"));
+    assertClose(single.get("precision"), parallel.get("precision"), "precision");
+    assertClose(single.get("auc"), parallel.get("auc"), "auc");
+    assertTrue(single.get("auc").get(2) > 0.5, "the model learns something: auc " + single.get("auc"));
   }
 
   @Test

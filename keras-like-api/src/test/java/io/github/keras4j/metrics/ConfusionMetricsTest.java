@@ -178,6 +178,12 @@ class ConfusionMetricsTest {
     IllegalArgumentException column = assertThrows(IllegalArgumentException.class,
         () -> accumulated(new Recall("r", 0.5f, 3), new float[][] {{1, 0, 1}}, new float[][] {{1, 0, 1}}, null));
     assertEquals("Metric 'r': classId=3 is not a class of predictions of shape (1, 3)", column.getMessage());
+    IllegalArgumentException sparse = assertThrows(IllegalArgumentException.class,
+        () -> accumulated(new Precision(), new float[] {0, 2}, new float[][] {{0.1f, 0.2f, 0.7f}, {0.3f, 0.3f, 0.4f}},
+            null));
+    assertEquals("Metric 'precision' counts labels against predictions element by element, so they need one shape: "
+        + "labels (2,), predictions (2, 3) (for class indices against class scores, one-hot the labels)",
+        sparse.getMessage());
     assertThrows(UnsupportedOperationException.class, () -> new AUC().call(null, null, null));
   }
 }
