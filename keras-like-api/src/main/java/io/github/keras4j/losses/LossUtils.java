@@ -8,7 +8,9 @@ import org.tensorflow.Operation;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.index.Indices;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.ReduceSum;
 import org.tensorflow.op.core.Squeeze;
+import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
@@ -66,6 +68,26 @@ public final class LossUtils {
   /** The mean over the last axis, Keras's {@code ops.mean(x, axis=-1)}. */
   public static Operand<TFloat32> meanOverLastAxis(Ops tf, Operand<TFloat32> x) {
     return tf.math.mean(x, tf.constant(-1));
+  }
+
+  /**
+   * Keras's {@code ops.normalize(x, axis=-1)} (order 2): {@code x * rsqrt(maximum(sum(x^2, axis=-1), epsilon^2))},
+   * so a zero vector stays zero.
+   */
+  static Operand<TFloat32> l2Normalize(Ops tf, Operand<TFloat32> x) {
+    Operand<TFloat32> squares = tf.reduceSum(tf.math.square(x), tf.constant(-1), ReduceSum.keepDims(true));
+    return tf.math.mul(x, tf.math.rsqrt(tf.math.maximum(squares, tf.constant(EPSILON * EPSILON))));
+  }
+
+  /**
+   * Keras's {@code convert_binary_labels_to_hinge}: when every label of the batch is 0 or 1 they become -1 and 1
+   * ({@code 2 y - 1}); otherwise the labels are used as they are (already -1 and 1).
+   */
+  static Operand<TFloat32> hingeLabels(Ops tf, Operand<TFloat32> y) {
+    Operand<TBool> zeroOrOne = tf.math.logicalOr(tf.math.equal(y, tf.constant(0f)), tf.math.equal(y, tf.constant(1f)));
+    Operand<TBool> binary = tf.reduceAll(zeroOrOne, tf.range(tf.constant(0), tf.rank(y), tf.constant(1)));
+    Operand<TFloat32> converted = tf.math.sub(tf.math.mul(tf.constant(2f), y), tf.constant(1f));
+    return tf.select(binary, converted, y);
   }
 
   /**

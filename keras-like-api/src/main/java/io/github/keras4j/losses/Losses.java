@@ -21,6 +21,8 @@ import org.tensorflow.ndarray.Shape;
 public final class Losses {
 
   private static final Map<String, Function<String, Loss>> BY_ID = new LinkedHashMap<>();
+  /** Loss classes whose only setting is the name, by class name: their constructor from a name. */
+  private static final Map<String, Function<String, Loss>> NAME_ONLY = new LinkedHashMap<>();
 
   static {
     function(MeanSquaredError::new, "mean_squared_error", "mse", "MSE");
@@ -35,6 +37,19 @@ public final class Losses {
     register("CategoricalCrossentropy", id -> new CategoricalCrossentropy());
     function(id -> new SparseCategoricalCrossentropy(false, id), "sparse_categorical_crossentropy");
     register("SparseCategoricalCrossentropy", id -> new SparseCategoricalCrossentropy());
+    nameOnly("MeanAbsolutePercentageError", MeanAbsolutePercentageError::new, "mean_absolute_percentage_error",
+        "mape", "MAPE");
+    nameOnly("MeanSquaredLogarithmicError", MeanSquaredLogarithmicError::new, "mean_squared_logarithmic_error",
+        "msle", "MSLE");
+    nameOnly("LogCosh", LogCosh::new, "log_cosh");
+    nameOnly("Poisson", Poisson::new, "poisson");
+    nameOnly("KLDivergence", KLDivergence::new, "kl_divergence", "kld", "KLD");
+    nameOnly("CosineSimilarity", CosineSimilarity::new, "cosine_similarity");
+    nameOnly("Hinge", Hinge::new, "hinge");
+    nameOnly("SquaredHinge", SquaredHinge::new, "squared_hinge");
+    nameOnly("CategoricalHinge", CategoricalHinge::new, "categorical_hinge");
+    NAME_ONLY.put("MeanSquaredError", MeanSquaredError::new);
+    NAME_ONLY.put("MeanAbsoluteError", MeanAbsoluteError::new);
   }
 
   private Losses() {}
@@ -43,6 +58,28 @@ public final class Losses {
     for (String id : ids) {
       register(id, factory);
     }
+  }
+
+  /**
+   * A loss class whose only setting is its name: its function ids (the loss named after the id), its class name
+   * (the default name), and its entry for {@link #ofClass}.
+   */
+  private static void nameOnly(String className, Function<String, Loss> constructor, String... functionIds) {
+    function(constructor, functionIds);
+    register(className, id -> constructor.apply(functionIds[0]));
+    NAME_ONLY.put(className, constructor);
+  }
+
+  /**
+   * A loss of a built-in class whose only setting is its name ({@code LogCosh}, {@code Hinge}, ...), named
+   * {@code name}, as a saved compile config rebuilds it; null for another class.
+   */
+  public static Loss ofClass(String className, String name) {
+    Function<String, Loss> constructor = NAME_ONLY.get(className);
+    if (constructor == null) {
+      return null;
+    }
+    return name == null ? BY_ID.get(className).apply(className) : constructor.apply(name);
   }
 
   private static void register(String id, Function<String, Loss> factory) {

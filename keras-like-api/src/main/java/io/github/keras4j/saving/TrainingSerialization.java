@@ -207,11 +207,11 @@ public final class TrainingSerialization {
     String name = c.getString("name", null);
     boolean fromLogits = c.getBoolean("from_logits", c.getBoolean("fromLogits", false));
     float smoothing = c.getFloat("label_smoothing", c.getFloat("labelSmoothing", 0f));
+    Loss nameOnly = Losses.ofClass(className, name);
+    if (nameOnly != null) {
+      return nameOnly;
+    }
     return switch (className) {
-      case "MeanSquaredError" -> name == null ? new io.github.keras4j.losses.MeanSquaredError()
-          : new io.github.keras4j.losses.MeanSquaredError(name);
-      case "MeanAbsoluteError" -> name == null ? new io.github.keras4j.losses.MeanAbsoluteError()
-          : new io.github.keras4j.losses.MeanAbsoluteError(name);
       case "Huber" -> new Huber(c.getFloat("delta", 1f), name == null ? "huber_loss" : name);
       case "BinaryCrossentropy" -> new BinaryCrossentropy(fromLogits, smoothing,
           name == null ? "binary_crossentropy" : name);
