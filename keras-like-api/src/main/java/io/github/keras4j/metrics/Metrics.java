@@ -26,6 +26,7 @@ import org.tensorflow.ndarray.Shape;
 public final class Metrics {
 
   private static final Map<String, Function<String, Metric>> BY_ID = new LinkedHashMap<>();
+  private static final Map<String, Function<String, Metric>> NAME_ONLY = new LinkedHashMap<>();
 
   static {
     register(id -> new BinaryAccuracy(id), "binary_accuracy", "BinaryAccuracy");
@@ -36,6 +37,21 @@ public final class Metrics {
     register(id -> new Precision(id), "precision", "Precision");
     register(id -> new Recall(id), "recall", "Recall");
     register(id -> new AUC(id), "auc", "AUC");
+    nameOnly(MeanAbsolutePercentageError::new, "MeanAbsolutePercentageError", "mean_absolute_percentage_error",
+        "mape", "MAPE");
+    nameOnly(MeanSquaredLogarithmicError::new, "MeanSquaredLogarithmicError", "mean_squared_logarithmic_error",
+        "msle", "MSLE");
+    nameOnly(RootMeanSquaredError::new, "RootMeanSquaredError", "root_mean_squared_error");
+    nameOnly(CosineSimilarity::new, "CosineSimilarity", "cosine_similarity");
+    nameOnly(LogCoshError::new, "LogCoshError", "log_cosh_error");
+    nameOnly(Poisson::new, "Poisson", "poisson");
+    nameOnly(KLDivergence::new, "KLDivergence", "kl_divergence");
+    nameOnly(Hinge::new, "Hinge", "hinge");
+    nameOnly(SquaredHinge::new, "SquaredHinge", "squared_hinge");
+    nameOnly(CategoricalHinge::new, "CategoricalHinge", "categorical_hinge");
+    register(id -> new TopKCategoricalAccuracy(5, id), "top_k_categorical_accuracy", "TopKCategoricalAccuracy");
+    register(id -> new SparseTopKCategoricalAccuracy(5, id), "sparse_top_k_categorical_accuracy",
+        "SparseTopKCategoricalAccuracy");
   }
 
   private Metrics() {}
@@ -44,6 +60,25 @@ public final class Metrics {
     for (String id : ids) {
       BY_ID.put(id, factory);
     }
+  }
+
+  /**
+   * A metric class whose only setting is its name: its ids (the metric named after the id asked for) and its entry
+   * for {@link #ofClass}.
+   */
+  private static void nameOnly(Function<String, Metric> constructor, String className, String... ids) {
+    register(constructor, ids);
+    register(constructor, className);
+    NAME_ONLY.put(className, constructor);
+  }
+
+  /**
+   * A metric of a built-in class whose only setting is its name ({@code RootMeanSquaredError}, {@code Hinge}, ...),
+   * named {@code name}, as a saved compile config rebuilds it; null for another class.
+   */
+  public static Metric ofClass(String className, String name) {
+    Function<String, Metric> constructor = NAME_ONLY.get(className);
+    return constructor == null || name == null ? null : constructor.apply(name);
   }
 
   private static boolean isAccuracy(String id) {

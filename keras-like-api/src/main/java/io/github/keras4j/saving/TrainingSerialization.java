@@ -10,9 +10,12 @@ import io.github.keras4j.metrics.BinaryAccuracy;
 import io.github.keras4j.metrics.CategoricalAccuracy;
 import io.github.keras4j.metrics.AUC;
 import io.github.keras4j.metrics.Metric;
+import io.github.keras4j.metrics.Metrics;
 import io.github.keras4j.metrics.Precision;
 import io.github.keras4j.metrics.Recall;
 import io.github.keras4j.metrics.SparseCategoricalAccuracy;
+import io.github.keras4j.metrics.SparseTopKCategoricalAccuracy;
+import io.github.keras4j.metrics.TopKCategoricalAccuracy;
 import io.github.keras4j.optimizers.Adagrad;
 import io.github.keras4j.optimizers.Adam;
 import io.github.keras4j.optimizers.Optimizer;
@@ -253,7 +256,15 @@ public final class TrainingSerialization {
     }
     Config c = new Config(Map.of(), className, custom).nestedConfig(spec);
     String name = c.getString("name", null);
+    Metric nameOnly = Metrics.ofClass(className, name);
+    if (nameOnly != null) {
+      return nameOnly;
+    }
     return switch (className) {
+      case "TopKCategoricalAccuracy" -> new TopKCategoricalAccuracy(c.getInt("k", 5),
+          name == null ? "top_k_categorical_accuracy" : name);
+      case "SparseTopKCategoricalAccuracy" -> new SparseTopKCategoricalAccuracy(c.getInt("k", 5),
+          name == null ? "sparse_top_k_categorical_accuracy" : name);
       case "BinaryAccuracy" -> new BinaryAccuracy(name == null ? "binary_accuracy" : name,
           c.getFloat("threshold", 0.5f));
       case "CategoricalAccuracy" -> name == null ? new CategoricalAccuracy() : new CategoricalAccuracy(name);
