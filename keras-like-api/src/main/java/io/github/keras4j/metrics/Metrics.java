@@ -49,6 +49,7 @@ public final class Metrics {
     nameOnly(Hinge::new, "Hinge", "hinge");
     nameOnly(SquaredHinge::new, "SquaredHinge", "squared_hinge");
     nameOnly(CategoricalHinge::new, "CategoricalHinge", "categorical_hinge");
+    register(id -> new R2Score(id), "r2_score", "R2Score");
     register(id -> new TopKCategoricalAccuracy(5, id), "top_k_categorical_accuracy", "TopKCategoricalAccuracy");
     register(id -> new SparseTopKCategoricalAccuracy(5, id), "sparse_top_k_categorical_accuracy",
         "SparseTopKCategoricalAccuracy");

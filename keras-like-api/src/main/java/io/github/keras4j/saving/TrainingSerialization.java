@@ -12,6 +12,7 @@ import io.github.keras4j.metrics.AUC;
 import io.github.keras4j.metrics.Metric;
 import io.github.keras4j.metrics.Metrics;
 import io.github.keras4j.metrics.Precision;
+import io.github.keras4j.metrics.R2Score;
 import io.github.keras4j.metrics.Recall;
 import io.github.keras4j.metrics.SparseCategoricalAccuracy;
 import io.github.keras4j.metrics.SparseTopKCategoricalAccuracy;
@@ -261,6 +262,8 @@ public final class TrainingSerialization {
       return nameOnly;
     }
     return switch (className) {
+      case "R2Score" -> new R2Score(name == null ? "r2_score" : name,
+          c.getString("class_aggregation", "uniform_average"), c.getInt("num_regressors", 0));
       case "TopKCategoricalAccuracy" -> new TopKCategoricalAccuracy(c.getInt("k", 5),
           name == null ? "top_k_categorical_accuracy" : name);
       case "SparseTopKCategoricalAccuracy" -> new SparseTopKCategoricalAccuracy(c.getInt("k", 5),

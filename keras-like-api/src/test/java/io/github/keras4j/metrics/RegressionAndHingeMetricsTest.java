@@ -6,7 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.github.keras4j.backend.Backend;
+import io.github.keras4j.initializers.Constant;
+import io.github.keras4j.layers.InputLayer;
+import io.github.keras4j.layers.core.Dense;
+import io.github.keras4j.models.CompileOptions;
+import io.github.keras4j.models.Sequential;
 import io.github.keras4j.saving.TrainingSerialization;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -87,11 +94,50 @@ class RegressionAndHingeMetricsTest {
   }
 
   @Test
+  void r2ScoreOverTheWholeEpoch() {
+    float[][] y = {{1}, {4}, {3}};
+    float[][] p = {{2}, {4}, {4}};
+    // Keras's docstring: 0.57142854. By hand: mean 8/3, SS_tot 42/9, SS_res 2: 1 - 2 / (42/9) = 4/7.
+    assertEquals(4.0 / 7, accumulated(new R2Score(), y, p, null), 1e-6);
+    // Weights [1, 2, 1]: sums 12 and 42 over weight 4, mean 3, SS_tot 42 - 12 * 3 = 6, SS_res 1 + 0 + 1: 2/3.
+    assertEquals(2.0 / 3, accumulated(new R2Score(), y, p, new float[] {1, 2, 1}), 1e-6);
+    // Adjusted for 1 regressor of 3 samples: 1 - (3/7)(3 - 1)/(3 - 1 - 1) = 1/7.
+    assertEquals(1.0 / 7, accumulated(new R2Score("adj", "uniform_average", 1), y, p, null), 1e-6);
+    // Batches of 2 and 1 rows give the epoch's score, not a mean of per-batch scores.
+    R2Score split = new R2Score();
+    MetricTestSupport.accumulate(split, new float[][] {{1}, {4}}, new float[][] {{2}, {4}}, null);
+    MetricTestSupport.accumulate(split, new float[][] {{3}}, new float[][] {{4}}, null);
+    assertEquals(4.0 / 7, split.result(), 1e-6);
+    // Two columns: column 1 is the data above (4/7, SS_tot 42/9); column 2 labels 0, 2, 4 (SS_tot 8) against
+    // 0, 2, 2 (SS_res 4): 1/2. Uniform: (4/7 + 1/2) / 2; by variance: (42/9 * 4/7 + 8 * 1/2) / (42/9 + 8).
+    float[][] y2 = {{1, 0}, {4, 2}, {3, 4}};
+    float[][] p2 = {{2, 0}, {4, 2}, {4, 2}};
+    assertEquals((4.0 / 7 + 0.5) / 2, accumulated(new R2Score(), y2, p2, null), 1e-6);
+    assertEquals((42.0 / 9 * 4 / 7 + 4) / (42.0 / 9 + 8),
+        accumulated(new R2Score("r2", "variance_weighted_average", 0), y2, p2, null), 1e-6);
+    // Through evaluate in batches of 2: an identity model predicts its input, here the predictions above.
+    Backend.clearSession();
+    try (Sequential identity = new Sequential(new InputLayer(1),
+        Dense.builder(1).kernelInitializer(new Constant(1)).build())) {
+      identity.compile(new CompileOptions().optimizer("sgd").loss("mse").metrics("r2_score"));
+      assertEquals(4.0 / 7, identity.evaluate(p, new float[] {1, 4, 3}, 2, 0).get("r2_score"), 1e-6);
+    }
+    IllegalArgumentException rank3 = assertThrows(IllegalArgumentException.class,
+        () -> accumulated(new R2Score(), new float[][][] {{{1}}}, new float[][][] {{{1}}}, null));
+    assertEquals("R2Score expects 2D inputs with shape (batch_size, output_dim), with output_dim fully defined. "
+        + "Received input shapes: y_pred.shape=(1, 1, 1) and y_true.shape=(1, 1, 1)", rank3.getMessage());
+  }
+
+  @Test
   void kerasIdsAndSavedConfigs() {
     assertInstanceOf(MeanAbsolutePercentageError.class, Metrics.get("mape"));
     assertEquals("mape", Metrics.get("mape").name());
     assertInstanceOf(RootMeanSquaredError.class, Metrics.get("root_mean_squared_error"));
     assertInstanceOf(LogCoshError.class, Metrics.get("log_cosh_error"));
+    assertInstanceOf(R2Score.class, Metrics.get("r2_score"));
+    assertEquals(Map.of("name", "r2", "class_aggregation", "variance_weighted_average", "num_regressors", 2),
+        ((Metric) TrainingSerialization.deserializeMetric(TrainingSerialization.serializeMetric(
+            new R2Score("r2", "variance_weighted_average", 2)), null)).getConfig());
     assertEquals(5, ((SparseTopKCategoricalAccuracy) Metrics.get("sparse_top_k_categorical_accuracy")).k());
     Object saved = TrainingSerialization.serializeMetric(new TopKCategoricalAccuracy(3, "top3"));
     TopKCategoricalAccuracy top3 = assertInstanceOf(TopKCategoricalAccuracy.class,
