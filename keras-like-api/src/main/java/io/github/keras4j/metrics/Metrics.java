@@ -50,6 +50,10 @@ public final class Metrics {
     nameOnly(SquaredHinge::new, "SquaredHinge", "squared_hinge");
     nameOnly(CategoricalHinge::new, "CategoricalHinge", "categorical_hinge");
     register(id -> new R2Score(id), "r2_score", "R2Score");
+    register(id -> new BinaryCrossentropy(id), "binary_crossentropy", "BinaryCrossentropy");
+    register(id -> new CategoricalCrossentropy(id), "categorical_crossentropy", "CategoricalCrossentropy");
+    register(id -> new SparseCategoricalCrossentropy(id), "sparse_categorical_crossentropy",
+        "SparseCategoricalCrossentropy");
     register(id -> new TopKCategoricalAccuracy(5, id), "top_k_categorical_accuracy", "TopKCategoricalAccuracy");
     register(id -> new SparseTopKCategoricalAccuracy(5, id), "sparse_top_k_categorical_accuracy",
         "SparseTopKCategoricalAccuracy");

@@ -262,6 +262,14 @@ public final class TrainingSerialization {
       return nameOnly;
     }
     return switch (className) {
+      case "BinaryCrossentropy" -> new io.github.keras4j.metrics.BinaryCrossentropy(
+          name == null ? "binary_crossentropy" : name, c.getBoolean("from_logits", false),
+          c.getFloat("label_smoothing", 0f));
+      case "CategoricalCrossentropy" -> new io.github.keras4j.metrics.CategoricalCrossentropy(
+          name == null ? "categorical_crossentropy" : name, c.getBoolean("from_logits", false),
+          c.getFloat("label_smoothing", 0f));
+      case "SparseCategoricalCrossentropy" -> new io.github.keras4j.metrics.SparseCategoricalCrossentropy(
+          name == null ? "sparse_categorical_crossentropy" : name, c.getBoolean("from_logits", false));
       case "R2Score" -> new R2Score(name == null ? "r2_score" : name,
           c.getString("class_aggregation", "uniform_average"), c.getInt("num_regressors", 0));
       case "TopKCategoricalAccuracy" -> new TopKCategoricalAccuracy(c.getInt("k", 5),

@@ -129,6 +129,29 @@ class RegressionAndHingeMetricsTest {
   }
 
   @Test
+  void crossentropyMetricsMatchKerasDocstrings() {
+    check(new BinaryCrossentropy(), Q, 0.81492424, FIRST, 0.9162905);
+    // Keras: one-hot [[0, 1, 0], [0, 0, 1]] against [[0.05, 0.95, 0], [0.1, 0.8, 0.1]]: 1.1769392 (-(log 0.95 +
+    // log 0.1) / 2); with sample weights [0.3, 0.7]: 1.6271976. Class indices [1, 2] give the same.
+    float[][] oneHot = {{0, 1, 0}, {0, 0, 1}};
+    float[][] probs = {{0.05f, 0.95f, 0}, {0.1f, 0.8f, 0.1f}};
+    float[] weights = {0.3f, 0.7f};
+    assertEquals(1.1769392, result(new CategoricalCrossentropy(), oneHot, probs, null), 1e-6);
+    assertEquals(1.6271976, accumulated(new CategoricalCrossentropy(), oneHot, probs, weights), 1e-6);
+    assertEquals(1.1769392, result(new SparseCategoricalCrossentropy(), new float[] {1, 2}, probs, null), 1e-6);
+    assertEquals(1.6271976, accumulated(new SparseCategoricalCrossentropy(), new float[] {1, 2}, probs, weights),
+        1e-6);
+    // From logits: log-probabilities are logits of the same distribution.
+    float[][] logits = {{(float) Math.log(0.2), (float) Math.log(0.8)}};
+    assertEquals(-Math.log(0.8), result(new CategoricalCrossentropy("ce", true, 0f), new float[][] {{0, 1}}, logits,
+        null), 1e-6);
+    BinaryCrossentropy restored = assertInstanceOf(BinaryCrossentropy.class, TrainingSerialization.deserializeMetric(
+        TrainingSerialization.serializeMetric(new BinaryCrossentropy("bce", true, 0.1f)), null));
+    assertEquals(0.1f, restored.labelSmoothing());
+    assertEquals(true, restored.fromLogits());
+  }
+
+  @Test
   void kerasIdsAndSavedConfigs() {
     assertInstanceOf(MeanAbsolutePercentageError.class, Metrics.get("mape"));
     assertEquals("mape", Metrics.get("mape").name());
