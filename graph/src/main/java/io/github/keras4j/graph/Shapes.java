@@ -1,7 +1,10 @@
 package io.github.keras4j.graph;
 
 import java.util.Arrays;
+import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TInt32;
 
 /** Shape helpers; {@link #format} prints shapes the way Keras does, {@code (None, 784)}. */
 public final class Shapes {
@@ -70,6 +73,11 @@ public final class Shapes {
       }
     }
     return true;
+  }
+
+  /** The axes {@code [0, rank)} of {@code x}, so that a reduction over them gives a scalar. */
+  public static Operand<TInt32> allAxes(Ops tf, Operand<?> x) {
+    return tf.range(tf.constant(0), tf.rank(x), tf.constant(1));
   }
 
   /** The shape without its last dimension. */

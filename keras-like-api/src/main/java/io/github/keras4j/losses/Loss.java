@@ -93,9 +93,9 @@ public abstract class Loss {
     } else {
       Operand<TFloat32> m = maskLike(tf, mask, values, "loss '" + name + "'");
       values = tf.math.mul(values, m);
-      count = tf.reduceSum(m, tf.range(tf.constant(0), tf.rank(m), tf.constant(1)));
+      count = tf.reduceSum(m, Shapes.allAxes(tf, m));
     }
-    Operand<TFloat32> total = tf.reduceSum(values, tf.range(tf.constant(0), tf.rank(values), tf.constant(1)));
+    Operand<TFloat32> total = tf.reduceSum(values, Shapes.allAxes(tf, values));
     return tf.math.divNoNan(total, count);
   }
 

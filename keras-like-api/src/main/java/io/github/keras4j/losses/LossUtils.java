@@ -85,7 +85,7 @@ public final class LossUtils {
    */
   static Operand<TFloat32> hingeLabels(Ops tf, Operand<TFloat32> y) {
     Operand<TBool> zeroOrOne = tf.math.logicalOr(tf.math.equal(y, tf.constant(0f)), tf.math.equal(y, tf.constant(1f)));
-    Operand<TBool> binary = tf.reduceAll(zeroOrOne, tf.range(tf.constant(0), tf.rank(y), tf.constant(1)));
+    Operand<TBool> binary = tf.reduceAll(zeroOrOne, Shapes.allAxes(tf, y));
     Operand<TFloat32> converted = tf.math.sub(tf.math.mul(tf.constant(2f), y), tf.constant(1f));
     return tf.select(binary, converted, y);
   }

@@ -1,11 +1,11 @@
 package io.github.keras4j.metrics;
 
+import io.github.keras4j.graph.Shapes;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.TInt32;
 
 /**
  * A metric reported during fit and evaluate, as a running weighted mean over an epoch (Keras's
@@ -75,13 +75,8 @@ public abstract class Metric {
       w = tf.expandDims(w, tf.constant(-1));
     }
     w = tf.math.mul(tf.onesLike(values), w);
-    return tf.stack(java.util.List.of(tf.reduceSum(tf.math.mul(values, w), allAxes(tf, values)),
-        tf.reduceSum(w, allAxes(tf, w))));
-  }
-
-  /** The indices of all of {@code x}'s axes, for a full reduction. */
-  protected static Operand<TInt32> allAxes(Ops tf, Operand<TFloat32> x) {
-    return tf.range(tf.constant(0), tf.rank(x), tf.constant(1));
+    return tf.stack(java.util.List.of(tf.reduceSum(tf.math.mul(values, w), Shapes.allAxes(tf, values)),
+        tf.reduceSum(w, Shapes.allAxes(tf, w))));
   }
 
   /**

@@ -4,6 +4,7 @@ import io.github.keras4j.backend.Backend;
 import io.github.keras4j.distribution.Distribution;
 import io.github.keras4j.graph.GraphRuntime;
 import io.github.keras4j.graph.GraphVariable;
+import io.github.keras4j.graph.Shapes;
 import io.github.keras4j.layers.KerasTensor;
 import io.github.keras4j.layers.MaskedOperand;
 import io.github.keras4j.layers.Trace;
@@ -522,7 +523,7 @@ final class Engine implements AutoCloseable {
       List<Operand<TFloat32>> counts = new ArrayList<>();
       for (Replica rep : rs) {
         Operand<TFloat32> m = tf.dtypes.cast(rep.masks().get(j), TFloat32.class);
-        counts.add(tf.reduceSum(m, allAxes(tf, m)));
+        counts.add(tf.reduceSum(m, Shapes.allAxes(tf, m)));
       }
       maskTotals.add(addAll(tf, counts));
     }
@@ -547,7 +548,7 @@ final class Engine implements AutoCloseable {
           Operand<TFloat32> share = rowShare;
           if (maskTotals.get(j) != null) {
             Operand<TFloat32> m = tr.dtypes.cast(rep.masks().get(j), TFloat32.class);
-            share = tr.math.divNoNan(tr.reduceSum(m, allAxes(tr, m)), maskTotals.get(j));
+            share = tr.math.divNoNan(tr.reduceSum(m, Shapes.allAxes(tr, m)), maskTotals.get(j));
           }
           Operand<TFloat32> part = tr.math.mul(l, share);
           perOutput.get(j).add(part);
@@ -638,10 +639,6 @@ final class Engine implements AutoCloseable {
     Operand<TInt32> rest = tf.slice(tf.shape(x), tf.constant(new int[] {2}),
         tf.constant(new int[] {-1}));
     return tf.reshape(x, tf.concat(List.of(tf.constant(new int[] {-1}), rest), tf.constant(0)));
-  }
-
-  private static Operand<TInt32> allAxes(Ops tf, Operand<TFloat32> x) {
-    return tf.range(tf.constant(0), tf.rank(x), tf.constant(1));
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.github.keras4j.regularizers;
 
+import io.github.keras4j.graph.Shapes;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -55,7 +56,7 @@ public class L1L2 implements Regularizer {
   }
 
   private static Operand<TFloat32> sumAll(Ops tf, Operand<TFloat32> x) {
-    return tf.reduceSum(x, tf.range(tf.constant(0), tf.rank(x), tf.constant(1)));
+    return tf.reduceSum(x, Shapes.allAxes(tf, x));
   }
 
   @Override

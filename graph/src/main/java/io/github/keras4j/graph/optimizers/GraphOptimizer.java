@@ -2,6 +2,7 @@ package io.github.keras4j.graph.optimizers;
 
 import io.github.keras4j.graph.GraphRuntime;
 import io.github.keras4j.graph.GraphVariable;
+import io.github.keras4j.graph.Shapes;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -16,7 +17,6 @@ import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
 
 /**
@@ -167,7 +167,7 @@ public abstract class GraphOptimizer {
     if (clipnorm != null) {
       Operand<TFloat32> c = s.constant(clipnorm);
       for (Operand<TFloat32> g : gradients) {
-        Operand<TFloat32> l2sum = s.reduceSum(s.math.square(g), allAxes(s, g));
+        Operand<TFloat32> l2sum = s.reduceSum(s.math.square(g), Shapes.allAxes(s, g));
         // Keras's two-tap where: sqrt only of positive sums, so a zero gradient gives no NaN.
         Operand<TBool> positive = s.math.greater(l2sum, s.constant(0f));
         Operand<TFloat32> l2sumSafe = s.select(positive, l2sum, s.onesLike(l2sum));
@@ -177,7 +177,7 @@ public abstract class GraphOptimizer {
     } else if (globalClipnorm != null) {
       List<Operand<TFloat32>> squaredNorms = new ArrayList<>();
       for (Operand<TFloat32> g : gradients) {
-        squaredNorms.add(s.reduceSum(s.math.square(g), allAxes(s, g)));
+        squaredNorms.add(s.reduceSum(s.math.square(g), Shapes.allAxes(s, g)));
       }
       Operand<TFloat32> norm = s.math.sqrt(s.reduceSum(s.stack(squaredNorms), s.constant(0)));
       Operand<TFloat32> scaleForFinite = s.math.mul(
@@ -196,11 +196,6 @@ public abstract class GraphOptimizer {
       }
     }
     return out;
-  }
-
-  /** The axes {@code [0, rank)} of {@code g}, so that a reduction over them gives a scalar. */
-  private static Operand<TInt32> allAxes(Ops tf, Operand<TFloat32> g) {
-    return tf.range(tf.constant(0), tf.rank(g), tf.constant(1));
   }
 
   /**
