@@ -37,7 +37,7 @@ import org.tensorflow.types.TFloat32;
  * <p>Java differences from Keras: no {@code "PRGAIN"} curve, no explicit {@code thresholds} list and no
  * {@code multi_label}: every element of the output counts as one binary prediction.
  */
-public final class AUC extends Metric {
+public final class AUC extends EpochStateMetric {
 
   private static final double EPSILON = 1e-7;
 
@@ -110,18 +110,6 @@ public final class AUC extends Metric {
   /** The thresholds, ascending. */
   public float[] thresholds() {
     return thresholds.clone();
-  }
-
-  /**
-   * Not available: AUC is computed from counts over the epoch, not as a mean of per-sample values; the engine uses
-   * {@link #batchState}.
-   *
-   * @throws UnsupportedOperationException always
-   */
-  @Override
-  public Operand<TFloat32> call(Ops tf, Operand<TFloat32> yTrue, Operand<TFloat32> yPred) {
-    throw new UnsupportedOperationException("Metric '" + name() + "' (AUC) is computed from counts over the epoch, "
-        + "not as a mean of per-sample values: it has no per-sample call()");
   }
 
   @Override

@@ -45,11 +45,7 @@ final class ConfusionCounts {
           + Shapes.format(yPred.shape()) + " (for class indices against class scores, one-hot the labels)");
     }
     // The sample weights over every element of the sample, before a class column is taken.
-    Operand<TFloat32> w = sampleWeight;
-    for (int i = 1; i < preds.shape().numDimensions(); i++) {
-      w = tf.expandDims(w, tf.constant(-1));
-    }
-    w = tf.math.mul(tf.onesLike(preds), w);
+    Operand<TFloat32> w = MetricUtils.weightsLike(tf, sampleWeight, preds);
     if (classId != null) {
       Shape shape = preds.shape();
       long classes = shape.numDimensions() < 2 ? -1 : shape.get(shape.numDimensions() - 1);

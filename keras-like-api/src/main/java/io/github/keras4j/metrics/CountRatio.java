@@ -9,7 +9,7 @@ import org.tensorflow.types.TFloat32;
  * {@link Precision} and {@link Recall}: true positives over true positives plus one other count, accumulated over
  * the epoch at one threshold (Keras's {@code divide_no_nan}: 0 before any count).
  */
-abstract sealed class CountRatio extends Metric permits Precision, Recall {
+abstract sealed class CountRatio extends EpochStateMetric permits Precision, Recall {
 
   private final float threshold;
   private final Integer classId;
@@ -39,18 +39,6 @@ abstract sealed class CountRatio extends Metric permits Precision, Recall {
   /** The class whose column is counted, or null when every element counts. */
   public Integer classId() {
     return classId;
-  }
-
-  /**
-   * Not available: this metric is a ratio of counts over the epoch, not a mean of per-sample values; the engine
-   * uses {@link #batchState}.
-   *
-   * @throws UnsupportedOperationException always
-   */
-  @Override
-  public Operand<TFloat32> call(Ops tf, Operand<TFloat32> yTrue, Operand<TFloat32> yPred) {
-    throw new UnsupportedOperationException("Metric '" + name() + "' (" + getClass().getSimpleName() + ") is a "
-        + "ratio of counts over the epoch, not a mean of per-sample values: it has no per-sample call()");
   }
 
   @Override

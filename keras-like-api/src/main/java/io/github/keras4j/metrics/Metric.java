@@ -69,12 +69,7 @@ public abstract class Metric {
   public Operand<TFloat32> batchState(Ops tf, Operand<TFloat32> yTrue, Operand<TFloat32> yPred,
       Operand<TFloat32> sampleWeight) {
     Operand<TFloat32> values = call(tf, yTrue, yPred);
-    Operand<TFloat32> w = sampleWeight;
-    int rank = values.shape().numDimensions();
-    for (int i = 1; i < rank; i++) {
-      w = tf.expandDims(w, tf.constant(-1));
-    }
-    w = tf.math.mul(tf.onesLike(values), w);
+    Operand<TFloat32> w = MetricUtils.weightsLike(tf, sampleWeight, values);
     return tf.stack(java.util.List.of(tf.reduceSum(tf.math.mul(values, w), Shapes.allAxes(tf, values)),
         tf.reduceSum(w, Shapes.allAxes(tf, w))));
   }

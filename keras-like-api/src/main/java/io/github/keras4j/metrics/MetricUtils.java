@@ -35,6 +35,15 @@ final class MetricUtils {
     return tf.math.mean(values, tf.constant(axes));
   }
 
+  /** Per-sample weights {@code (batch,)} broadcast over the axes after the batch axis of {@code values}. */
+  static Operand<TFloat32> weightsLike(Ops tf, Operand<TFloat32> sampleWeight, Operand<TFloat32> values) {
+    Operand<TFloat32> w = sampleWeight;
+    for (int i = 1; i < values.shape().numDimensions(); i++) {
+      w = tf.expandDims(w, tf.constant(-1));
+    }
+    return tf.math.mul(tf.onesLike(values), w);
+  }
+
   /** 1 where {@code a == b}, else 0, as floats. */
   static Operand<TFloat32> matches(Ops tf, Operand<TFloat32> a, Operand<TFloat32> b) {
     return tf.dtypes.cast(tf.math.equal(a, b), TFloat32.class);

@@ -33,7 +33,7 @@ import org.tensorflow.types.TInt32;
  * <p>Java differences from Keras: {@code class_aggregation=None} (one score per column) is not offered, as a metric's
  * result here is one number.
  */
-public final class R2Score extends Metric {
+public final class R2Score extends EpochStateMetric {
 
   private final String classAggregation;
   private final int numRegressors;
@@ -76,18 +76,6 @@ public final class R2Score extends Metric {
   }
 
   /**
-   * Not available: R² is computed from sums over the epoch, not as a mean of per-sample values; the engine uses
-   * {@link #batchState}.
-   *
-   * @throws UnsupportedOperationException always
-   */
-  @Override
-  public Operand<TFloat32> call(Ops tf, Operand<TFloat32> yTrue, Operand<TFloat32> yPred) {
-    throw new UnsupportedOperationException("Metric '" + name() + "' (R2Score) is computed from sums over the epoch, "
-        + "not as a mean of per-sample values: it has no per-sample call()");
-  }
-
-  /**
    * {@code 4 * outputs + 1}: per output the weighted sums of {@code y}, {@code y^2}, the squared residuals and the
    * weights, then the count of samples of non-zero weight.
    *
@@ -122,7 +110,7 @@ public final class R2Score extends Metric {
     }
     columns = c;
     allocate();
-    Operand<TFloat32> w = tf.math.mul(tf.onesLike(y), tf.expandDims(sampleWeight, tf.constant(1)));
+    Operand<TFloat32> w = MetricUtils.weightsLike(tf, sampleWeight, y);
     Operand<TFloat32> wy = tf.math.mul(y, w);
     Operand<TInt32> rows = tf.constant(0);
     Operand<TFloat32> residuals = tf.math.mul(tf.math.square(tf.math.sub(y, p)), w);
@@ -134,7 +122,7 @@ public final class R2Score extends Metric {
   }
 
   private void allocate() {
-    if (sum == null || sum.length != columns) {
+    if (sum == null) {
       sum = new double[columns];
       squaredSum = new double[columns];
       residual = new double[columns];
