@@ -101,6 +101,15 @@ public abstract class Layer {
     return name;
   }
 
+  /**
+   * The class name Keras knows the layer by, in summaries and saved configs ({@code Dense}): the Java class's simple
+   * name, unless the layer stands for another Keras class (a nested model is {@code Sequential} or
+   * {@code Functional}).
+   */
+  public String className() {
+    return getClass().getSimpleName();
+  }
+
   /** Whether fit and custom steps update this layer's weights. */
   public boolean isTrainable() {
     return trainable;

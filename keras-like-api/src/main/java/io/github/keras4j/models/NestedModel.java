@@ -47,9 +47,8 @@ public final class NestedModel extends Layer {
 
   private NestedModel(Model model, boolean owned) {
     super(model.name());
-    if (model.isBuilt() && model.outputs().size() != 1) {
-      throw new IllegalArgumentException("Model '" + model.name() + "' has " + model.outputs().size()
-          + " outputs; only a model with one output can be used as a layer of another model");
+    if (model.isBuilt()) {
+      checkOneOutput(model);
     }
     this.model = model;
     this.owned = owned;
@@ -79,7 +78,8 @@ public final class NestedModel extends Layer {
   }
 
   /** {@code Sequential} or {@code Functional}, Keras's class name of the model, for summaries and saving. */
-  public String modelClassName() {
+  @Override
+  public String className() {
     return model instanceof Sequential ? "Sequential" : "Functional";
   }
 
@@ -106,20 +106,23 @@ public final class NestedModel extends Layer {
             + "layer: expected shape=" + Shapes.format(expected) + ", found shape=" + Shapes.format(found));
       }
     }
-    if (model.outputs().size() != 1) {
-      throw new IllegalArgumentException("Model '" + model.name() + "' has " + model.outputs().size()
-          + " outputs; only a model with one output can be used as a layer of another model");
-    }
+    checkOneOutput(model);
     long[] out = model.outputs().get(0).shape().asArray().clone();
     out[0] = inputShapes.get(0).get(0);
     return Shape.of(out);
   }
 
+  /** A layer has one output. */
+  private static void checkOneOutput(Model model) {
+    if (model.outputs().size() != 1) {
+      throw new IllegalArgumentException("Model '" + model.name() + "' has " + model.outputs().size()
+          + " outputs; only a model with one output can be used as a layer of another model");
+    }
+  }
+
+  /** Tracks the model's layers; {@link #computeOutputShape} has built a deferred model already. */
   @Override
   protected void build(Ops tf, List<Shape> inputShapes) {
-    if (!model.isBuilt()) {
-      model.buildFromShapes(inputShapes);
-    }
     if (model.runtime() != runtime()) {
       throw new IllegalArgumentException("Model '" + model.name() + "' was built in another graph than the model "
           + "using it as a layer: models created before Backend.clearSession() cannot be mixed with later ones");

@@ -34,8 +34,7 @@ final class Summary {
     }
     for (Layer layer : model.allLayers()) {
       List<String> row = new ArrayList<>();
-      String type = layer instanceof NestedModel n ? n.modelClassName() : layer.getClass().getSimpleName();
-      row.add(layer.name() + " (" + type + ")");
+      row.add(layer.name() + " (" + layer.className() + ")");
       row.add(outputShape(model, layer));
       row.add(String.format(Locale.ROOT, "%,d", layer.countParams()));
       if (!sequential) {

@@ -250,8 +250,7 @@ public final class WeightsFile {
   private static void addNamedWeights(Model model, String prefix, List<Named> out) {
     Map<String, Integer> counts = new HashMap<>();
     for (Layer layer : model.allLayers()) {
-      String base = Backend.snakeCase(layer instanceof NestedModel nested ? nested.modelClassName()
-          : layer.getClass().getSimpleName());
+      String base = Backend.snakeCase(layer.className());
       if (base.isEmpty()) {
         base = "layer";
       }

@@ -45,15 +45,12 @@ public final class LayerRegistry {
   }
 
   /**
-   * The layer's saved form: {@code {"class_name": <simple class name>, "config": layer.getConfig()}}.
+   * The layer's saved form: {@code {"class_name": layer.className(), "config": layer.getConfig()}}.
    *
    * @throws IllegalArgumentException for an anonymous or local class, which no class name could find again
    */
   public static Map<String, Object> serialize(Layer layer) {
-    if (layer instanceof NestedModel nested) {
-      return ModelConfig.serialize(nested.model());
-    }
-    String className = layer.getClass().getSimpleName();
+    String className = layer.className();
     if (className.isEmpty() || layer.getClass().isAnonymousClass() || layer.getClass().isLocalClass()) {
       throw new IllegalArgumentException("Layer '" + layer.name() + "' is an instance of the anonymous or local "
           + "class " + layer.getClass().getName() + ", which cannot be saved: declare it as a named (top-level or "
