@@ -194,7 +194,7 @@ final class Engine implements AutoCloseable {
     List<Metric> metrics = new ArrayList<>();
     for (int j = 0; j < n; j++) {
       for (Metric m : perOutputMetrics.get(j)) {
-        packed.addAll(metricSums(tf, m, ys.get(j), preds.get(j), ws.get(j), masks.get(j)));
+        packed.add(metricState(tf, m, ys.get(j), preds.get(j), ws.get(j), masks.get(j)));
         metrics.add(m);
       }
     }
@@ -342,18 +342,18 @@ final class Engine implements AutoCloseable {
    * The metric's state for the batch ({@link Metric#batchState}): for a mean metric the weighted sum of its
    * per-sample values and the sum of their weights.
    */
-  private static List<Operand<TFloat32>> metricSums(Ops tf, Metric m, Operand<TFloat32> target,
+  private static Operand<TFloat32> metricState(Ops tf, Metric m, Operand<TFloat32> target,
       Operand<TFloat32> pred, Operand<TFloat32> weight, Operand<TBool> mask) {
     if (mask == null) {
-      return List.of(m.batchState(tf, target, pred, weight));
+      return m.batchState(tf, target, pred, weight);
     }
     // Keras 3's MeanMetricWrapper multiplies the sample weights by the predictions' mask, on per-step
     // values. Metrics here give one value per sample, so each time step is made a sample first:
     // (batch, t, ...) -> (batch * t, ...), with weight sample_weight * mask.
     Operand<TFloat32> maskValues = tf.dtypes.cast(mask, TFloat32.class);
     Operand<TFloat32> perStep = tf.math.mul(maskValues, tf.expandDims(weight, tf.constant(-1)));
-    return List.of(m.batchState(tf, foldTime(tf, target), foldTime(tf, pred),
-        tf.reshape(perStep, tf.constant(new long[] {-1}))));
+    return m.batchState(tf, foldTime(tf, target), foldTime(tf, pred),
+        tf.reshape(perStep, tf.constant(new long[] {-1})));
   }
 
   /** The step's logs as one vector: the scalar losses, then each metric's state. */
@@ -563,7 +563,7 @@ final class Engine implements AutoCloseable {
         }
         for (int j = 0; j < n; j++) {
           for (Metric m : perOutputMetrics.get(j)) {
-            terms.addAll(metricSums(tr, m, rep.targets().get(j), rep.preds().get(j), rep.weights().get(j),
+            terms.add(metricState(tr, m, rep.targets().get(j), rep.preds().get(j), rep.weights().get(j),
                 rep.masks().get(j)));
           }
         }
