@@ -31,8 +31,6 @@ public class Hinge extends Loss {
     LossUtils.SameRank same = LossUtils.squeezeOrExpandToSameRank(tf, yTrue, yPred);
     Operand<TFloat32> t = same.x1();
     Operand<TFloat32> p = same.x2();
-    Operand<TFloat32> signs = LossUtils.hingeLabels(tf, t);
-    return LossUtils.meanOverLastAxis(tf, tf.math.maximum(tf.math.sub(tf.constant(1f), tf.math.mul(signs, p)),
-        tf.constant(0f)));
+    return LossUtils.meanOverLastAxis(tf, LossUtils.hingeMargins(tf, t, p));
   }
 }

@@ -80,14 +80,17 @@ public final class LossUtils {
   }
 
   /**
-   * Keras's {@code convert_binary_labels_to_hinge}: when every label of the batch is 0 or 1 they become -1 and 1
-   * ({@code 2 y - 1}); otherwise the labels are used as they are (already -1 and 1).
+   * Keras's hinge margins {@code maximum(1 - y_true * y_pred, 0)}, for {@link Hinge} and {@link SquaredHinge}; when
+   * every label of the batch is 0 or 1 they first become -1 and 1 ({@code 2 y - 1}, Keras's
+   * {@code convert_binary_labels_to_hinge}), otherwise they are used as they are (already -1 and 1).
    */
-  static Operand<TFloat32> hingeLabels(Ops tf, Operand<TFloat32> y) {
-    Operand<TBool> zeroOrOne = tf.math.logicalOr(tf.math.equal(y, tf.constant(0f)), tf.math.equal(y, tf.constant(1f)));
-    Operand<TBool> binary = tf.reduceAll(zeroOrOne, Shapes.allAxes(tf, y));
-    Operand<TFloat32> converted = tf.math.sub(tf.math.mul(tf.constant(2f), y), tf.constant(1f));
-    return tf.select(binary, converted, y);
+  static Operand<TFloat32> hingeMargins(Ops tf, Operand<TFloat32> yTrue, Operand<TFloat32> yPred) {
+    Operand<TBool> zeroOrOne = tf.math.logicalOr(tf.math.equal(yTrue, tf.constant(0f)),
+        tf.math.equal(yTrue, tf.constant(1f)));
+    Operand<TBool> binary = tf.reduceAll(zeroOrOne, Shapes.allAxes(tf, yTrue));
+    Operand<TFloat32> converted = tf.math.sub(tf.math.mul(tf.constant(2f), yTrue), tf.constant(1f));
+    Operand<TFloat32> signs = tf.select(binary, converted, yTrue);
+    return tf.math.maximum(tf.math.sub(tf.constant(1f), tf.math.mul(signs, yPred)), tf.constant(0f));
   }
 
   /**

@@ -32,8 +32,6 @@ public class SquaredHinge extends Loss {
     LossUtils.SameRank same = LossUtils.squeezeOrExpandToSameRank(tf, yTrue, yPred);
     Operand<TFloat32> t = same.x1();
     Operand<TFloat32> p = same.x2();
-    Operand<TFloat32> signs = LossUtils.hingeLabels(tf, t);
-    return LossUtils.meanOverLastAxis(tf, tf.math.square(tf.math.maximum(tf.math.sub(tf.constant(1f),
-        tf.math.mul(signs, p)), tf.constant(0f))));
+    return LossUtils.meanOverLastAxis(tf, tf.math.square(LossUtils.hingeMargins(tf, t, p)));
   }
 }
