@@ -74,16 +74,17 @@ public final class Metrics {
   private static void nameOnly(Function<String, Metric> constructor, String className, String... ids) {
     register(constructor, ids);
     register(constructor, className);
-    NAME_ONLY.put(className, constructor);
+    NAME_ONLY.put(className, name -> constructor.apply(name == null ? ids[0] : name));
   }
 
   /**
    * A metric of a built-in class whose only setting is its name ({@code RootMeanSquaredError}, {@code Hinge}, ...),
-   * named {@code name}, as a saved compile config rebuilds it; null for another class.
+   * named {@code name} (Keras's default name of the class, such as {@code "root_mean_squared_error"}, when null), as a
+   * saved compile config rebuilds it; null for another class.
    */
   public static Metric ofClass(String className, String name) {
     Function<String, Metric> constructor = NAME_ONLY.get(className);
-    return constructor == null || name == null ? null : constructor.apply(name);
+    return constructor == null ? null : constructor.apply(name);
   }
 
   private static boolean isAccuracy(String id) {

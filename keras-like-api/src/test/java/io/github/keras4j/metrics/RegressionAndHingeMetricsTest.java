@@ -171,5 +171,12 @@ class RegressionAndHingeMetricsTest {
         TrainingSerialization.serializeMetric(new RootMeanSquaredError("rmse")), null);
     assertInstanceOf(RootMeanSquaredError.class, rmse);
     assertEquals("rmse", rmse.name());
+    // A config without a name (written by hand) gets the class's default name, as Keras's constructors give it.
+    Metric unnamed = (Metric) TrainingSerialization.deserializeMetric(
+        Map.of("class_name", "RootMeanSquaredError", "config", Map.of()), null);
+    assertInstanceOf(RootMeanSquaredError.class, unnamed);
+    assertEquals("root_mean_squared_error", unnamed.name());
+    assertEquals("squared_hinge", ((Metric) TrainingSerialization.deserializeMetric(
+        Map.of("class_name", "SquaredHinge", "config", Map.of()), null)).name());
   }
 }
