@@ -8,6 +8,9 @@ import io.github.keras4j.layers.activations.PReLU;
 import io.github.keras4j.layers.activations.ReLU;
 import io.github.keras4j.layers.activations.Softmax;
 import io.github.keras4j.layers.activations.Swish;
+import io.github.keras4j.layers.attention.AdditiveAttention;
+import io.github.keras4j.layers.attention.Attention;
+import io.github.keras4j.layers.attention.MultiHeadAttention;
 import io.github.keras4j.layers.convolutional.BaseConv;
 import io.github.keras4j.layers.convolutional.Conv1D;
 import io.github.keras4j.layers.convolutional.Conv2D;
@@ -134,6 +137,38 @@ final class BuiltinLayers {
       ifSet(c.getIntsOrNull("shared_axes"), b::sharedAxes);
       return b.build();
     });
+
+    // ---- attention
+    add("MultiHeadAttention", c -> {
+      MultiHeadAttention.Builder b = MultiHeadAttention.builder(c.getInt("num_heads"), c.getInt("key_dim"))
+          .name(c.name()).useBias(c.getBoolean("use_bias", true)).dropout(c.getDouble("dropout", 0.0))
+          .useCausalMask(c.getBoolean("use_causal_mask", false));
+      if (c.has("value_dim")) {
+        b.valueDim(c.getInt("value_dim"));
+      }
+      int[] outputShape = c.getIntsOrNull("output_shape");
+      if (outputShape != null && outputShape.length != 1) {
+        throw new IllegalArgumentException(c.owner() + ": output_shape " + Arrays.toString(outputShape)
+            + " is not supported by Keras4J (only one size, e.g. [16])");
+      }
+      ifSet(outputShape == null ? null : outputShape[0], b::outputShape);
+      b.attentionAxes(c.getIntsOrNull("attention_axes"));
+      c.requireValue("use_gate", false);
+      if (c.has("sliding_window")) {
+        throw new IllegalArgumentException(c.owner() + ": sliding_window is not supported by Keras4J (only null)");
+      }
+      ifSet(c.initializer("kernel_initializer"), b::kernelInitializer);
+      ifSet(c.initializer("bias_initializer"), b::biasInitializer);
+      b.kernelRegularizer(c.regularizer("kernel_regularizer")).biasRegularizer(c.regularizer("bias_regularizer"));
+      b.kernelConstraint(c.constraint("kernel_constraint")).biasConstraint(c.constraint("bias_constraint"));
+      return b.seed(c.getLongOrNull("seed")).build();
+    });
+    add("Attention", c -> Attention.builder().name(c.name()).useScale(c.getBoolean("use_scale", false))
+        .scoreMode(c.getString("score_mode", "dot")).dropout(c.getDouble("dropout", 0.0))
+        .seed(c.getLongOrNull("seed")).useCausalMask(c.getBoolean("use_causal_mask", false)).build());
+    add("AdditiveAttention", c -> AdditiveAttention.builder().name(c.name()).useScale(c.getBoolean("use_scale", true))
+        .dropout(c.getDouble("dropout", 0.0)).seed(c.getLongOrNull("seed"))
+        .useCausalMask(c.getBoolean("use_causal_mask", false)).build());
 
     // ---- convolutional
     add("Conv1D", c -> {

@@ -1,0 +1,208 @@
+package io.github.keras4j.layers.attention;
+
+import io.github.keras4j.backend.Backend;
+import io.github.keras4j.layers.KerasTensor;
+import io.github.keras4j.layers.Layer;
+import io.github.keras4j.layers.regularization.Noise;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TBool;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * The base of {@link Attention} and {@link AdditiveAttention} (Keras 2's {@code BaseDenseAttention}; in Keras 3
+ * {@code AdditiveAttention} subclasses {@code Attention}): scores of the query against the key (each subclass's
+ * formula), a softmax over the value steps, and the value steps averaged with those weights.
+ *
+ * <p>Called on {@code [query, value]} (the value is also the key) or {@code [query, value, key]}: query
+ * {@code (batch, Tq, dim)}, value {@code (batch, Tv, valueDim)}, key {@code (batch, Tv, dim)}; output
+ * {@code (batch, Tq, valueDim)}. {@link #applyWithScores} also returns the softmax weights {@code (batch, Tq, Tv)}.
+ *
+ * <p>Masks, as Keras: the value's Keras mask keeps padded value steps out of the softmax (their scores get
+ * {@code -1e9}), the query's mask sets the output of padded query steps to 0 and is the output's mask.
+ * {@code useCausalMask} lets query step {@code i} attend to value steps {@code j <= i} only. {@code dropout} drops
+ * attention weights in training.
+ *
+ * <p>Java differences from Keras: {@code use_causal_mask} is a layer setting (written to the config only when
+ * true) and {@code return_attention_scores} is {@link #applyWithScores}; inputs must have rank 3.
+ */
+public abstract class BaseDenseAttention extends Layer {
+
+  private final boolean useScale;
+  private final float dropout;
+  private final boolean useCausalMask;
+  private final long seed;
+  private final AttentionOps.ScoresStore scores = new AttentionOps.ScoresStore();
+
+  /**
+   * @param name the layer's name, or null for a generated one
+   * @param useScale whether the scores have a trainable scale (the subclass creates and uses it)
+   * @param dropout the dropout rate of the attention weights, in [0, 1)
+   * @param seed the dropout seed, or null for one drawn from the global seed
+   * @param useCausalMask whether query step {@code i} attends only to value steps {@code j <= i}
+   */
+  BaseDenseAttention(String name, boolean useScale, double dropout, Long seed, boolean useCausalMask) {
+    super(name);
+    setSupportsMasking(true);
+    if (!(dropout >= 0 && dropout < 1)) {
+      throw new IllegalArgumentException("Invalid value received for argument `dropout`. Expected a float value "
+          + "between 0 and 1. Received: dropout=" + dropout);
+    }
+    this.useScale = useScale;
+    this.dropout = (float) dropout;
+    this.seed = seed != null ? seed : Backend.nextSeed();
+    this.useCausalMask = useCausalMask;
+  }
+
+  // ---------------------------------------------------------------- shapes
+
+  /** Checks [query, value(, key)] and returns [query, value, key]. */
+  final List<Shape> checked(List<Shape> shapes) {
+    String layer = "Layer '" + name() + "' (" + getClass().getSimpleName() + ")";
+    if (shapes.size() < 2 || shapes.size() > 3) {
+      throw new IllegalArgumentException(layer + " accepts an inputs list of length 2 or 3, namely [query, value] "
+          + "or [query, value, key]. Received length: " + shapes.size());
+    }
+    Shape q = shapes.get(0);
+    Shape v = shapes.get(1);
+    Shape k = shapes.size() > 2 ? shapes.get(2) : v;
+    AttentionOps.checkRank3(layer, "query", q);
+    AttentionOps.checkRank3(layer, "value", v);
+    AttentionOps.checkRank3(layer, "key", k);
+    if (!AttentionOps.compatible(v.get(1), k.get(1))) {
+      throw new IllegalArgumentException(layer + ": `value` and `key` must have the same number of timesteps. "
+          + "Received: value_shape=" + format(v) + " and key_shape=" + format(k));
+    }
+    if (q.get(2) < 0 || !AttentionOps.compatible(q.get(2), k.get(2))) {
+      throw new IllegalArgumentException(layer + ": the last dimension of `query` and `key` must be defined and "
+          + "equal (the scores combine them feature by feature). Received: query_shape=" + format(q)
+          + " and key_shape=" + format(k));
+    }
+    if (!AttentionOps.compatible(q.get(0), v.get(0)) || !AttentionOps.compatible(q.get(0), k.get(0))) {
+      throw new IllegalArgumentException(layer + ": query, value and key must have the same batch size. Received: "
+          + "query_shape=" + format(q) + ", value_shape=" + format(v) + ", key_shape=" + format(k));
+    }
+    return List.of(q, v, k);
+  }
+
+  /** Attention takes a list of inputs: one tensor alone is an error. */
+  @Override
+  public Shape computeOutputShape(Shape inputShape) {
+    return computeOutputShape(List.of(inputShape));
+  }
+
+  /** {@code (batch, Tq, valueDim)}. */
+  @Override
+  public Shape computeOutputShape(List<Shape> inputShapes) {
+    List<Shape> s = checked(inputShapes);
+    return Shape.of(s.get(0).get(0), s.get(0).get(1), s.get(1).get(2));
+  }
+
+  /** Checks the input shapes; subclasses create their weights. */
+  @Override
+  protected void build(Ops tf, List<Shape> inputShapes) {
+    checked(inputShapes);
+  }
+
+  /** The scores {@code (batch, Tq, Tv)} of query {@code (batch, Tq, dim)} against key {@code (batch, Tv, dim)}. */
+  abstract Operand<TFloat32> calculateScores(Ops tf, Operand<TFloat32> query, Operand<TFloat32> key);
+
+  // ---------------------------------------------------------------- call
+
+  @Override
+  protected Operand<TFloat32> call(Ops tf, List<Operand<TFloat32>> inputs, boolean training) {
+    return call(tf, inputs, Collections.nCopies(inputs.size(), null), training);
+  }
+
+  @Override
+  protected Operand<TFloat32> call(Ops tf, Operand<TFloat32> inputs, boolean training) {
+    computeOutputShape(inputs.shape());
+    throw new AssertionError("unreachable: one input is rejected");
+  }
+
+  @Override
+  protected Operand<TFloat32> call(Ops tf, List<Operand<TFloat32>> inputs, List<Operand<TBool>> masks,
+      boolean training) {
+    Operand<TFloat32> q = inputs.get(0);
+    Operand<TFloat32> v = inputs.get(1);
+    Operand<TFloat32> k = inputs.size() > 2 ? inputs.get(2) : v;
+    Operand<TFloat32> s = calculateScores(tf, q, k);
+    // Keras's _calculate_score_mask: the value mask (B, 1, Tv), and with it the causal mask (1, Tq, Tv).
+    Operand<TBool> scoresMask = masks.get(1) == null ? null : tf.expandDims(masks.get(1), tf.constant(-2));
+    if (useCausalMask) {
+      scoresMask = AttentionOps.and(tf, scoresMask, AttentionOps.causalMask(tf, q, v));
+    }
+    // Keras's _apply_scores: padded steps get scores - 1e9 (not replaced), then softmax; no zeroing afterwards.
+    if (scoresMask != null) {
+      s = tf.select(scoresMask, s, tf.math.sub(s, tf.constant(-AttentionOps.LARGE_NEGATIVE)));
+    }
+    Operand<TFloat32> weights = tf.nn.softmax(s);
+    Operand<TFloat32> dropped = weights;
+    if (training && dropout > 0f) {
+      dropped = tf.math.mul(weights, Noise.dropoutMask(tf, tf.shape(weights), dropout, seed, 0));
+    }
+    Operand<TFloat32> out = tf.linalg.einsum(List.of(dropped, v), "abc,acd->abd");
+    if (masks.get(0) != null) {
+      Operand<TBool> qMask = tf.expandDims(masks.get(0), tf.constant(-1));
+      out = tf.select(qMask, out, tf.zerosLike(out));
+    }
+    scores.record(out, weights);
+    return out;
+  }
+
+  /**
+   * Calls the layer and returns {@code [output, scores]}, as Keras's call with {@code return_attention_scores=True}:
+   * the scores {@code (batch, Tq, Tv)} are the softmax weights after masking, before dropout.
+   *
+   * <p>The scores are the output of a small weightless layer ({@code <name>_scores}) that reads what this layer
+   * computed in the same call. A model that outputs or uses them cannot be saved; save the model of the attention
+   * output instead.
+   */
+  public List<KerasTensor> applyWithScores(List<KerasTensor> inputs) {
+    scores.startRecording();
+    KerasTensor out = apply(inputs);
+    Shape q = inputs.get(0).shape();
+    Shape v = inputs.get(1).shape();
+    KerasTensor s = new AttentionScores(name(), scores, Shape.of(q.get(0), q.get(1), v.get(1))).apply(out);
+    return new ArrayList<>(List.of(out, s));
+  }
+
+  // ---------------------------------------------------------------- accessors and config
+
+  /** Whether the scores are scaled by a trainable weight. */
+  public boolean useScale() {
+    return useScale;
+  }
+
+  /** Dropout rate of the attention weights (training only). */
+  public float dropout() {
+    return dropout;
+  }
+
+  /** Whether query step {@code i} attends only to value steps {@code j <= i}. */
+  public boolean useCausalMask() {
+    return useCausalMask;
+  }
+
+  /** The dropout seed. */
+  public long seed() {
+    return seed;
+  }
+
+  @Override
+  public Map<String, Object> getConfig() {
+    Map<String, Object> c = super.getConfig();
+    c.put("use_scale", useScale);
+    c.put("dropout", dropout);
+    c.put("seed", seed);
+    if (useCausalMask) {
+      c.put("use_causal_mask", true);
+    }
+    return c;
+  }
+}
