@@ -26,6 +26,9 @@ import io.github.keras4j.layers.activations.PReLU;
 import io.github.keras4j.layers.activations.ReLU;
 import io.github.keras4j.layers.activations.Softmax;
 import io.github.keras4j.layers.activations.Swish;
+import io.github.keras4j.layers.attention.AdditiveAttention;
+import io.github.keras4j.layers.attention.Attention;
+import io.github.keras4j.layers.attention.MultiHeadAttention;
 import io.github.keras4j.layers.convolutional.Conv1D;
 import io.github.keras4j.layers.convolutional.Conv2D;
 import io.github.keras4j.layers.convolutional.Conv2DTranspose;
@@ -147,6 +150,16 @@ class LayerRoundTripTest {
         of("Swish", Swish::new, s(3)),
         of("PReLU", () -> PReLU.builder().alphaInitializer(new Constant(0.25)).alphaRegularizer(new L2(0.1))
             .alphaConstraint(new NonNeg()).sharedAxes(1).build(), s(4, 3)),
+        // attention
+        of("MultiHeadAttention", () -> MultiHeadAttention.builder(2, 3).valueDim(2).outputShape(5).dropout(0.1)
+            .seed(3L).useCausalMask(true).kernelInitializer(new RandomNormal(0.0, 0.2, 4))
+            .biasInitializer(new Constant(0.1)).kernelRegularizer(new L2(0.01)).biasConstraint(new NonNeg()).build(),
+            s(3, 4), s(3, 2)),
+        of("MultiHeadAttention/no bias, key", () -> MultiHeadAttention.builder(1, 2).useBias(false).build(),
+            s(2, 3), s(4, 2), s(4, 5)),
+        of("Attention", () -> Attention.builder().useScale(true).scoreMode("concat").dropout(0.2).seed(5L)
+            .useCausalMask(true).build(), s(3, 2), s(3, 2)),
+        of("AdditiveAttention", () -> AdditiveAttention.builder().useScale(false).build(), s(3, 2), s(4, 2), s(4, 2)),
         // convolutional
         of("Conv1D", () -> Conv1D.builder(2, 3).padding("causal").dilationRate(2).activation("tanh").build(), s(8, 3)),
         of("Conv2D", () -> Conv2D.builder(2, 3, 2).strides(2, 1).padding("same")
