@@ -1,6 +1,8 @@
 package io.github.keras4j.layers.attention;
 
 import io.github.keras4j.backend.Backend;
+import io.github.keras4j.constraints.Constraint;
+import io.github.keras4j.constraints.Constraints;
 import io.github.keras4j.graph.GraphVariable;
 import io.github.keras4j.initializers.Initializer;
 import io.github.keras4j.layers.KernelOptions;
@@ -10,8 +12,6 @@ import io.github.keras4j.layers.WeightSettings;
 import io.github.keras4j.layers.regularization.Noise;
 import io.github.keras4j.regularizers.Regularizer;
 import io.github.keras4j.regularizers.Regularizers;
-import io.github.keras4j.constraints.Constraint;
-import io.github.keras4j.constraints.Constraints;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

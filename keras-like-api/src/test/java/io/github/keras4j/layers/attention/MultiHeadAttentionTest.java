@@ -58,6 +58,7 @@ class MultiHeadAttentionTest {
       // query/key/value: kernel 16*2*2 = 64 + bias 2*2 = 4, three times = 204; attention_output: kernel
       // 2*2*16 = 64 + bias 16 = 80; total 284 (Keras's summary of MultiHeadAttention(2, 2) on (None, 5, 16)).
       assertEquals(284, mha.countParams());
+      assertEquals(284, m.countParams());
       List<String> names = new ArrayList<>();
       List<Shape> shapes = new ArrayList<>();
       for (Layer.Weight w : mha.weights()) {
