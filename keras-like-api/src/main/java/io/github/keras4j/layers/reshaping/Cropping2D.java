@@ -91,12 +91,31 @@ public class Cropping2D extends Layer {
 
   @Override
   protected Operand<TFloat32> call(Ops tf, Operand<TFloat32> inputs, boolean training) {
-    // x[:, top:-bottom, left:-right, :], with an open end where nothing is cropped (-0 would be empty).
-    int[] begin = {0, cropping[0][0], cropping[1][0], 0};
-    int[] end = {0, -cropping[0][1], -cropping[1][1], 0};
-    long endMask = 1L | 8L | (cropping[0][1] == 0 ? 2L : 0L) | (cropping[1][1] == 0 ? 4L : 0L);
-    return tf.stridedSlice(inputs, tf.constant(begin), tf.constant(end), tf.constant(new int[] {1, 1, 1, 1}),
-        StridedSlice.beginMask(9L), StridedSlice.endMask(endMask));
+    return crop(tf, inputs, cropping);
+  }
+
+  /**
+   * Crops axes {@code 1..n} of a {@code (batch, d1, ..., dn, channels)} tensor: {@code x[:, a1:-b1, ..., an:-bn, :]}
+   * for {@code cropping = ((a1, b1), ..., (an, bn))}, with an open end where nothing is cropped (-0 would be empty).
+   * Shared by the cropping layers.
+   */
+  static Operand<TFloat32> crop(Ops tf, Operand<TFloat32> inputs, int[][] cropping) {
+    int rank = cropping.length + 2;
+    int[] begin = new int[rank];
+    int[] end = new int[rank];
+    int[] strides = new int[rank];
+    Arrays.fill(strides, 1);
+    long endMask = 1L | (1L << (rank - 1));
+    for (int i = 0; i < cropping.length; i++) {
+      begin[i + 1] = cropping[i][0];
+      end[i + 1] = -cropping[i][1];
+      if (cropping[i][1] == 0) {
+        endMask |= 1L << (i + 1);
+      }
+    }
+    long beginMask = 1L | (1L << (rank - 1));
+    return tf.stridedSlice(inputs, tf.constant(begin), tf.constant(end), tf.constant(strides),
+        StridedSlice.beginMask(beginMask), StridedSlice.endMask(endMask));
   }
 
   /** {@code ((top, bottom), (left, right))}. */
