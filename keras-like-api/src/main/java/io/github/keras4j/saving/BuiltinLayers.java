@@ -61,6 +61,14 @@ import io.github.keras4j.layers.rnn.LSTM;
 import io.github.keras4j.layers.rnn.RnnBuilder;
 import io.github.keras4j.layers.rnn.SimpleRNN;
 import io.github.keras4j.layers.rnn.TimeDistributed;
+import io.github.keras4j.layers.core.Identity;
+import io.github.keras4j.layers.normalization.GroupNormalization;
+import io.github.keras4j.layers.normalization.UnitNormalization;
+import io.github.keras4j.layers.preprocessing.Normalization;
+import io.github.keras4j.layers.preprocessing.Rescaling;
+import io.github.keras4j.layers.reshaping.Cropping1D;
+import io.github.keras4j.layers.reshaping.UpSampling1D;
+import io.github.keras4j.layers.reshaping.ZeroPadding1D;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
@@ -297,6 +305,55 @@ final class BuiltinLayers {
       return new Bidirectional(rnn, c.getString("merge_mode", "concat"), c.name());
     });
     add("TimeDistributed", c -> new TimeDistributed(c.layer("layer"), c.name()));
+
+    // ---- preprocessing, and more core, normalization and reshaping layers
+    add("Rescaling", c -> new Rescaling(c.getDouble("scale"), c.getDouble("offset", 0.0), c.name()));
+    add("Normalization", c -> {
+      Normalization.Builder b = Normalization.builder().name(c.name()).invert(c.getBoolean("invert", false));
+      if (c.has("axis") || c.map().containsKey("axis")) {
+        b.axis(c.has("axis") ? c.getInts("axis") : new int[0]);
+      }
+      Object mean = c.get("mean");
+      Object variance = c.get("variance");
+      if (mean instanceof Number m && variance instanceof Number v) {
+        b.mean(m.doubleValue()).variance(v.doubleValue());
+      } else if (mean != null || variance != null) {
+        b.mean(floatList(c, "mean")).variance(floatList(c, "variance"));
+      }
+      return b.build();
+    });
+    add("Identity", c -> new Identity(c.name()));
+    add("UnitNormalization", c -> new UnitNormalization(c.has("axis") ? c.getInts("axis") : new int[] {-1},
+        c.name()));
+    add("GroupNormalization", c -> {
+      GroupNormalization.Builder b = GroupNormalization.builder().groups(c.getInt("groups", 32))
+          .axis(c.getInt("axis", -1));
+      normalization(b, c);
+      return b.build();
+    });
+    add("UpSampling1D", c -> new UpSampling1D(c.getInt("size", 2), c.name()));
+    add("ZeroPadding1D", c -> {
+      c.requireValue("data_format", "channels_last");
+      return new ZeroPadding1D(c.has("padding") ? c.getInts("padding") : new int[] {1}, c.name());
+    });
+    add("Cropping1D", c -> new Cropping1D(c.has("cropping") ? c.getInts("cropping") : new int[] {1}, c.name()));
+  }
+
+  /** A list of numbers ({@code [0.5, 2.0]}) as floats, or null when absent; for Normalization's mean and variance. */
+  private static float[] floatList(Config c, String key) {
+    if (!c.has(key)) {
+      return null;
+    }
+    java.util.List<?> list = c.getList(key);
+    float[] out = new float[list.size()];
+    for (int i = 0; i < out.length; i++) {
+      if (!(list.get(i) instanceof Number n)) {
+        throw new IllegalArgumentException(c.owner() + ": '" + key + "' must be a number or a list of numbers "
+            + "(Keras4J reads 1-D statistics only), found " + Json.describe(c.get(key)));
+      }
+      out[i] = n.floatValue();
+    }
+    return out;
   }
 
   // ------------------------------------------------------------------ shared settings
