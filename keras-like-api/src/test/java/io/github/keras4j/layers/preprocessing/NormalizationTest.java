@@ -291,9 +291,11 @@ class NormalizationTest {
         && e.getMessage().contains("(None, 3)"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> new Normalization().adapt(new float[] {1, 2, 3}));
     assertTrue(e.getMessage().contains("batch axis") && e.getMessage().contains("axis()"), e.getMessage());
-    // Data of the wrong feature count: at once for a built layer, at build for an unbuilt one.
+    // Data of the wrong feature count: at once for a built layer, when the unbuilt one is
+    // applied to the model's input.
     Normalization built = new Normalization();
     try (Model m = model(built, 3)) {
+      assertTrue(built.isBuilt() && m.isBuilt());
       e = assertThrows(IllegalArgumentException.class, () -> built.adapt(X));
       assertTrue(e.getMessage().contains("(None, 2)") && e.getMessage().contains("incompatible"), e.getMessage());
     }
