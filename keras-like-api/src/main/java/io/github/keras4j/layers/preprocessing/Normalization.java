@@ -20,6 +20,7 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt64;
 
 /**
  * A preprocessing layer that normalizes continuous features, as Keras 3's {@code keras.layers.Normalization}:
@@ -254,7 +255,7 @@ public class Normalization extends Layer {
             + "adapt(data) on it before the model is first used by predict, fit or evaluate, or create it with "
             + "mean and variance");
       }
-      Operand<org.tensorflow.types.TInt64> target = tf.constant(broadcastShape);
+      Operand<TInt64> target = tf.constant(broadcastShape);
       m = tf.reshape(mean.value(), target);
       v = tf.reshape(variance.value(), target);
     }
