@@ -37,6 +37,7 @@ import io.github.keras4j.layers.convolutional.SeparableConv2D;
 import io.github.keras4j.layers.core.Activation;
 import io.github.keras4j.layers.core.Dense;
 import io.github.keras4j.layers.core.Embedding;
+import io.github.keras4j.layers.core.Identity;
 import io.github.keras4j.layers.core.Lambda;
 import io.github.keras4j.layers.core.Masking;
 import io.github.keras4j.layers.merging.Add;
@@ -48,7 +49,9 @@ import io.github.keras4j.layers.merging.Minimum;
 import io.github.keras4j.layers.merging.Multiply;
 import io.github.keras4j.layers.merging.Subtract;
 import io.github.keras4j.layers.normalization.BatchNormalization;
+import io.github.keras4j.layers.normalization.GroupNormalization;
 import io.github.keras4j.layers.normalization.LayerNormalization;
+import io.github.keras4j.layers.normalization.UnitNormalization;
 import io.github.keras4j.layers.pooling.AveragePooling1D;
 import io.github.keras4j.layers.pooling.AveragePooling2D;
 import io.github.keras4j.layers.pooling.GlobalAveragePooling1D;
@@ -57,6 +60,8 @@ import io.github.keras4j.layers.pooling.GlobalMaxPooling1D;
 import io.github.keras4j.layers.pooling.GlobalMaxPooling2D;
 import io.github.keras4j.layers.pooling.MaxPooling1D;
 import io.github.keras4j.layers.pooling.MaxPooling2D;
+import io.github.keras4j.layers.preprocessing.Normalization;
+import io.github.keras4j.layers.preprocessing.Rescaling;
 import io.github.keras4j.layers.regularization.ActivityRegularization;
 import io.github.keras4j.layers.regularization.Dropout;
 import io.github.keras4j.layers.regularization.GaussianDropout;
@@ -64,12 +69,15 @@ import io.github.keras4j.layers.regularization.GaussianNoise;
 import io.github.keras4j.layers.regularization.SpatialDropout1D;
 import io.github.keras4j.layers.regularization.SpatialDropout2D;
 import io.github.keras4j.layers.regularization.SpatialDropout3D;
+import io.github.keras4j.layers.reshaping.Cropping1D;
 import io.github.keras4j.layers.reshaping.Cropping2D;
 import io.github.keras4j.layers.reshaping.Flatten;
 import io.github.keras4j.layers.reshaping.Permute;
 import io.github.keras4j.layers.reshaping.RepeatVector;
 import io.github.keras4j.layers.reshaping.Reshape;
+import io.github.keras4j.layers.reshaping.UpSampling1D;
 import io.github.keras4j.layers.reshaping.UpSampling2D;
+import io.github.keras4j.layers.reshaping.ZeroPadding1D;
 import io.github.keras4j.layers.reshaping.ZeroPadding2D;
 import io.github.keras4j.layers.rnn.Bidirectional;
 import io.github.keras4j.layers.rnn.GRU;
@@ -218,7 +226,17 @@ class LayerRoundTripTest {
             .recurrentRegularizer(new L2(0.01)).dropout(0.1).seed(2).build(), s(4, 2)),
         of("GRU", () -> GRU.builder(3).resetAfter(false).recurrentConstraint(new MaxNorm(2, 0)).build(), s(4, 2)),
         of("Bidirectional", () -> new Bidirectional(LSTM.builder(2).returnSequences(true).build(), "sum"), s(4, 2)),
-        of("TimeDistributed", () -> new TimeDistributed(Dense.builder(2).activation("sigmoid").build()), s(4, 3)));
+        of("TimeDistributed", () -> new TimeDistributed(Dense.builder(2).activation("sigmoid").build()), s(4, 3)),
+        of("Rescaling", () -> new Rescaling(1 / 127.5, -1), s(3)),
+        of("Normalization", () -> Normalization.builder().axis(1, 2).invert(true).build(), s(2, 3)),
+        of("Normalization/given", () -> new Normalization(new float[] {1, 2, 3}, new float[] {4, 5, 6}), s(2, 3)),
+        of("Identity", Identity::new, s(3)),
+        of("UnitNormalization", () -> new UnitNormalization(1, 2), s(2, 3)),
+        of("GroupNormalization", () -> GroupNormalization.builder().groups(2).axis(1).epsilon(1e-4).center(false)
+            .gammaRegularizer(new L2(0.1)).build(), s(4, 3)),
+        of("UpSampling1D", () -> new UpSampling1D(3), s(2, 2)),
+        of("ZeroPadding1D", () -> new ZeroPadding1D(2, 0), s(2, 2)),
+        of("Cropping1D", () -> new Cropping1D(0, 1), s(3, 2)));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -1,7 +1,9 @@
 /**
  * Reshaping layers: {@link io.github.keras4j.layers.reshaping.Flatten},
  * {@link io.github.keras4j.layers.reshaping.Reshape}, {@link io.github.keras4j.layers.reshaping.Permute},
- * {@link io.github.keras4j.layers.reshaping.RepeatVector}, and for images (channels-last)
+ * {@link io.github.keras4j.layers.reshaping.RepeatVector}, for sequences
+ * {@link io.github.keras4j.layers.reshaping.ZeroPadding1D}, {@link io.github.keras4j.layers.reshaping.Cropping1D} and
+ * {@link io.github.keras4j.layers.reshaping.UpSampling1D}, and for images (channels-last)
  * {@link io.github.keras4j.layers.reshaping.ZeroPadding2D}, {@link io.github.keras4j.layers.reshaping.Cropping2D}
  * and {@link io.github.keras4j.layers.reshaping.UpSampling2D}.
  */
