@@ -6,10 +6,17 @@ import io.github.keras4j.optimizers.schedules.LearningRateSchedule;
 import java.util.Map;
 
 /**
- * Adam, with Keras's defaults: {@code learningRate=0.001, beta1=0.9, beta2=0.999, epsilon=1e-7}.
+ * Adam, with Keras's defaults: {@code learningRate=0.001, beta1=0.9, beta2=0.999, epsilon=1e-7, amsgrad=false}.
+ *
+ * <p>With step {@code t}, first and second moment estimates {@code m = m + (g - m) * (1 - beta1)},
+ * {@code v = v + (g^2 - v) * (1 - beta2)}, and
+ * {@code w = w - m * learningRate * sqrt(1 - beta2^t) / (1 - beta1^t) / (sqrt(v) + epsilon)}; with {@code amsgrad}
+ * the running maximum of {@code v} replaces {@code v} in the last step. Keras 3's formulas; see
+ * {@link AdamUpdate} for the float-rounding-level differences of the fused kernel.
  *
  * <p>The learning rate is a number or a {@link LearningRateSchedule}; clipping is set with
- * {@link #clipnorm}, {@link #clipvalue} or {@link #globalClipnorm}.
+ * {@link #clipnorm}, {@link #clipvalue} or {@link #globalClipnorm}, weight decay with {@link #weightDecay} (or use
+ * {@link AdamW}).
  *
  * <pre>{@code
  * model.compile(new Adam(0.01f), "mse");
@@ -21,6 +28,7 @@ public class Adam extends Optimizer {
   private final float beta1;
   private final float beta2;
   private final float epsilon;
+  private final boolean amsgrad;
 
   /** Adam with Keras's defaults. */
   public Adam() {
@@ -36,13 +44,19 @@ public class Adam extends Optimizer {
    * @param learningRate positive
    * @param beta1 decay of the first-moment estimate, in [0, 1) (Keras's {@code beta_1})
    * @param beta2 decay of the second-moment estimate, in [0, 1) (Keras's {@code beta_2})
-   * @param epsilon added to {@code sqrt(v)}, outside the square root
+   * @param epsilon added to {@code sqrt(v)}, outside the square root, {@code >= 0}
    */
   public Adam(float learningRate, float beta1, float beta2, float epsilon) {
-    super(new AdamUpdate(Backend.uniqueName("adam"), learningRate, check("beta1", beta1), check("beta2", beta2), epsilon));
-    this.beta1 = beta1;
-    this.beta2 = beta2;
-    this.epsilon = epsilon;
+    this(learningRate, beta1, beta2, epsilon, false);
+  }
+
+  /**
+   * As {@link #Adam(float, float, float, float)}, with Keras's {@code amsgrad}: whether to divide by the running
+   * maximum of the second-moment estimate (Reddi et al., 2018, "On the Convergence of Adam and Beyond").
+   */
+  public Adam(float learningRate, float beta1, float beta2, float epsilon, boolean amsgrad) {
+    this(new AdamUpdate(Backend.uniqueName("adam"), learningRate, beta1, beta2, epsilon, amsgrad), null, beta1, beta2,
+        epsilon, amsgrad);
   }
 
   /** Adam with a learning-rate schedule and Keras's other defaults. */
@@ -55,20 +69,23 @@ public class Adam extends Optimizer {
    * {@code learningRate.valueAt(k)}, computed in the graph.
    */
   public Adam(LearningRateSchedule learningRate, float beta1, float beta2, float epsilon) {
-    super(
-        new AdamUpdate(
-            Backend.uniqueName("adam"), inGraph(learningRate), check("beta1", beta1), check("beta2", beta2), epsilon),
-        learningRate);
+    this(learningRate, beta1, beta2, epsilon, false);
+  }
+
+  /** As {@link #Adam(float, float, float, float, boolean)}, with a learning-rate schedule. */
+  public Adam(LearningRateSchedule learningRate, float beta1, float beta2, float epsilon, boolean amsgrad) {
+    this(new AdamUpdate(Backend.uniqueName("adam"), inGraph(learningRate), beta1, beta2, epsilon, amsgrad),
+        learningRate, beta1, beta2, epsilon, amsgrad);
+  }
+
+  /** For subclasses ({@link AdamW}): Adam over {@code update}, built with the same settings. */
+  protected Adam(
+      AdamUpdate update, LearningRateSchedule schedule, float beta1, float beta2, float epsilon, boolean amsgrad) {
+    super(update, schedule);
     this.beta1 = beta1;
     this.beta2 = beta2;
     this.epsilon = epsilon;
-  }
-
-  private static float check(String name, float beta) {
-    if (!(beta >= 0 && beta < 1)) {
-      throw new IllegalArgumentException("Adam: " + name + " must be in [0, 1). Received: " + name + "=" + beta);
-    }
-    return beta;
+    this.amsgrad = amsgrad;
   }
 
   @Override
@@ -77,6 +94,7 @@ public class Adam extends Optimizer {
     c.put("beta_1", beta1);
     c.put("beta_2", beta2);
     c.put("epsilon", epsilon);
+    c.put("amsgrad", amsgrad);
     return c;
   }
 }

@@ -5,6 +5,8 @@ import io.github.keras4j.graph.GraphVariable;
 import io.github.keras4j.graph.optimizers.GraphOptimizer;
 import io.github.keras4j.graph.optimizers.LearningRateFunction;
 import io.github.keras4j.optimizers.schedules.LearningRateSchedule;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +27,10 @@ import org.tensorflow.types.TFloat32;
  * <p>Gradient clipping, Keras's {@code clipnorm}, {@code clipvalue} and {@code global_clipnorm} constructor
  * arguments, is set with fluent setters before the first training step (at most one of the three):
  * <pre>{@code model.compile(new Adam(0.01f).clipnorm(1f), "mse");}</pre>
+ *
+ * <p>Decoupled weight decay, Keras's base-class {@code weight_decay} argument, is set the same way, with the
+ * variables to leave alone ({@code exclude_from_weight_decay}):
+ * <pre>{@code model.compile(new SGD(0.1f).weightDecay(0.01f).excludeFromWeightDecay("bias"), "mse");}</pre>
  */
 public abstract class Optimizer {
 
@@ -162,6 +168,58 @@ public abstract class Optimizer {
     return this;
   }
 
+  /**
+   * Keras's {@code weight_decay}: before each update, every variable not excluded ({@link #excludeFromWeightDecay})
+   * is decayed by {@code w = w - w * weightDecay * learningRate}, with the learning rate of that step (decoupled
+   * from the gradient, as in Loshchilov and Hutter's AdamW; {@link AdamW} is Adam with this set by default).
+   *
+   * @return this optimizer
+   * @throws IllegalArgumentException if {@code weightDecay} is negative or not finite
+   * @throws IllegalStateException once the optimizer has built its first update (first training step)
+   */
+  public Optimizer weightDecay(float weightDecay) {
+    setWeightDecay(weightDecay);
+    return this;
+  }
+
+  /** Sets the weight decay, for subclass constructors ({@link AdamW}); see {@link #weightDecay(float)}. */
+  protected final void setWeightDecay(float weightDecay) {
+    update.setWeightDecay(weightDecay);
+  }
+
+  /** The weightDecay setting, or null when unset (Keras's default {@code None}: no decay). */
+  public Float getWeightDecay() {
+    return update.weightDecay();
+  }
+
+  /**
+   * Keras's {@code exclude_from_weight_decay(var_names=...)}: variables whose name contains one of
+   * {@code varNames} are not decayed, such as {@code excludeFromWeightDecay("bias", "gamma", "beta")}. As in Keras
+   * each name is a regular expression searched in the name (plain words match where they occur). Keras searches
+   * the variable's short name ({@code kernel}); Keras4J searches its full name, layer included
+   * ({@code dense_1/kernel}), so a layer name excludes all that layer's variables. Each call replaces the previous
+   * exclusions; they are not part of {@link #getConfig()} (nor of Keras's).
+   *
+   * @return this optimizer
+   * @throws IllegalStateException once the optimizer has built its first update (Keras: before it is built)
+   */
+  public Optimizer excludeFromWeightDecay(String... varNames) {
+    return excludeFromWeightDecay(List.of(), varNames);
+  }
+
+  /**
+   * Keras's {@code exclude_from_weight_decay(var_list, var_names)}: the variables of {@code varList} (such as
+   * {@code layer.trainableVariables()}) and those matching {@code varNames} (see
+   * {@link #excludeFromWeightDecay(String...)}) are not decayed.
+   *
+   * @return this optimizer
+   * @throws IllegalStateException once the optimizer has built its first update (first training step)
+   */
+  public Optimizer excludeFromWeightDecay(Collection<GraphVariable> varList, String... varNames) {
+    update.excludeFromWeightDecay(varList, Arrays.asList(varNames));
+    return this;
+  }
+
   /** The clipnorm setting, or null when unset. */
   public Float getClipnorm() {
     return update.clipnorm();
@@ -183,8 +241,10 @@ public abstract class Optimizer {
   /**
    * The settings every optimizer has, in Keras's order, for subclasses' {@link #getConfig()} to extend:
    * {@code name}, {@code learning_rate} (the current rate, or with a schedule
-   * {@code {"class_name": ..., "config": ...}} as Keras serializes it), {@code clipnorm},
-   * {@code global_clipnorm}, {@code clipvalue} (null when unset).
+   * {@code {"class_name": ..., "config": ...}} as Keras serializes it), {@code weight_decay}, {@code clipnorm},
+   * {@code global_clipnorm}, {@code clipvalue} (null when unset). Keras's {@code use_ema},
+   * {@code ema_momentum}, {@code ema_overwrite_frequency}, {@code loss_scale_factor} and
+   * {@code gradient_accumulation_steps} are not supported and not written.
    */
   protected final Map<String, Object> baseConfig() {
     Map<String, Object> c = new LinkedHashMap<>();
@@ -197,6 +257,7 @@ public abstract class Optimizer {
       serialized.put("config", schedule.getConfig());
       c.put("learning_rate", serialized);
     }
+    c.put("weight_decay", getWeightDecay());
     c.put("clipnorm", getClipnorm());
     c.put("global_clipnorm", getGlobalClipnorm());
     c.put("clipvalue", getClipvalue());

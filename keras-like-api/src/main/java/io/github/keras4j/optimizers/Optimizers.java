@@ -15,8 +15,13 @@ public final class Optimizers {
   private static final Map<String, Supplier<Optimizer>> BY_ID = new LinkedHashMap<>();
 
   static {
+    BY_ID.put("adadelta", Adadelta::new);
     BY_ID.put("adagrad", Adagrad::new);
     BY_ID.put("adam", Adam::new);
+    BY_ID.put("adamax", Adamax::new);
+    BY_ID.put("adamw", AdamW::new);
+    BY_ID.put("lion", Lion::new);
+    BY_ID.put("nadam", Nadam::new);
     BY_ID.put("rmsprop", RMSprop::new);
     BY_ID.put("sgd", SGD::new);
   }
@@ -25,7 +30,8 @@ public final class Optimizers {
 
   /**
    * A new optimizer with Keras's defaults for {@code id}, ignoring case: {@code "sgd"}, {@code "rmsprop"},
-   * {@code "adagrad"}, {@code "adam"} (Keras's class names such as {@code "SGD"} or {@code "RMSprop"} work too).
+   * {@code "adagrad"}, {@code "adam"}, {@code "adamw"}, {@code "adamax"}, {@code "nadam"}, {@code "adadelta"},
+   * {@code "lion"} (Keras's class names such as {@code "SGD"}, {@code "RMSprop"} or {@code "AdamW"} work too).
    *
    * @throws IllegalArgumentException for an unknown id; the message lists the valid ones
    */

@@ -1,11 +1,15 @@
 /**
  * Keras's optimizers with Keras's names and defaults: {@link io.github.keras4j.optimizers.SGD},
  * {@link io.github.keras4j.optimizers.RMSprop}, {@link io.github.keras4j.optimizers.Adagrad},
- * {@link io.github.keras4j.optimizers.Adam}, and {@link io.github.keras4j.optimizers.Optimizers#get(String)}
- * for string ids such as {@code "adam"}. Every optimizer takes a number or a
- * {@link io.github.keras4j.optimizers.schedules.LearningRateSchedule} as its learning rate, counts its steps
+ * {@link io.github.keras4j.optimizers.Adam}, {@link io.github.keras4j.optimizers.AdamW},
+ * {@link io.github.keras4j.optimizers.Adamax}, {@link io.github.keras4j.optimizers.Nadam},
+ * {@link io.github.keras4j.optimizers.Adadelta}, {@link io.github.keras4j.optimizers.Lion}, and
+ * {@link io.github.keras4j.optimizers.Optimizers#get(String)} for string ids such as {@code "adam"}. Every
+ * optimizer takes a number or a {@link io.github.keras4j.optimizers.schedules.LearningRateSchedule} as its
+ * learning rate, counts its steps
  * ({@link io.github.keras4j.optimizers.Optimizer#iterations()}) and can clip gradients
- * ({@link io.github.keras4j.optimizers.Optimizer#clipnorm(float)}, {@code clipvalue}, {@code globalClipnorm}).
+ * ({@link io.github.keras4j.optimizers.Optimizer#clipnorm(float)}, {@code clipvalue}, {@code globalClipnorm}) and
+ * decay weights ({@link io.github.keras4j.optimizers.Optimizer#weightDecay(float)}).
  *
  * <pre>{@code model.compile(new SGD(0.1f, 0.9f), "mse");}</pre>
  */

@@ -17,8 +17,13 @@ import io.github.keras4j.metrics.Recall;
 import io.github.keras4j.metrics.SparseCategoricalAccuracy;
 import io.github.keras4j.metrics.SparseTopKCategoricalAccuracy;
 import io.github.keras4j.metrics.TopKCategoricalAccuracy;
+import io.github.keras4j.optimizers.Adadelta;
 import io.github.keras4j.optimizers.Adagrad;
 import io.github.keras4j.optimizers.Adam;
+import io.github.keras4j.optimizers.AdamW;
+import io.github.keras4j.optimizers.Adamax;
+import io.github.keras4j.optimizers.Lion;
+import io.github.keras4j.optimizers.Nadam;
 import io.github.keras4j.optimizers.Optimizer;
 import io.github.keras4j.optimizers.RMSprop;
 import io.github.keras4j.optimizers.SGD;
@@ -83,8 +88,9 @@ public final class TrainingSerialization {
   }
 
   /**
-   * Rebuilds an optimizer: {@code SGD}, {@code Adam}, {@code RMSprop}, {@code Adagrad} from their configs (a number or
-   * a schedule as {@code learning_rate}, and the clipping settings), other classes through {@code custom}.
+   * Rebuilds an optimizer: {@code SGD}, {@code Adam}, {@code AdamW}, {@code RMSprop}, {@code Adagrad},
+   * {@code Adamax}, {@code Nadam}, {@code Adadelta}, {@code Lion} from their configs (a number or a schedule as
+   * {@code learning_rate}, the weight decay and the clipping settings), other classes through {@code custom}.
    *
    * @throws IllegalArgumentException for an unknown class or a bad config
    */
@@ -109,8 +115,44 @@ public final class TrainingSerialization {
         float beta1 = c.getFloat("beta_1", 0.9f);
         float beta2 = c.getFloat("beta_2", 0.999f);
         float epsilon = c.getFloat("epsilon", 1e-7f);
-        yield schedule != null ? new Adam(schedule, beta1, beta2, epsilon)
-            : new Adam(Float.isNaN(rate) ? 0.001f : rate, beta1, beta2, epsilon);
+        boolean amsgrad = c.getBoolean("amsgrad", false);
+        yield schedule != null ? new Adam(schedule, beta1, beta2, epsilon, amsgrad)
+            : new Adam(Float.isNaN(rate) ? 0.001f : rate, beta1, beta2, epsilon, amsgrad);
+      }
+      case "AdamW" -> {
+        float weightDecay = c.getFloat("weight_decay", 0.004f);
+        float beta1 = c.getFloat("beta_1", 0.9f);
+        float beta2 = c.getFloat("beta_2", 0.999f);
+        float epsilon = c.getFloat("epsilon", 1e-7f);
+        boolean amsgrad = c.getBoolean("amsgrad", false);
+        yield schedule != null ? new AdamW(schedule, weightDecay, beta1, beta2, epsilon, amsgrad)
+            : new AdamW(Float.isNaN(rate) ? 0.001f : rate, weightDecay, beta1, beta2, epsilon, amsgrad);
+      }
+      case "Adamax" -> {
+        float beta1 = c.getFloat("beta_1", 0.9f);
+        float beta2 = c.getFloat("beta_2", 0.999f);
+        float epsilon = c.getFloat("epsilon", 1e-7f);
+        yield schedule != null ? new Adamax(schedule, beta1, beta2, epsilon)
+            : new Adamax(Float.isNaN(rate) ? 0.001f : rate, beta1, beta2, epsilon);
+      }
+      case "Nadam" -> {
+        float beta1 = c.getFloat("beta_1", 0.9f);
+        float beta2 = c.getFloat("beta_2", 0.999f);
+        float epsilon = c.getFloat("epsilon", 1e-7f);
+        yield schedule != null ? new Nadam(schedule, beta1, beta2, epsilon)
+            : new Nadam(Float.isNaN(rate) ? 0.001f : rate, beta1, beta2, epsilon);
+      }
+      case "Adadelta" -> {
+        float rho = c.getFloat("rho", 0.95f);
+        float epsilon = c.getFloat("epsilon", 1e-7f);
+        yield schedule != null ? new Adadelta(schedule, rho, epsilon)
+            : new Adadelta(Float.isNaN(rate) ? 0.001f : rate, rho, epsilon);
+      }
+      case "Lion" -> {
+        float beta1 = c.getFloat("beta_1", 0.9f);
+        float beta2 = c.getFloat("beta_2", 0.99f);
+        yield schedule != null ? new Lion(schedule, beta1, beta2)
+            : new Lion(Float.isNaN(rate) ? 0.001f : rate, beta1, beta2);
       }
       case "RMSprop" -> {
         float rho = c.getFloat("rho", 0.9f);
@@ -127,9 +169,12 @@ public final class TrainingSerialization {
             : new Adagrad(Float.isNaN(rate) ? 0.001f : rate, initial, epsilon);
       }
       default -> throw new IllegalArgumentException("Unknown optimizer class '" + className + "'. Built-in: SGD, "
-          + "Adam, RMSprop, Adagrad; register others with new CustomObjects().optimizer(\"" + className
-          + "\", config -> ...)");
+          + "Adam, AdamW, RMSprop, Adagrad, Adamax, Nadam, Adadelta, Lion; register others with new CustomObjects()"
+          + ".optimizer(\"" + className + "\", config -> ...)");
     };
+    if (c.has("weight_decay")) {
+      o.weightDecay((float) c.getDouble("weight_decay"));
+    }
     if (c.has("clipnorm")) {
       o.clipnorm((float) c.getDouble("clipnorm"));
     }

@@ -16,7 +16,7 @@ class AdagradTest {
     assertTrue(adagrad.name().startsWith("adagrad"), adagrad.name());
     Map<String, Object> config = adagrad.getConfig();
     assertEquals(
-        List.of("name", "learning_rate", "clipnorm", "global_clipnorm", "clipvalue",
+        List.of("name", "learning_rate", "weight_decay", "clipnorm", "global_clipnorm", "clipvalue",
             "initial_accumulator_value", "epsilon"), List.copyOf(config.keySet()));
     assertEquals(0.001f, config.get("learning_rate"));
     assertEquals(0.1f, config.get("initial_accumulator_value"));

@@ -15,8 +15,8 @@ class AdamTest {
     Adam adam = new Adam();
     assertTrue(adam.name().startsWith("adam"), adam.name());
     Map<String, Object> config = adam.getConfig();
-    assertEquals(List.of("name", "learning_rate", "clipnorm", "global_clipnorm", "clipvalue",
-            "beta_1", "beta_2", "epsilon"), List.copyOf(config.keySet()));
+    assertEquals(List.of("name", "learning_rate", "weight_decay", "clipnorm", "global_clipnorm", "clipvalue",
+            "beta_1", "beta_2", "epsilon", "amsgrad"), List.copyOf(config.keySet()));
     assertEquals(0.001f, config.get("learning_rate"));
     assertEquals(0.9f, config.get("beta_1"));
     assertEquals(0.999f, config.get("beta_2"));

@@ -19,6 +19,12 @@ class OptimizersTest {
     assertInstanceOf(Adagrad.class, Optimizers.get("Adagrad"));
     assertInstanceOf(Adam.class, Optimizers.get("adam"));
     assertInstanceOf(Adam.class, Optimizers.get("ADAM"));
+    assertInstanceOf(AdamW.class, Optimizers.get("adamw"));
+    assertInstanceOf(AdamW.class, Optimizers.get("AdamW"));
+    assertInstanceOf(Nadam.class, Optimizers.get("nadam"));
+    assertInstanceOf(Adamax.class, Optimizers.get("Adamax"));
+    assertInstanceOf(Adadelta.class, Optimizers.get("adadelta"));
+    assertInstanceOf(Lion.class, Optimizers.get("Lion"));
   }
 
   @Test
@@ -31,9 +37,10 @@ class OptimizersTest {
 
   @Test
   void unknownIdListsTheValidOnes() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Optimizers.get("adamw"));
-    assertTrue(e.getMessage().contains("'adamw'"), e.getMessage());
-    assertTrue(e.getMessage().contains("adagrad, adam, rmsprop, sgd"), e.getMessage());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Optimizers.get("adafactor"));
+    assertTrue(e.getMessage().contains("'adafactor'"), e.getMessage());
+    assertTrue(e.getMessage().contains("adadelta, adagrad, adam, adamax, adamw, lion, nadam, rmsprop, sgd"),
+        e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> Optimizers.get(null));
   }
 }

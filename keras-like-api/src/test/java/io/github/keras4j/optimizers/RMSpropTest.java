@@ -16,7 +16,7 @@ class RMSpropTest {
     assertTrue(rmsprop.name().startsWith("rmsprop"), rmsprop.name());
     Map<String, Object> config = rmsprop.getConfig();
     assertEquals(
-        List.of("name", "learning_rate", "clipnorm", "global_clipnorm", "clipvalue",
+        List.of("name", "learning_rate", "weight_decay", "clipnorm", "global_clipnorm", "clipvalue",
             "rho", "momentum", "epsilon", "centered"), List.copyOf(config.keySet()));
     assertEquals(0.001f, config.get("learning_rate"));
     assertEquals(0.9f, config.get("rho"));

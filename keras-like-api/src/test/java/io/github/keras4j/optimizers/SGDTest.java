@@ -16,7 +16,7 @@ class SGDTest {
     SGD sgd = new SGD();
     assertTrue(sgd.name().startsWith("SGD"), sgd.name());
     Map<String, Object> config = sgd.getConfig();
-    assertEquals(List.of("name", "learning_rate", "clipnorm", "global_clipnorm", "clipvalue",
+    assertEquals(List.of("name", "learning_rate", "weight_decay", "clipnorm", "global_clipnorm", "clipvalue",
             "momentum", "nesterov"), List.copyOf(config.keySet()));
     assertEquals(0.01f, config.get("learning_rate"));
     assertEquals(0f, config.get("momentum"));

@@ -4,10 +4,15 @@ import io.github.keras4j.graph.GraphRuntime;
 import io.github.keras4j.graph.GraphVariable;
 import io.github.keras4j.graph.Shapes;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 import org.tensorflow.Operand;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
@@ -32,8 +37,8 @@ import org.tensorflow.types.TInt64;
  * {@link GraphRuntime#variables()}; {@link #iterations()} reads it.
  *
  * <p>One update op, as in Keras 3's {@code BaseOptimizer.apply}: the gradients are clipped if a clipping option
- * is set ({@link #setClipping}), each variable is updated by {@link #applyOne} with the current learning rate,
- * then the counter is incremented.
+ * is set ({@link #setClipping}), weight decay is applied if set ({@link #setWeightDecay}), each variable is
+ * updated by {@link #applyOne} with the current learning rate, then the counter is incremented.
  *
  * <p>Built inside {@link GraphRuntime#readsAfter} (one copy of a multi-step execution), the update reads the step
  * counter afresh, after the previous copy's update, so that every copy sees its own step number (Adam's bias
@@ -51,6 +56,9 @@ public abstract class GraphOptimizer {
   private Float clipnorm;
   private Float clipvalue;
   private Float globalClipnorm;
+  private Float weightDecay;
+  private Set<GraphVariable> excludedFromWeightDecay = Set.of();
+  private Pattern excludedFromWeightDecayNames;
   private GraphRuntime runtime;
   private Variable<TInt64> iterationsVariable;
   private Operand<TInt64> iterationsValue;
@@ -132,7 +140,15 @@ public abstract class GraphOptimizer {
       // of the previous copy, although the fresh read waits for that copy's update.
       lr = schedule.call(rt.scope(name + "/learning_rate").withControlDependencies(before), currentIterations);
     }
+    List<Op> decays = weightDecay(gated, variables, lr);
+    if (!decays.isEmpty()) {
+      List<Op> beforeUpdates = new ArrayList<>(before);
+      beforeUpdates.addAll(decays);
+      gated = tf.withControlDependencies(beforeUpdates);
+    }
     List<Op> applies = new ArrayList<>();
+    currentBarrier = new ArrayList<>(before);
+    currentBarrier.addAll(decays);
     try {
       beforeApply(gated);
       for (int i = 0; i < variables.size(); i++) {
@@ -140,6 +156,7 @@ public abstract class GraphOptimizer {
       }
     } finally {
       currentIterations = null;
+      currentBarrier = null;
     }
     List<Op> done = new ArrayList<>(applies);
     done.addAll(afterApply(tf.withControlDependencies(applies)));
@@ -196,6 +213,38 @@ public abstract class GraphOptimizer {
       }
     }
     return out;
+  }
+
+  /**
+   * Keras 3's decoupled weight decay ({@code _apply_weight_decay} in {@code keras/src/optimizers/base_optimizer.py}
+   * and its TensorFlow backend): before the update, each variable not excluded becomes
+   * {@code w - (w * weightDecay) * lr}, with the learning rate of this step. One {@code AssignSub} per variable; the
+   * applies wait for all of them, as Keras decays every variable before updating any.
+   */
+  private List<Op> weightDecay(Ops tf, List<GraphVariable> variables, Operand<TFloat32> lr) {
+    if (weightDecay == null) {
+      return List.of();
+    }
+    Ops s = tf.withSubScope("weight_decay");
+    Operand<TFloat32> wd = s.constant(weightDecay);
+    List<Op> out = new ArrayList<>();
+    for (GraphVariable v : variables) {
+      if (usesWeightDecay(v)) {
+        out.add(s.assignSub(v.variable(), s.math.mul(s.math.mul(v.value(), wd), lr)));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Whether weight decay applies to {@code variable}: Keras 3's {@code _use_weight_decay}, false for a variable
+   * given to {@link #excludeFromWeightDecay} or whose name contains a match of one of the names given there.
+   */
+  public synchronized boolean usesWeightDecay(GraphVariable variable) {
+    if (excludedFromWeightDecay.contains(variable)) {
+      return false;
+    }
+    return excludedFromWeightDecayNames == null || !excludedFromWeightDecayNames.matcher(variable.name()).find();
   }
 
   /**
@@ -258,6 +307,32 @@ public abstract class GraphOptimizer {
 
   /** The counter's read for the update being built (see {@link #applyGradients}), or null outside one. */
   private Operand<TInt64> currentIterations;
+
+  /** What the applies of the update being built wait for (barrier, gradients, weight decays), or null outside one. */
+  private List<Op> currentBarrier;
+
+  /**
+   * {@code tf} that waits for {@code values} as well as for everything the applies wait for (the caller's barrier,
+   * the gradients, the weight decays): for the writes of an update built from plain ops. Every write of such an
+   * update should start only once all the values it needs are computed, since the {@code Identity} read of a ref
+   * variable may share the variable's buffer: an earlier write into a slot could change a read of it that another
+   * value has not consumed yet. Only valid inside {@link #applyOne}.
+   */
+  protected final Ops afterValues(Ops tf, List<? extends Op> values) {
+    List<Op> deps = new ArrayList<>(currentBarrier);
+    deps.addAll(values);
+    return tf.withControlDependencies(deps);
+  }
+
+  /**
+   * {@code 1 - x} as Keras computes it for a float setting such as {@code beta_1} when it writes
+   * {@code 1 - self.beta_1}: in double precision from the Python float, then rounded to float32. Java has only the
+   * float {@code x}; the double is taken from its shortest decimal form ({@code 0.9f} gives 0.9, so
+   * {@code 1 - x} = 0.1f, where float arithmetic would give 0.100000024).
+   */
+  protected static float oneMinusAsKeras(float x) {
+    return (float) (1 - Double.parseDouble(Float.toString(x)));
+  }
 
   private void bind(GraphRuntime rt) {
     if (runtime == null) {
@@ -402,6 +477,58 @@ public abstract class GraphOptimizer {
   private void checkClip(String setting, Float value) {
     if (value != null) {
       check(setting, value, value > 0 && !Float.isInfinite(value), "a positive finite number");
+    }
+  }
+
+  /**
+   * Sets Keras 3's {@code weight_decay}: before each update every variable not excluded
+   * ({@link #excludeFromWeightDecay}) is decayed by {@code w = w - w * weightDecay * lr}; null turns it off.
+   *
+   * @throws IllegalArgumentException if {@code weightDecay} is negative or not finite
+   * @throws IllegalStateException once the optimizer has built its first update op
+   */
+  public synchronized void setWeightDecay(Float weightDecay) {
+    requireUnbound("weightDecay");
+    if (weightDecay != null) {
+      check("weightDecay", weightDecay, weightDecay >= 0 && !Float.isInfinite(weightDecay), "a finite number >= 0");
+    }
+    this.weightDecay = weightDecay;
+  }
+
+  /** The weightDecay setting, or null when unset. */
+  public synchronized Float weightDecay() {
+    return weightDecay;
+  }
+
+  /**
+   * Keras 3's {@code exclude_from_weight_decay(var_list, var_names)}: {@code variables} and every variable whose
+   * name ({@link GraphVariable#name()}, such as {@code dense_1/bias}) contains a match of one of {@code names}
+   * (regular expressions, searched as Keras's {@code re.search}; a plain word such as {@code "bias"} matches where
+   * it occurs) are not decayed. Each call replaces the previous exclusions.
+   *
+   * @throws IllegalArgumentException if a name is not a valid regular expression
+   * @throws IllegalStateException once the optimizer has built its first update op
+   */
+  public synchronized void excludeFromWeightDecay(Collection<GraphVariable> variables, Collection<String> names) {
+    requireUnbound("excludeFromWeightDecay");
+    Pattern pattern = null;
+    if (names != null && !names.isEmpty()) {
+      try {
+        pattern = Pattern.compile(String.join("|", new LinkedHashSet<>(names)));
+      } catch (PatternSyntaxException e) {
+        throw new IllegalArgumentException("Optimizer '" + name + "': excludeFromWeightDecay names must be regular "
+            + "expressions (plain words such as \"bias\" are). Received: " + names + " (" + e.getDescription() + ")",
+            e);
+      }
+    }
+    this.excludedFromWeightDecay = variables == null ? Set.of() : Set.copyOf(variables);
+    this.excludedFromWeightDecayNames = pattern;
+  }
+
+  private void requireUnbound(String setting) {
+    if (runtime != null) {
+      throw new IllegalStateException("Optimizer '" + name + "' has already built its update op; set " + setting
+          + " before its first training step");
     }
   }
 

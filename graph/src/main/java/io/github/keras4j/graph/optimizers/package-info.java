@@ -4,8 +4,9 @@
  *
  * <p>{@link io.github.keras4j.graph.optimizers.GraphOptimizer} holds what every rule shares (the learning-rate
  * variable or a {@link io.github.keras4j.graph.optimizers.LearningRateFunction} of the step counter, the int64
- * step counter, gradient clipping, slots, the barrier that makes steps deterministic); {@code SgdUpdate},
- * {@code RmsPropUpdate}, {@code AdagradUpdate} and {@code AdamUpdate} each document how their arithmetic
- * compares with Keras 3's {@code keras/src/optimizers}.
+ * step counter, gradient clipping, weight decay, slots, the barrier that makes steps deterministic);
+ * {@code SgdUpdate}, {@code RmsPropUpdate}, {@code AdagradUpdate}, {@code AdamUpdate}, {@code AdamaxUpdate},
+ * {@code NadamUpdate}, {@code AdadeltaUpdate} and {@code LionUpdate} each document how their arithmetic compares
+ * with Keras 3's {@code keras/src/optimizers}.
  */
 package io.github.keras4j.graph.optimizers;
