@@ -32,7 +32,7 @@ public class AdditiveAttention extends BaseDenseAttention {
   }
 
   private AdditiveAttention(Builder b) {
-    super(b.name, b.useScale, b.dropout, b.seed, b.useCausalMask);
+    super(b);
   }
 
   /** A builder for the optional settings. */
@@ -60,45 +60,18 @@ public class AdditiveAttention extends BaseDenseAttention {
   }
 
   /**
-   * Optional settings of {@link AdditiveAttention}, with Keras's defaults: {@code useScale true}, {@code dropout 0},
-   * {@code useCausalMask false}, a seed drawn from the global seed.
+   * Optional settings of {@link AdditiveAttention}, with Keras's defaults: {@code useScale true} (the tanh terms are
+   * weighted by a trainable vector), {@code dropout 0}, {@code useCausalMask false}, a seed drawn from the global
+   * seed.
    */
-  public static final class Builder {
-    private String name;
-    private boolean useScale = true;
-    private double dropout;
-    private Long seed;
-    private boolean useCausalMask;
+  public static final class Builder extends BaseDenseAttention.Builder<Builder> {
 
-    private Builder() {}
-
-    /** The layer's name; by default a unique one ({@code additive_attention}, ...). */
-    public Builder name(String name) {
-      this.name = name;
-      return this;
+    private Builder() {
+      super(true);
     }
 
-    /** Whether the tanh terms are weighted by a trainable vector; default true. */
-    public Builder useScale(boolean useScale) {
-      this.useScale = useScale;
-      return this;
-    }
-
-    /** Dropout rate of the attention weights, in [0, 1); default 0. */
-    public Builder dropout(double dropout) {
-      this.dropout = dropout;
-      return this;
-    }
-
-    /** The dropout seed; null (default) for one drawn from the global seed. */
-    public Builder seed(Long seed) {
-      this.seed = seed;
-      return this;
-    }
-
-    /** Whether query step {@code i} attends only to value steps {@code j <= i} (Keras's call argument). */
-    public Builder useCausalMask(boolean useCausalMask) {
-      this.useCausalMask = useCausalMask;
+    @Override
+    Builder self() {
       return this;
     }
 

@@ -43,7 +43,7 @@ public class Attention extends BaseDenseAttention {
   }
 
   private Attention(Builder b) {
-    super(b.name, b.useScale, b.dropout, b.seed, b.useCausalMask);
+    super(b);
     if (!"dot".equals(b.scoreMode) && !"concat".equals(b.scoreMode)) {
       throw new IllegalArgumentException("Invalid value for argument score_mode. Expected one of {'dot', 'concat'}. "
           + "Received: score_mode=" + b.scoreMode);
@@ -102,52 +102,25 @@ public class Attention extends BaseDenseAttention {
   }
 
   /**
-   * Optional settings of {@link Attention}, with Keras's defaults: {@code useScale false}, {@code scoreMode "dot"},
-   * {@code dropout 0}, {@code useCausalMask false}, a seed drawn from the global seed.
+   * Optional settings of {@link Attention}, with Keras's defaults: {@code useScale false} (when true, the scores are
+   * multiplied by a trainable scalar initialized to 1), {@code scoreMode "dot"}, {@code dropout 0},
+   * {@code useCausalMask false}, a seed drawn from the global seed.
    */
-  public static final class Builder {
-    private String name;
-    private boolean useScale;
+  public static final class Builder extends BaseDenseAttention.Builder<Builder> {
     private String scoreMode = "dot";
-    private double dropout;
-    private Long seed;
-    private boolean useCausalMask;
 
-    private Builder() {}
-
-    /** The layer's name; by default a unique one ({@code attention}, {@code attention_1}, ...). */
-    public Builder name(String name) {
-      this.name = name;
-      return this;
+    private Builder() {
+      super(false);
     }
 
-    /** Whether the scores are multiplied by a trainable scalar (initialized to 1); default false. */
-    public Builder useScale(boolean useScale) {
-      this.useScale = useScale;
+    @Override
+    Builder self() {
       return this;
     }
 
     /** {@code "dot"} (default: {@code q . k}) or {@code "concat"} ({@code sum(tanh(q + k))}). */
     public Builder scoreMode(String scoreMode) {
       this.scoreMode = scoreMode;
-      return this;
-    }
-
-    /** Dropout rate of the attention weights, in [0, 1); default 0. */
-    public Builder dropout(double dropout) {
-      this.dropout = dropout;
-      return this;
-    }
-
-    /** The dropout seed; null (default) for one drawn from the global seed. */
-    public Builder seed(Long seed) {
-      this.seed = seed;
-      return this;
-    }
-
-    /** Whether query step {@code i} attends only to value steps {@code j <= i} (Keras's call argument). */
-    public Builder useCausalMask(boolean useCausalMask) {
-      this.useCausalMask = useCausalMask;
       return this;
     }
 

@@ -39,24 +39,19 @@ public abstract class BaseDenseAttention extends Layer {
   private final long seed;
   private final AttentionOps.ScoresStore scores = new AttentionOps.ScoresStore();
 
-  /**
-   * @param name the layer's name, or null for a generated one
-   * @param useScale whether the scores have a trainable scale (the subclass creates and uses it)
-   * @param dropout the dropout rate of the attention weights, in [0, 1)
-   * @param seed the dropout seed, or null for one drawn from the global seed
-   * @param useCausalMask whether query step {@code i} attends only to value steps {@code j <= i}
-   */
-  BaseDenseAttention(String name, boolean useScale, double dropout, Long seed, boolean useCausalMask) {
-    super(name);
+  /** The layer of {@code b}'s settings. */
+  BaseDenseAttention(Builder<?> b) {
+    super(b.name);
+    double dropout = b.dropout;
     setSupportsMasking(true);
     if (!(dropout >= 0 && dropout < 1)) {
       throw new IllegalArgumentException("Invalid value received for argument `dropout`. Expected a float value "
           + "between 0 and 1. Received: dropout=" + dropout);
     }
-    this.useScale = useScale;
+    this.useScale = b.useScale;
     this.dropout = (float) dropout;
-    this.seed = seed != null ? seed : Backend.nextSeed();
-    this.useCausalMask = useCausalMask;
+    this.seed = b.seed != null ? b.seed : Backend.nextSeed();
+    this.useCausalMask = b.useCausalMask;
   }
 
   // ---------------------------------------------------------------- shapes
@@ -204,5 +199,56 @@ public abstract class BaseDenseAttention extends Layer {
       c.put("use_causal_mask", true);
     }
     return c;
+  }
+
+  /**
+   * The settings {@link Attention} and {@link AdditiveAttention} share: the name, {@code useScale}, {@code dropout}
+   * (default 0), the dropout {@code seed} and {@code useCausalMask} (default false).
+   *
+   * @param <B> the concrete builder, returned by every setter
+   */
+  public abstract static class Builder<B extends Builder<B>> {
+    private String name;
+    private boolean useScale;
+    private double dropout;
+    private Long seed;
+    private boolean useCausalMask;
+
+    Builder(boolean useScale) {
+      this.useScale = useScale;
+    }
+
+    /** This builder, typed. */
+    abstract B self();
+
+    /** The layer's name; by default a unique one from the class name ({@code attention}, {@code attention_1}, ...). */
+    public B name(String name) {
+      this.name = name;
+      return self();
+    }
+
+    /** Whether the scores are scaled by a trainable weight (see the layer for its shape and default). */
+    public B useScale(boolean useScale) {
+      this.useScale = useScale;
+      return self();
+    }
+
+    /** Dropout rate of the attention weights, in [0, 1); default 0. */
+    public B dropout(double dropout) {
+      this.dropout = dropout;
+      return self();
+    }
+
+    /** The dropout seed; null (default) for one drawn from the global seed. */
+    public B seed(Long seed) {
+      this.seed = seed;
+      return self();
+    }
+
+    /** Whether query step {@code i} attends only to value steps {@code j <= i} (Keras's call argument). */
+    public B useCausalMask(boolean useCausalMask) {
+      this.useCausalMask = useCausalMask;
+      return self();
+    }
   }
 }
