@@ -9,6 +9,7 @@ import io.github.keras4j.initializers.Initializer;
 import io.github.keras4j.regularizers.Regularizer;
 import io.github.keras4j.regularizers.Regularizers;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -526,5 +527,31 @@ public abstract class Layer {
   /** Formats a shape Keras-style; for subclasses' messages. */
   protected static String format(Shape shape) {
     return Shapes.format(shape);
+  }
+
+  /**
+   * The layer's {@code axis} argument as sorted non-negative axes of {@code inputShape} (negative axes count from
+   * the end, as in Keras), for layers that take several axes ({@code LayerNormalization}, {@code Softmax}, ...).
+   *
+   * @throws IllegalArgumentException naming the layer, for an axis out of bounds or given twice
+   */
+  protected final int[] resolveAxes(int[] axis, Shape inputShape) {
+    int rank = inputShape.numDimensions();
+    int[] out = new int[axis.length];
+    for (int i = 0; i < axis.length; i++) {
+      if (axis[i] >= rank || axis[i] < -rank) {
+        throw new IllegalArgumentException("Layer '" + name + "': axis " + axis[i] + " is out of bounds for input "
+            + "shape " + format(inputShape) + " (rank " + rank + "). Received: axis=" + Arrays.toString(axis));
+      }
+      out[i] = axis[i] < 0 ? rank + axis[i] : axis[i];
+    }
+    Arrays.sort(out);
+    for (int i = 1; i < out.length; i++) {
+      if (out[i] == out[i - 1]) {
+        throw new IllegalArgumentException("Layer '" + name + "': duplicate axes are not allowed. Received: axis="
+            + Arrays.toString(axis));
+      }
+    }
+    return out;
   }
 }

@@ -53,21 +53,9 @@ public class Softmax extends Layer {
     setSupportsMasking(true);
   }
 
-  private int[] resolve(int rank) {
-    int[] out = new int[axis.length];
-    for (int i = 0; i < axis.length; i++) {
-      if (axis[i] >= rank || axis[i] < -rank) {
-        throw new IllegalArgumentException("Layer '" + name() + "': axis " + axis[i] + " is out of bounds for inputs "
-            + "of rank " + rank + ". Received: axis=" + Arrays.toString(axis));
-      }
-      out[i] = axis[i] < 0 ? rank + axis[i] : axis[i];
-    }
-    return out;
-  }
-
   @Override
   public Shape computeOutputShape(Shape inputShape) {
-    resolve(inputShape.numDimensions());
+    resolveAxes(axis, inputShape);
     return inputShape;
   }
 
@@ -99,7 +87,7 @@ public class Softmax extends Layer {
   @Override
   protected Operand<TFloat32> call(Ops tf, Operand<TFloat32> inputs, boolean training) {
     int rank = inputs.shape().numDimensions();
-    int[] axes = resolve(rank);
+    int[] axes = resolveAxes(axis, inputs.shape());
     if (axes.length == 1) {
       int a = axes[0];
       if (a == rank - 1) {

@@ -76,24 +76,11 @@ public class LayerNormalization extends Layer {
 
   /** The normalized axes as sorted non-negative indices for an input shape, checked. */
   private int[] resolveAxes(Shape inputShape) {
-    int rank = inputShape.numDimensions();
-    int[] out = new int[axis.length];
-    for (int i = 0; i < axis.length; i++) {
-      if (axis[i] >= rank || axis[i] < -rank) {
-        throw new IllegalArgumentException("Layer '" + name() + "': axis " + axis[i] + " is out of bounds for input "
-            + "shape " + format(inputShape) + ". Received: axis=" + Arrays.toString(axis));
-      }
-      out[i] = axis[i] < 0 ? rank + axis[i] : axis[i];
-      if (inputShape.get(out[i]) < 0) {
+    int[] out = resolveAxes(axis, inputShape);
+    for (int a : out) {
+      if (inputShape.get(a) < 0) {
         throw new IllegalArgumentException("Layer '" + name() + "': the normalized axes must have known sizes to "
             + "create gamma and beta, but the input shape is " + format(inputShape) + ". Received: axis="
-            + Arrays.toString(axis));
-      }
-    }
-    Arrays.sort(out);
-    for (int i = 1; i < out.length; i++) {
-      if (out[i] == out[i - 1]) {
-        throw new IllegalArgumentException("Layer '" + name() + "': duplicate axes are not allowed. Received: axis="
             + Arrays.toString(axis));
       }
     }

@@ -51,35 +51,15 @@ public class UnitNormalization extends Layer {
     setSupportsMasking(true);
   }
 
-  /** The axes as non-negative indices for {@code inputShape}; checked. */
-  private int[] resolve(Shape inputShape) {
-    int rank = inputShape.numDimensions();
-    int[] out = new int[axis.length];
-    for (int i = 0; i < axis.length; i++) {
-      if (axis[i] >= rank || axis[i] < -rank) {
-        throw new IllegalArgumentException("Layer '" + name() + "': axis " + axis[i] + " is out of bounds for input "
-            + "shape " + format(inputShape) + ". Received: axis=" + Arrays.toString(axis));
-      }
-      out[i] = axis[i] < 0 ? axis[i] + rank : axis[i];
-      for (int j = 0; j < i; j++) {
-        if (out[j] == out[i]) {
-          throw new IllegalArgumentException("Layer '" + name() + "': duplicate axes are not allowed. Received: axis="
-              + Arrays.toString(axis));
-        }
-      }
-    }
-    return out;
-  }
-
   @Override
   public Shape computeOutputShape(Shape inputShape) {
-    resolve(inputShape);
+    resolveAxes(axis, inputShape);
     return inputShape;
   }
 
   @Override
   protected Operand<TFloat32> call(Ops tf, Operand<TFloat32> inputs, boolean training) {
-    Operand<TFloat32> squareSum = tf.reduceSum(tf.math.square(inputs), tf.constant(resolve(inputs.shape())),
+    Operand<TFloat32> squareSum = tf.reduceSum(tf.math.square(inputs), tf.constant(resolveAxes(axis, inputs.shape())),
         ReduceSum.keepDims(true));
     Operand<TFloat32> inverseNorm = tf.math.rsqrt(tf.math.maximum(squareSum, tf.constant(EPSILON * EPSILON)));
     return tf.math.mul(inputs, inverseNorm);
