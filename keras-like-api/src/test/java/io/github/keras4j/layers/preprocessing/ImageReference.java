@@ -204,6 +204,23 @@ final class ImageReference {
     }
   }
 
+  /**
+   * The checks every augmentation layer passes: the identity in inference; in training, different draws on
+   * successive runs; and the same sequence of outputs from a fresh graph with a layer made the same way (seeded).
+   */
+  static void checkRandomness(java.util.function.Supplier<Layer> make, Images x) {
+    io.github.keras4j.backend.Backend.clearSession();
+    List<float[]> first = trainingRuns(make.get(), x, 3);
+    assertClose(x.data(), first.get(3), 0, "inference output is the input");
+    org.junit.jupiter.api.Assertions.assertFalse(java.util.Arrays.equals(first.get(0), first.get(1))
+        && java.util.Arrays.equals(first.get(1), first.get(2)), "three training runs drew the same output");
+    io.github.keras4j.backend.Backend.clearSession();
+    List<float[]> again = trainingRuns(make.get(), x, 3);
+    for (int k = 0; k < 3; k++) {
+      org.junit.jupiter.api.Assertions.assertArrayEquals(first.get(k), again.get(k), "run " + k + " in a fresh graph");
+    }
+  }
+
   static float[] floats(TFloat32 t) {
     float[] v = new float[(int) t.size()];
     t.asRawTensor().data().asFloats().read(v);
