@@ -69,6 +69,15 @@ import io.github.keras4j.layers.preprocessing.Rescaling;
 import io.github.keras4j.layers.reshaping.Cropping1D;
 import io.github.keras4j.layers.reshaping.UpSampling1D;
 import io.github.keras4j.layers.reshaping.ZeroPadding1D;
+import io.github.keras4j.layers.preprocessing.BaseAffineTransformLayer;
+import io.github.keras4j.layers.preprocessing.CenterCrop;
+import io.github.keras4j.layers.preprocessing.RandomBrightness;
+import io.github.keras4j.layers.preprocessing.RandomContrast;
+import io.github.keras4j.layers.preprocessing.RandomFlip;
+import io.github.keras4j.layers.preprocessing.RandomRotation;
+import io.github.keras4j.layers.preprocessing.RandomTranslation;
+import io.github.keras4j.layers.preprocessing.RandomZoom;
+import io.github.keras4j.layers.preprocessing.Resizing;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
@@ -337,6 +346,71 @@ final class BuiltinLayers {
       return new ZeroPadding1D(c.has("padding") ? c.getInts("padding") : new int[] {1}, c.name());
     });
     add("Cropping1D", c -> new Cropping1D(c.has("cropping") ? c.getInts("cropping") : new int[] {1}, c.name()));
+
+    // ---- image preprocessing and augmentation
+    add("Resizing", c -> {
+      c.requireValue("data_format", "channels_last");
+      c.requireValue("pad_to_aspect_ratio", false);
+      c.requireValue("antialias", false);
+      return Resizing.builder(c.getInt("height"), c.getInt("width")).name(c.name())
+          .interpolation(c.getString("interpolation", "bilinear"))
+          .cropToAspectRatio(c.getBoolean("crop_to_aspect_ratio", false)).build();
+    });
+    add("CenterCrop", c -> {
+      c.requireValue("data_format", "channels_last");
+      return new CenterCrop(c.getInt("height"), c.getInt("width"), c.name());
+    });
+    add("RandomFlip", c -> {
+      c.requireValue("data_format", "channels_last");
+      return new RandomFlip(c.getString("mode", "horizontal_and_vertical"), c.getLongOrNull("seed"), c.name());
+    });
+    add("RandomTranslation", c -> affine(RandomTranslation.builder(0, 0).heightFactor(factor(c, "height_factor"))
+        .widthFactor(factor(c, "width_factor")), c).build());
+    add("RandomRotation", c -> affine(RandomRotation.builder(factor(c, "factor")), c).build());
+    add("RandomZoom", c -> {
+      RandomZoom.Builder b = affine(RandomZoom.builder(factor(c, "height_factor")), c);
+      ifSet(c.has("width_factor") ? factor(c, "width_factor") : null, b::widthFactor);
+      return b.build();
+    });
+    add("RandomContrast", c -> {
+      RandomContrast.Builder b = RandomContrast.builder(factor(c, "factor")).name(c.name());
+      ifSet(c.getLongOrNull("seed"), b::seed);
+      double[] range = c.has("value_range") ? factor(c, "value_range") : new double[] {0, 255};
+      return b.valueRange(range[0], range[range.length - 1]).build();
+    });
+    add("RandomBrightness", c -> {
+      RandomBrightness.Builder b = RandomBrightness.builder(factor(c, "factor")).name(c.name());
+      ifSet(c.getLongOrNull("seed"), b::seed);
+      double[] range = c.has("value_range") ? factor(c, "value_range") : new double[] {0, 255};
+      return b.valueRange(range[0], range[range.length - 1]).build();
+    });
+  }
+
+  /** A number or a list of numbers ({@code factor: 0.2} or {@code [-0.1, 0.3]}) as an array. */
+  private static double[] factor(Config c, String key) {
+    Object v = c.get(key);
+    if (v instanceof Number n) {
+      return new double[] {n.doubleValue()};
+    }
+    java.util.List<?> list = c.getList(key);
+    double[] out = new double[list.size()];
+    for (int i = 0; i < out.length; i++) {
+      if (!(list.get(i) instanceof Number n)) {
+        throw new IllegalArgumentException(c.owner() + ": '" + key + "' must be a number or a list of numbers, found "
+            + Json.describe(v));
+      }
+      out[i] = n.doubleValue();
+    }
+    return out;
+  }
+
+  /** The settings the geometric augmentation layers share. */
+  private static <B extends BaseAffineTransformLayer.Builder<B>> B affine(B b, Config c) {
+    c.requireValue("data_format", "channels_last");
+    b.name(c.name()).fillMode(c.getString("fill_mode", "reflect"))
+        .interpolation(c.getString("interpolation", "bilinear")).fillValue(c.getDouble("fill_value", 0.0));
+    ifSet(c.getLongOrNull("seed"), b::seed);
+    return b;
   }
 
   /** A list of numbers ({@code [0.5, 2.0]}) as floats, or null when absent; for Normalization's mean and variance. */

@@ -62,6 +62,14 @@ import io.github.keras4j.layers.pooling.MaxPooling1D;
 import io.github.keras4j.layers.pooling.MaxPooling2D;
 import io.github.keras4j.layers.preprocessing.Normalization;
 import io.github.keras4j.layers.preprocessing.Rescaling;
+import io.github.keras4j.layers.preprocessing.CenterCrop;
+import io.github.keras4j.layers.preprocessing.RandomBrightness;
+import io.github.keras4j.layers.preprocessing.RandomContrast;
+import io.github.keras4j.layers.preprocessing.RandomFlip;
+import io.github.keras4j.layers.preprocessing.RandomRotation;
+import io.github.keras4j.layers.preprocessing.RandomTranslation;
+import io.github.keras4j.layers.preprocessing.RandomZoom;
+import io.github.keras4j.layers.preprocessing.Resizing;
 import io.github.keras4j.layers.regularization.ActivityRegularization;
 import io.github.keras4j.layers.regularization.Dropout;
 import io.github.keras4j.layers.regularization.GaussianDropout;
@@ -236,7 +244,18 @@ class LayerRoundTripTest {
             .gammaRegularizer(new L2(0.1)).build(), s(4, 3)),
         of("UpSampling1D", () -> new UpSampling1D(3), s(2, 2)),
         of("ZeroPadding1D", () -> new ZeroPadding1D(2, 0), s(2, 2)),
-        of("Cropping1D", () -> new Cropping1D(0, 1), s(3, 2)));
+        of("Cropping1D", () -> new Cropping1D(0, 1), s(3, 2)),
+        of("Resizing", () -> Resizing.builder(3, 5).interpolation("nearest").cropToAspectRatio(true).build(),
+            s(4, 6, 2)),
+        of("CenterCrop", () -> new CenterCrop(2, 3), s(4, 5, 2)),
+        of("RandomFlip", () -> new RandomFlip("vertical", 3L, null), s(4, 4, 2)),
+        of("RandomTranslation", () -> RandomTranslation.builder(0.2, 0.1).widthFactor(-0.3, 0.2).fillMode("constant")
+            .interpolation("nearest").fillValue(0.5).seed(4).build(), s(4, 4, 2)),
+        of("RandomRotation", () -> RandomRotation.builder(-0.1, 0.2).fillMode("wrap").seed(5).build(), s(4, 4, 2)),
+        of("RandomZoom", () -> RandomZoom.builder(-0.2, 0.3).widthFactor(0.1).fillMode("nearest").build(),
+            s(4, 4, 2)),
+        of("RandomContrast", () -> RandomContrast.builder(0.2, 0.4).valueRange(-1, 1).seed(6).build(), s(4, 4, 2)),
+        of("RandomBrightness", () -> RandomBrightness.builder(0.3).valueRange(0, 1).seed(7).build(), s(4, 4, 2)));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.math.Mean;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -59,7 +60,7 @@ public class RandomContrast extends BaseImagePreprocessingLayer {
   @Override
   public Operand<TFloat32> transformImages(Ops tf, Operand<TFloat32> images, Operand<TFloat32> transformation) {
     Operand<TFloat32> mean = tf.math.mean(images, tf.constant(new int[] {1, 2}),
-        org.tensorflow.op.math.Mean.keepDims(true));
+        Mean.keepDims(true));
     Operand<TFloat32> adjusted = tf.math.add(tf.math.mul(tf.math.sub(images, mean), transformation), mean);
     return tf.clipByValue(adjusted, tf.constant((float) valueRange[0]), tf.constant((float) valueRange[1]));
   }

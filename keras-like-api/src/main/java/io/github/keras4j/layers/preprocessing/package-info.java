@@ -4,5 +4,28 @@
  * {@link io.github.keras4j.layers.preprocessing.Rescaling} multiplies and shifts values (pixels to {@code [0, 1]});
  * {@link io.github.keras4j.layers.preprocessing.Normalization} standardizes features with a mean and variance
  * learned by {@code adapt(data)} and saved with the model.
+ *
+ * <p>Image layers take batches of channels-last images {@code (batch, height, width, channels)}.
+ * {@link io.github.keras4j.layers.preprocessing.Resizing} and
+ * {@link io.github.keras4j.layers.preprocessing.CenterCrop} resize and crop (TensorFlow's half-pixel-centre
+ * resizing, as Keras's TensorFlow backend). The augmentation layers, all subclasses of
+ * {@link io.github.keras4j.layers.preprocessing.BaseImagePreprocessingLayer}, change the images randomly in
+ * training only and are the identity in inference:
+ * {@link io.github.keras4j.layers.preprocessing.RandomFlip},
+ * {@link io.github.keras4j.layers.preprocessing.RandomTranslation},
+ * {@link io.github.keras4j.layers.preprocessing.RandomRotation} and
+ * {@link io.github.keras4j.layers.preprocessing.RandomZoom} (affine resampling with a fill mode, see
+ * {@link io.github.keras4j.layers.preprocessing.BaseAffineTransformLayer}; no gradient flows back through them, so
+ * they go on the model's inputs), {@link io.github.keras4j.layers.preprocessing.RandomContrast} and
+ * {@link io.github.keras4j.layers.preprocessing.RandomBrightness}. Their draws are seeded (the layer's seed, or the
+ * global one from {@code Backend.setRandomSeed}), so runs repeat exactly, and every training step draws anew.
+ *
+ * <pre>{@code
+ * KerasTensor in = Input.of(32, 32, 3);
+ * KerasTensor x = new Rescaling(1 / 255.0).apply(in);
+ * x = new RandomFlip("horizontal").apply(x);
+ * x = new RandomRotation(0.1).apply(x);
+ * x = new RandomZoom(0.1).apply(x);
+ * }</pre>
  */
 package io.github.keras4j.layers.preprocessing;
