@@ -1,8 +1,5 @@
 package io.github.keras4j.layers.preprocessing;
 
-import io.github.keras4j.layers.preprocessing.ImageTransforms.Factor;
-import java.util.List;
-import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
@@ -25,10 +22,7 @@ import org.tensorflow.types.TFloat32;
  * RandomBrightness.builder(-0.1, 0.3).valueRange(0, 1).seed(5).build();
  * }</pre>
  */
-public class RandomBrightness extends BaseImagePreprocessingLayer {
-
-  private final Factor factor;
-  private final double[] valueRange;
+public class RandomBrightness extends BaseColorAugmentation {
 
   /** Shifts by up to {@code factor} of the value range {@code [0, 255]}, either way. */
   public RandomBrightness(double factor) {
@@ -36,13 +30,7 @@ public class RandomBrightness extends BaseImagePreprocessingLayer {
   }
 
   private RandomBrightness(Builder b) {
-    super(b.seed, b.name);
-    this.factor = ImageTransforms.factor(owner(), "factor", b.factor, -1, v -> v >= -1 && v <= 1, "[-1, 1]");
-    this.valueRange = ImageTransforms.valueRange(owner(), b.valueRange, true);
-  }
-
-  private String owner() {
-    return "Layer '" + name() + "' (RandomBrightness)";
+    super(b, -1, "[-1, 1]", true);
   }
 
   /** A builder with {@code factor} (one number, or {@code lower, upper}) and Keras's defaults for the rest. */
@@ -64,51 +52,15 @@ public class RandomBrightness extends BaseImagePreprocessingLayer {
         tf.constant((float) valueRange[1]));
   }
 
-  /** The range {@code {lower, upper}} of the added fraction of the value range. */
-  public double[] factor() {
-    return new double[] {factor.lower(), factor.upper()};
-  }
-
-  /** The range of the values, sorted. */
-  public double[] valueRange() {
-    return valueRange.clone();
-  }
-
-  @Override
-  public Map<String, Object> getConfig() {
-    Map<String, Object> c = super.getConfig();
-    c.remove("data_format");
-    c.put("factor", List.of(factor.lower(), factor.upper()));
-    c.put("value_range", List.of(valueRange[0], valueRange[1]));
-    return c;
-  }
-
   /** Optional settings of {@link RandomBrightness}, with Keras's defaults. */
-  public static final class Builder {
-    private final double[] factor;
-    private double[] valueRange = {0, 255};
-    private Long seed;
-    private String name;
+  public static final class Builder extends BaseColorAugmentation.Builder<Builder> {
 
     private Builder(double... factor) {
-      this.factor = factor == null ? null : factor.clone();
+      super(factor);
     }
 
-    /** The range of the input values: the shift's scale and the output's clip; default {@code (0, 255)}. */
-    public Builder valueRange(double low, double high) {
-      this.valueRange = new double[] {low, high};
-      return this;
-    }
-
-    /** The draws' seed; by default one from the global seed sequence. */
-    public Builder seed(long seed) {
-      this.seed = seed;
-      return this;
-    }
-
-    /** The layer's name. */
-    public Builder name(String name) {
-      this.name = name;
+    @Override
+    Builder self() {
       return this;
     }
 

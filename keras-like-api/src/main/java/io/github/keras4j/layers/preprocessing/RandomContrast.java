@@ -1,8 +1,5 @@
 package io.github.keras4j.layers.preprocessing;
 
-import io.github.keras4j.layers.preprocessing.ImageTransforms.Factor;
-import java.util.List;
-import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.math.Mean;
@@ -25,10 +22,7 @@ import org.tensorflow.types.TFloat32;
  * RandomContrast.builder(0.3, 0.3).valueRange(0, 1).seed(5).build();   // factors in [0.7, 1.3]
  * }</pre>
  */
-public class RandomContrast extends BaseImagePreprocessingLayer {
-
-  private final Factor factor;
-  private final double[] valueRange;
+public class RandomContrast extends BaseColorAugmentation {
 
   /** Factors in {@code [1, 1 + factor]} (as Keras 3's code), for values in {@code [0, 255]}. */
   public RandomContrast(double factor) {
@@ -36,13 +30,7 @@ public class RandomContrast extends BaseImagePreprocessingLayer {
   }
 
   private RandomContrast(Builder b) {
-    super(b.seed, b.name);
-    this.factor = ImageTransforms.factor(owner(), "factor", b.factor, 0, v -> v >= 0 && v <= 1, "[0, 1]");
-    this.valueRange = ImageTransforms.valueRange(owner(), b.valueRange, false);
-  }
-
-  private String owner() {
-    return "Layer '" + name() + "' (RandomContrast)";
+    super(b, 0, "[0, 1]", false);
   }
 
   /** A builder with {@code factor} (one number, or {@code lower, upper}) and Keras's defaults for the rest. */
@@ -65,51 +53,15 @@ public class RandomContrast extends BaseImagePreprocessingLayer {
     return tf.clipByValue(adjusted, tf.constant((float) valueRange[0]), tf.constant((float) valueRange[1]));
   }
 
-  /** The factor's range {@code {lower, upper}}: contrast factors are drawn from {@code [1 - lower, 1 + upper]}. */
-  public double[] factor() {
-    return new double[] {factor.lower(), factor.upper()};
-  }
-
-  /** The range the output is clipped to. */
-  public double[] valueRange() {
-    return valueRange.clone();
-  }
-
-  @Override
-  public Map<String, Object> getConfig() {
-    Map<String, Object> c = super.getConfig();
-    c.remove("data_format");
-    c.put("factor", List.of(factor.lower(), factor.upper()));
-    c.put("value_range", List.of(valueRange[0], valueRange[1]));
-    return c;
-  }
-
   /** Optional settings of {@link RandomContrast}, with Keras's defaults. */
-  public static final class Builder {
-    private final double[] factor;
-    private double[] valueRange = {0, 255};
-    private Long seed;
-    private String name;
+  public static final class Builder extends BaseColorAugmentation.Builder<Builder> {
 
     private Builder(double... factor) {
-      this.factor = factor == null ? null : factor.clone();
+      super(factor);
     }
 
-    /** The range of the input values, which the output is clipped to; default {@code (0, 255)}. */
-    public Builder valueRange(double low, double high) {
-      this.valueRange = new double[] {low, high};
-      return this;
-    }
-
-    /** The draws' seed; by default one from the global seed sequence. */
-    public Builder seed(long seed) {
-      this.seed = seed;
-      return this;
-    }
-
-    /** The layer's name. */
-    public Builder name(String name) {
-      this.name = name;
+    @Override
+    Builder self() {
       return this;
     }
 
