@@ -78,6 +78,16 @@ import io.github.keras4j.layers.preprocessing.RandomRotation;
 import io.github.keras4j.layers.preprocessing.RandomTranslation;
 import io.github.keras4j.layers.preprocessing.RandomZoom;
 import io.github.keras4j.layers.preprocessing.Resizing;
+import io.github.keras4j.layers.convolutional.Conv1DTranspose;
+import io.github.keras4j.layers.convolutional.Conv3D;
+import io.github.keras4j.layers.convolutional.Conv3DTranspose;
+import io.github.keras4j.layers.pooling.AveragePooling3D;
+import io.github.keras4j.layers.pooling.GlobalAveragePooling3D;
+import io.github.keras4j.layers.pooling.GlobalMaxPooling3D;
+import io.github.keras4j.layers.pooling.MaxPooling3D;
+import io.github.keras4j.layers.reshaping.Cropping3D;
+import io.github.keras4j.layers.reshaping.UpSampling3D;
+import io.github.keras4j.layers.reshaping.ZeroPadding3D;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
@@ -346,6 +356,43 @@ final class BuiltinLayers {
       return new ZeroPadding1D(c.has("padding") ? c.getInts("padding") : new int[] {1}, c.name());
     });
     add("Cropping1D", c -> new Cropping1D(c.has("cropping") ? c.getInts("cropping") : new int[] {1}, c.name()));
+
+    // ---- 3-D and 1-D transposed convolution, 3-D pooling and reshaping
+    add("Conv3D", c -> kernelSettings(conv(Conv3D.builder(c.getInt("filters"), c.getInts("kernel_size")), c), c)
+        .build());
+    add("Conv1DTranspose", c -> {
+      int[] kernel = c.getInts("kernel_size");
+      if (kernel.length != 1) {
+        throw new IllegalArgumentException(c.owner() + ": kernel_size must have 1 value, found "
+            + Arrays.toString(kernel));
+      }
+      Conv1DTranspose.Builder b = Conv1DTranspose.builder(c.getInt("filters"), kernel[0]);
+      ifSet(c.getIntsOrNull("output_padding"), b::outputPadding);
+      return kernelSettings(conv(b, c), c).build();
+    });
+    add("Conv3DTranspose", c -> {
+      Conv3DTranspose.Builder b = Conv3DTranspose.builder(c.getInt("filters"), c.getInts("kernel_size"));
+      ifSet(c.getIntsOrNull("output_padding"), b::outputPadding);
+      return kernelSettings(conv(b, c), c).build();
+    });
+    add("MaxPooling3D", c -> new MaxPooling3D(pool(c), c.getIntsOrNull("strides"), padding(c), c.name()));
+    add("AveragePooling3D", c -> new AveragePooling3D(pool(c), c.getIntsOrNull("strides"), padding(c), c.name()));
+    add("GlobalMaxPooling3D", c -> new GlobalMaxPooling3D(keepdims(c), c.name()));
+    add("GlobalAveragePooling3D", c -> new GlobalAveragePooling3D(keepdims(c), c.name()));
+    add("UpSampling3D", c -> {
+      c.requireValue("data_format", "channels_last");
+      return new UpSampling3D(c.has("size") ? c.getInts("size") : new int[] {2}, c.name());
+    });
+    add("ZeroPadding3D", c -> {
+      c.requireValue("data_format", "channels_last");
+      return new ZeroPadding3D(c.has("padding") ? c.getIntPairs("padding") : new int[][] {{1, 1}, {1, 1}, {1, 1}},
+          c.name());
+    });
+    add("Cropping3D", c -> {
+      c.requireValue("data_format", "channels_last");
+      return new Cropping3D(c.has("cropping") ? c.getIntPairs("cropping") : new int[][] {{1, 1}, {1, 1}, {1, 1}},
+          c.name());
+    });
 
     // ---- image preprocessing and augmentation
     add("Resizing", c -> {

@@ -30,8 +30,11 @@ import io.github.keras4j.layers.attention.AdditiveAttention;
 import io.github.keras4j.layers.attention.Attention;
 import io.github.keras4j.layers.attention.MultiHeadAttention;
 import io.github.keras4j.layers.convolutional.Conv1D;
+import io.github.keras4j.layers.convolutional.Conv1DTranspose;
 import io.github.keras4j.layers.convolutional.Conv2D;
 import io.github.keras4j.layers.convolutional.Conv2DTranspose;
+import io.github.keras4j.layers.convolutional.Conv3D;
+import io.github.keras4j.layers.convolutional.Conv3DTranspose;
 import io.github.keras4j.layers.convolutional.DepthwiseConv2D;
 import io.github.keras4j.layers.convolutional.SeparableConv2D;
 import io.github.keras4j.layers.core.Activation;
@@ -54,12 +57,16 @@ import io.github.keras4j.layers.normalization.LayerNormalization;
 import io.github.keras4j.layers.normalization.UnitNormalization;
 import io.github.keras4j.layers.pooling.AveragePooling1D;
 import io.github.keras4j.layers.pooling.AveragePooling2D;
+import io.github.keras4j.layers.pooling.AveragePooling3D;
 import io.github.keras4j.layers.pooling.GlobalAveragePooling1D;
 import io.github.keras4j.layers.pooling.GlobalAveragePooling2D;
+import io.github.keras4j.layers.pooling.GlobalAveragePooling3D;
 import io.github.keras4j.layers.pooling.GlobalMaxPooling1D;
 import io.github.keras4j.layers.pooling.GlobalMaxPooling2D;
+import io.github.keras4j.layers.pooling.GlobalMaxPooling3D;
 import io.github.keras4j.layers.pooling.MaxPooling1D;
 import io.github.keras4j.layers.pooling.MaxPooling2D;
+import io.github.keras4j.layers.pooling.MaxPooling3D;
 import io.github.keras4j.layers.preprocessing.Normalization;
 import io.github.keras4j.layers.preprocessing.Rescaling;
 import io.github.keras4j.layers.preprocessing.CenterCrop;
@@ -79,14 +86,17 @@ import io.github.keras4j.layers.regularization.SpatialDropout2D;
 import io.github.keras4j.layers.regularization.SpatialDropout3D;
 import io.github.keras4j.layers.reshaping.Cropping1D;
 import io.github.keras4j.layers.reshaping.Cropping2D;
+import io.github.keras4j.layers.reshaping.Cropping3D;
 import io.github.keras4j.layers.reshaping.Flatten;
 import io.github.keras4j.layers.reshaping.Permute;
 import io.github.keras4j.layers.reshaping.RepeatVector;
 import io.github.keras4j.layers.reshaping.Reshape;
 import io.github.keras4j.layers.reshaping.UpSampling1D;
 import io.github.keras4j.layers.reshaping.UpSampling2D;
+import io.github.keras4j.layers.reshaping.UpSampling3D;
 import io.github.keras4j.layers.reshaping.ZeroPadding1D;
 import io.github.keras4j.layers.reshaping.ZeroPadding2D;
+import io.github.keras4j.layers.reshaping.ZeroPadding3D;
 import io.github.keras4j.layers.rnn.Bidirectional;
 import io.github.keras4j.layers.rnn.GRU;
 import io.github.keras4j.layers.rnn.LSTM;
@@ -255,7 +265,20 @@ class LayerRoundTripTest {
         of("RandomZoom", () -> RandomZoom.builder(-0.2, 0.3).widthFactor(0.1).fillMode("nearest").build(),
             s(4, 4, 2)),
         of("RandomContrast", () -> RandomContrast.builder(0.2, 0.4).valueRange(-1, 1).seed(6).build(), s(4, 4, 2)),
-        of("RandomBrightness", () -> RandomBrightness.builder(0.3).valueRange(0, 1).seed(7).build(), s(4, 4, 2)));
+        of("RandomBrightness", () -> RandomBrightness.builder(0.3).valueRange(0, 1).seed(7).build(), s(4, 4, 2)),
+        of("Conv3D", () -> Conv3D.builder(2, 2, 3, 2).strides(1, 2, 1).padding("same").activation("relu").build(),
+            s(3, 4, 3, 2)),
+        of("Conv1DTranspose", () -> Conv1DTranspose.builder(2, 3).strides(2).outputPadding(1).useBias(false).build(),
+            s(4, 2)),
+        of("Conv3DTranspose", () -> Conv3DTranspose.builder(2, 2).strides(2).padding("same").build(), s(2, 3, 2, 2)),
+        of("MaxPooling3D", () -> new MaxPooling3D(new int[] {2, 1, 2}, new int[] {1, 1, 2}, "valid", null),
+            s(3, 3, 4, 2)),
+        of("AveragePooling3D", () -> new AveragePooling3D(2, 2, "same"), s(3, 3, 3, 2)),
+        of("GlobalMaxPooling3D", () -> new GlobalMaxPooling3D(true), s(2, 3, 2, 2)),
+        of("GlobalAveragePooling3D", GlobalAveragePooling3D::new, s(2, 3, 2, 2)),
+        of("UpSampling3D", () -> new UpSampling3D(new int[] {1, 2, 3}, null), s(2, 2, 2, 2)),
+        of("ZeroPadding3D", () -> new ZeroPadding3D(new int[][] {{1, 0}, {0, 2}, {1, 1}}), s(2, 2, 2, 2)),
+        of("Cropping3D", () -> new Cropping3D(new int[][] {{1, 0}, {0, 1}, {1, 1}}), s(3, 3, 4, 2)));
   }
 
   @ParameterizedTest(name = "{0}")

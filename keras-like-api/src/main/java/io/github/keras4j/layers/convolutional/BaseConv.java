@@ -21,8 +21,9 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
 /**
- * The shared part of the convolution layers ({@link Conv1D}, {@link Conv2D}, {@link Conv2DTranspose},
- * {@link DepthwiseConv2D}, {@link SeparableConv2D}): the window settings ({@code kernelSize}, {@code strides},
+ * The shared part of the convolution layers ({@link Conv1D}, {@link Conv2D}, {@link Conv3D},
+ * {@link Conv1DTranspose}, {@link Conv2DTranspose}, {@link Conv3DTranspose}, {@link DepthwiseConv2D},
+ * {@link SeparableConv2D}): the window settings ({@code kernelSize}, {@code strides},
  * {@code padding}, {@code dilationRate}), the bias, the activation and the regularizers and constraints. {@code call}
  * is {@code activation(convolution(inputs) + bias)}; subclasses create their kernels and run their convolution.
  *
@@ -36,7 +37,7 @@ import org.tensorflow.types.TFloat32;
  */
 public abstract class BaseConv extends Layer {
 
-  /** The number of spatial axes: 1 for Conv1D, 2 for the 2-D layers. */
+  /** The number of spatial axes: 1 for the 1-D layers, 2 for the 2-D layers, 3 for the 3-D layers. */
   protected final int rank;
   private final int[] kernelSize;
   private final int[] strides;
@@ -160,6 +161,11 @@ public abstract class BaseConv extends Layer {
   /** TensorFlow's 4-D strides {@code [1, sh, sw, 1]} for a 2-D layer, {@code [1, 1, s, 1]} for a 1-D one. */
   protected final List<Long> strides4() {
     return rank == 1 ? List.of(1L, 1L, (long) strides[0], 1L) : List.of(1L, (long) strides[0], (long) strides[1], 1L);
+  }
+
+  /** TensorFlow's 5-D strides {@code [1, sd, sh, sw, 1]} for a 3-D layer. */
+  protected final List<Long> strides5() {
+    return List.of(1L, (long) strides[0], (long) strides[1], (long) strides[2], 1L);
   }
 
   /**

@@ -1,12 +1,8 @@
 package io.github.keras4j.layers.convolutional;
 
-import java.util.List;
-import java.util.Map;
 import org.tensorflow.Operand;
-import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.TInt32;
 
 /**
  * Transposed 2-D convolution (sometimes called deconvolution): the gradient of a {@link Conv2D} with respect to
@@ -30,9 +26,7 @@ import org.tensorflow.types.TInt32;
  * Conv2DTranspose.builder(16, 3).strides(2).padding("same").build();   // (None, 7, 7, 8) -> (None, 14, 14, 16)
  * }</pre>
  */
-public class Conv2DTranspose extends KernelConv {
-
-  private final int[] outputPadding;
+public class Conv2DTranspose extends BaseConvTranspose {
 
   /** A linear Conv2DTranspose with a square window. */
   public Conv2DTranspose(int filters, int kernelSize) {
@@ -45,22 +39,7 @@ public class Conv2DTranspose extends KernelConv {
   }
 
   private Conv2DTranspose(Builder b) {
-    super(2, b, "conv2d_transpose", false);
-    String owner = "Layer '" + name() + "'";
-    if (b.outputPadding == null) {
-      this.outputPadding = null;
-    } else {
-      this.outputPadding = ConvUtils.standardizeTuple(owner, b.outputPadding, 2, "output_padding", true);
-      int[] s = strides();
-      for (int i = 0; i < 2; i++) {
-        if (outputPadding[i] >= s[i]) {
-          throw new IllegalArgumentException(owner + ": `output_padding` must be strictly less than `strides` for "
-              + "all dimensions. At dimension " + i + ", `output_padding` is " + outputPadding[i] + " but `strides` is "
-              + s[i] + ". Received: output_padding=" + ConvUtils.formatTuple(outputPadding) + ", strides="
-              + ConvUtils.formatTuple(s));
-        }
-      }
-    }
+    super(2, b, "conv2d_transpose");
   }
 
   /**
@@ -73,37 +52,13 @@ public class Conv2DTranspose extends KernelConv {
   }
 
   @Override
-  protected long outputLength(int axis, long inputLength) {
-    return ConvUtils.transposeOutputLength(inputLength, kernelSize()[axis], strides()[axis], dilationRate()[axis],
-        padding(), outputPadding == null ? null : outputPadding[axis]);
-  }
-
-  @Override
-  protected Shape kernelShape(long inputChannels) {
-    int[] k = kernelSize();
-    return Shape.of(k[0], k[1], filters(), inputChannels);
-  }
-
-  @Override
   protected Operand<TFloat32> convolution(Ops tf, Operand<TFloat32> inputs) {
-    // Keras4J inputs have known spatial sizes (InputLayer requires them), so only the batch size is dynamic.
-    Shape out = computeOutputShape(inputs.shape());
-    Operand<TInt32> batch = tf.slice(tf.shape(inputs), tf.constant(new int[] {0}), tf.constant(new int[] {1}));
-    Operand<TInt32> rest = tf.constant(new int[] {(int) out.get(1), (int) out.get(2), filters()});
-    Operand<TInt32> outputShape = tf.concat(List.of(batch, rest), tf.constant(0));
-    return tf.nn.conv2dBackpropInput(outputShape, dilateKernel(tf, kernel().value()), inputs, strides4(), tfPadding());
-  }
-
-  @Override
-  public Map<String, Object> getConfig() {
-    Map<String, Object> c = super.getConfig();
-    c.put("output_padding", outputPadding == null ? null : ConvUtils.toList(outputPadding));
-    return c;
+    return tf.nn.conv2dBackpropInput(outputShape(tf, inputs), dilateKernel(tf, kernel().value()), inputs,
+        strides4(), tfPadding());
   }
 
   /** Optional settings of {@link Conv2DTranspose}, with Keras's defaults. */
-  public static final class Builder extends BaseConv.KernelBuilder<Builder> {
-    private int[] outputPadding;
+  public static final class Builder extends BaseConvTranspose.Builder<Builder> {
 
     private Builder(int filters, int... kernelSize) {
       super(filters, kernelSize);
@@ -111,15 +66,6 @@ public class Conv2DTranspose extends KernelConv {
 
     @Override
     public Builder self() {
-      return this;
-    }
-
-    /**
-     * Extra rows/columns added at the bottom/right of the output, one value or one per axis, each below the
-     * stride of its axis; null (the default) for Keras's default output size.
-     */
-    public Builder outputPadding(int... outputPadding) {
-      this.outputPadding = outputPadding == null ? null : outputPadding.clone();
       return this;
     }
 

@@ -8,7 +8,8 @@ import org.tensorflow.op.Ops;
 
 /**
  * A convolution with {@code filters} output channels and one ordinary {@code kernel} weight ({@link Conv1D},
- * {@link Conv2D}, {@link Conv2DTranspose}; Keras's {@code BaseConv} and {@code BaseConvTranspose}): the filter
+ * {@link Conv2D}, {@link Conv3D} and the transposed convolutions of {@link BaseConvTranspose}; Keras's
+ * {@code BaseConv} and {@code BaseConvTranspose}): the filter
  * count, the kernel's settings and variable, and their config entries. Subclasses give the kernel's shape and the
  * convolution.
  */
@@ -19,7 +20,7 @@ public abstract class KernelConv extends BaseConv {
   private GraphVariable kernel;
 
   /**
-   * @param rank the number of spatial axes (1 or 2)
+   * @param rank the number of spatial axes (1, 2 or 3)
    * @param b the settings
    * @param kerasName the prefix of the default layer name ({@code "conv2d"})
    * @param allowCausal whether {@code padding="causal"} is accepted (Conv1D)

@@ -25,7 +25,7 @@ public abstract class BaseGlobalPooling extends Layer {
   private final boolean keepdims;
 
   /**
-   * @param poolDimensions 1 or 2
+   * @param poolDimensions 1, 2 or 3
    * @param max true for the maximum, false for the mean
    * @param keepdims whether the spatial axes stay, with size 1
    * @param name the layer's name, or null for a generated one from {@code kerasName}
@@ -54,7 +54,10 @@ public abstract class BaseGlobalPooling extends Layer {
 
   @Override
   protected Operand<TFloat32> call(Ops tf, Operand<TFloat32> inputs, boolean training) {
-    int[] axes = poolDimensions == 1 ? new int[] {1} : new int[] {1, 2};
+    int[] axes = new int[poolDimensions];
+    for (int i = 0; i < poolDimensions; i++) {
+      axes[i] = i + 1;
+    }
     if (max) {
       return tf.reduceMax(inputs, tf.constant(axes), ReduceMax.keepDims(keepdims));
     }

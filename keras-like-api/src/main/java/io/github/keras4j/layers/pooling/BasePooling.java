@@ -13,14 +13,14 @@ import org.tensorflow.op.core.Squeeze;
 import org.tensorflow.types.TFloat32;
 
 /**
- * The shared part of {@link MaxPooling1D}, {@link MaxPooling2D}, {@link AveragePooling1D} and
- * {@link AveragePooling2D}: a window of {@code poolSize} moved by {@code strides} (default: {@code poolSize}),
+ * The shared part of {@link MaxPooling1D}, {@link MaxPooling2D}, {@link MaxPooling3D}, {@link AveragePooling1D},
+ * {@link AveragePooling2D} and {@link AveragePooling3D}: a window of {@code poolSize} moved by {@code strides} (default: {@code poolSize}),
  * reduced by max or mean.
  *
  * <p>Output sizes as Keras's {@code compute_pooling_output_shape}: {@code floor((n - k) / s) + 1} for
  * {@code padding="valid"}, {@code ceil(n / s)} for {@code "same"}. With {@code "same"}, average pooling averages
  * only the values inside the input (the padding is not counted), as TensorFlow and Keras do. Channels-last
- * only; the 1-D layers run as 2-D pooling over a height of 1.
+ * only; the 1-D layers run as 2-D pooling over a height of 1, the 3-D layers as TensorFlow's 3-D pooling.
  */
 public abstract class BasePooling extends Layer {
 
@@ -31,7 +31,7 @@ public abstract class BasePooling extends Layer {
   private final String padding;
 
   /**
-   * @param poolDimensions 1 or 2
+   * @param poolDimensions 1, 2 or 3
    * @param max true for max pooling, false for average pooling
    * @param poolSize one value for every spatial axis, or one per axis
    * @param strides as {@code poolSize}; null for {@code poolSize}
@@ -69,12 +69,17 @@ public abstract class BasePooling extends Layer {
 
   @Override
   protected Operand<TFloat32> call(Ops tf, Operand<TFloat32> inputs, boolean training) {
+    String tfPadding = "same".equals(padding) ? "SAME" : "VALID";
+    if (poolDimensions == 3) {
+      List<Long> window = List.of(1L, (long) poolSize[0], (long) poolSize[1], (long) poolSize[2], 1L);
+      List<Long> step = List.of(1L, (long) strides[0], (long) strides[1], (long) strides[2], 1L);
+      return max ? tf.nn.maxPool3d(inputs, window, step, tfPadding) : tf.nn.avgPool3d(inputs, window, step, tfPadding);
+    }
     boolean oneD = poolDimensions == 1;
     // 1-D: (batch, steps, channels) -> (batch, 1, steps, channels).
     Operand<TFloat32> x = oneD ? tf.expandDims(inputs, tf.constant(1)) : inputs;
     long[] window = oneD ? new long[] {1, 1, poolSize[0], 1} : new long[] {1, poolSize[0], poolSize[1], 1};
     long[] step = oneD ? new long[] {1, 1, strides[0], 1} : new long[] {1, strides[0], strides[1], 1};
-    String tfPadding = "same".equals(padding) ? "SAME" : "VALID";
     Operand<TFloat32> y;
     if (max) {
       y = tf.nn.maxPool(x, tf.constant(toInts(window)), tf.constant(toInts(step)), tfPadding);

@@ -3,6 +3,7 @@ package io.github.keras4j.layers.reshaping;
 import io.github.keras4j.backend.Backend;
 import io.github.keras4j.layers.InputSpec;
 import io.github.keras4j.layers.Layer;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -60,26 +61,54 @@ public class Cropping2D extends Layer {
 
   /** Checks {@code ((a, b), (c, d))} with non-negative values; returns a copy. */
   static int[][] checkPairs(String owner, String argName, int[][] pairs) {
-    boolean ok = pairs != null && pairs.length == 2;
-    for (int i = 0; ok && i < 2; i++) {
+    return checkPairs(owner, argName, pairs, 2);
+  }
+
+  /**
+   * Checks {@code n} pairs of non-negative values ({@code n} = 2 or 3 spatial axes); returns a copy. Shared by the
+   * 2-D and 3-D cropping and padding layers.
+   */
+  static int[][] checkPairs(String owner, String argName, int[][] pairs, int n) {
+    boolean ok = pairs != null && pairs.length == n;
+    for (int i = 0; ok && i < n; i++) {
       ok = pairs[i] != null && pairs[i].length == 2 && pairs[i][0] >= 0 && pairs[i][1] >= 0;
     }
     if (!ok) {
-      throw new IllegalArgumentException(owner + ": `" + argName + "` should be an int >= 0, 2 ints "
-          + "(symmetric_height, symmetric_width) or 2 pairs of ints ((top, bottom), (left, right)), all >= 0. "
-          + "Received: " + argName + "=" + Arrays.deepToString(pairs));
+      String forms = n == 2 ? "2 ints (symmetric_height, symmetric_width) or 2 pairs of ints ((top, bottom), (left, "
+          + "right))" : "3 ints (symmetric_dim1, symmetric_dim2, symmetric_dim3) or 3 pairs of ints ((left_dim1, "
+          + "right_dim1), (left_dim2, right_dim2), (left_dim3, right_dim3))";
+      throw new IllegalArgumentException(owner + ": `" + argName + "` should be an int >= 0, " + forms
+          + ", all >= 0. Received: " + argName + "=" + Arrays.deepToString(pairs));
     }
-    return new int[][] {pairs[0].clone(), pairs[1].clone()};
+    int[][] copy = new int[n][];
+    for (int i = 0; i < n; i++) {
+      copy[i] = pairs[i].clone();
+    }
+    return copy;
   }
 
-  @Override
-  public Shape computeOutputShape(Shape inputShape) {
+  /** {@code ((a, b), ...)} as nested lists, for {@code getConfig()}. */
+  static List<List<Integer>> toLists(int[][] pairs) {
+    List<List<Integer>> out = new ArrayList<>();
+    for (int[] p : pairs) {
+      out.add(List.of(p[0], p[1]));
+    }
+    return List.copyOf(out);
+  }
+
+  /**
+   * The shape after cropping axes {@code 1..n} of {@code inputShape} by {@code cropping}; unknown sizes stay
+   * unknown. Shared by the cropping layers.
+   *
+   * @throws IllegalArgumentException naming the layer when an axis would be cropped to nothing
+   */
+  static Shape croppedShape(String layerName, Shape inputShape, int[][] cropping) {
     long[] out = inputShape.asArray().clone();
-    for (int i = 0; i < 2; i++) {
+    for (int i = 0; i < cropping.length; i++) {
       long n = out[i + 1];
       if (n >= 0 && cropping[i][0] + cropping[i][1] >= n) {
-        throw new IllegalArgumentException("Layer '" + name() + "': values in `cropping` should be smaller than the "
-            + "corresponding spatial dimension of the input. Received: input shape " + format(inputShape)
+        throw new IllegalArgumentException("Layer '" + layerName + "': values in `cropping` should be smaller than "
+            + "the corresponding spatial dimension of the input. Received: input shape " + format(inputShape)
             + ", cropping=" + Arrays.deepToString(cropping));
       }
       if (n >= 0) {
@@ -87,6 +116,11 @@ public class Cropping2D extends Layer {
       }
     }
     return Shape.of(out);
+  }
+
+  @Override
+  public Shape computeOutputShape(Shape inputShape) {
+    return croppedShape(name(), inputShape, cropping);
   }
 
   @Override
@@ -126,7 +160,7 @@ public class Cropping2D extends Layer {
   @Override
   public Map<String, Object> getConfig() {
     Map<String, Object> c = super.getConfig();
-    c.put("cropping", List.of(List.of(cropping[0][0], cropping[0][1]), List.of(cropping[1][0], cropping[1][1])));
+    c.put("cropping", toLists(cropping));
     c.put("data_format", "channels_last");
     return c;
   }

@@ -3,7 +3,6 @@ package io.github.keras4j.layers.reshaping;
 import io.github.keras4j.backend.Backend;
 import io.github.keras4j.layers.InputSpec;
 import io.github.keras4j.layers.Layer;
-import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
@@ -58,8 +57,18 @@ public class ZeroPadding2D extends Layer {
 
   @Override
   public Shape computeOutputShape(Shape inputShape) {
+    return paddedShape(inputShape, padding);
+  }
+
+  @Override
+  protected Operand<TFloat32> call(Ops tf, Operand<TFloat32> inputs, boolean training) {
+    return pad(tf, inputs, padding);
+  }
+
+  /** The shape after padding axes {@code 1..n} by {@code padding}; unknown sizes stay unknown. */
+  static Shape paddedShape(Shape inputShape, int[][] padding) {
     long[] out = inputShape.asArray().clone();
-    for (int i = 0; i < 2; i++) {
+    for (int i = 0; i < padding.length; i++) {
       if (out[i + 1] >= 0) {
         out[i + 1] += padding[i][0] + padding[i][1];
       }
@@ -67,9 +76,12 @@ public class ZeroPadding2D extends Layer {
     return Shape.of(out);
   }
 
-  @Override
-  protected Operand<TFloat32> call(Ops tf, Operand<TFloat32> inputs, boolean training) {
-    int[][] all = {{0, 0}, padding[0].clone(), padding[1].clone(), {0, 0}};
+  /** Zeros around axes {@code 1..n} of a {@code (batch, d1, ..., dn, channels)} tensor; shared by the padding layers. */
+  static Operand<TFloat32> pad(Ops tf, Operand<TFloat32> inputs, int[][] padding) {
+    int[][] all = new int[padding.length + 2][2];
+    for (int i = 0; i < padding.length; i++) {
+      all[i + 1] = padding[i].clone();
+    }
     return tf.pad(inputs, tf.constant(all), tf.constant(0f));
   }
 
@@ -81,7 +93,7 @@ public class ZeroPadding2D extends Layer {
   @Override
   public Map<String, Object> getConfig() {
     Map<String, Object> c = super.getConfig();
-    c.put("padding", List.of(List.of(padding[0][0], padding[0][1]), List.of(padding[1][0], padding[1][1])));
+    c.put("padding", Cropping2D.toLists(padding));
     c.put("data_format", "channels_last");
     return c;
   }

@@ -8,6 +8,7 @@ import io.github.keras4j.layers.KerasTensor;
 import io.github.keras4j.layers.Layer;
 import io.github.keras4j.models.Model;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.tensorflow.ndarray.FloatNdArray;
 import org.tensorflow.ndarray.NdArrays;
@@ -171,6 +172,131 @@ public final class ConvReference {
       }
     }
     return y;
+  }
+
+  /** Every multi-index of a box of the given sizes, last axis fastest. */
+  public static List<int[]> positions(int... sizes) {
+    List<int[]> out = new ArrayList<>();
+    int total = 1;
+    for (int s : sizes) {
+      total *= s;
+    }
+    for (int flat = 0; flat < total; flat++) {
+      int[] at = new int[sizes.length];
+      int rest = flat;
+      for (int a = sizes.length - 1; a >= 0; a--) {
+        at[a] = rest % sizes[a];
+        rest /= sizes[a];
+      }
+      out.add(at);
+    }
+    return out;
+  }
+
+  /**
+   * Cross-correlation over any number {@code r} of spatial axes (1-D, 3-D): {@code y[b, o..., f] = sum over taps u
+   * and channels c of x[b, o*s - p + u*d, c] * k[u..., c, f]}, out-of-range input positions reading 0.
+   */
+  public static Tensor convNd(Tensor x, Tensor k, int[] strides, int[] dilation, boolean same) {
+    int r = x.shape.length - 2;
+    int c = x.shape[r + 1];
+    int f = k.shape[r + 1];
+    int[] taps = Arrays.copyOf(k.shape, r);
+    int[] outSize = new int[r];
+    int[] pad = new int[r];
+    for (int i = 0; i < r; i++) {
+      int[] a = axis(x.shape[i + 1], taps[i], strides[i], dilation[i], same);
+      outSize[i] = a[0];
+      pad[i] = a[1];
+    }
+    int[] yShape = withBatchAndChannels(x.shape[0], outSize, f);
+    Tensor y = new Tensor(new float[product(yShape)], yShape);
+    for (int n = 0; n < x.shape[0]; n++) {
+      for (int[] o : positions(outSize)) {
+        for (int fo = 0; fo < f; fo++) {
+          double sum = 0;
+          for (int[] u : positions(taps)) {
+            int[] in = new int[r];
+            boolean inside = true;
+            for (int i = 0; i < r; i++) {
+              in[i] = o[i] * strides[i] - pad[i] + u[i] * dilation[i];
+              inside &= in[i] >= 0 && in[i] < x.shape[i + 1];
+            }
+            for (int ci = 0; inside && ci < c; ci++) {
+              sum += x.get(concat(n, in, ci)) * k.get(concat(u, ci, fo));
+            }
+          }
+          y.data[y.index(concat(n, o, fo))] = (float) sum;
+        }
+      }
+    }
+    return y;
+  }
+
+  /**
+   * Transposed convolution over any number of spatial axes, as a scatter: every input position
+   * {@code x[b, i..., c]} adds {@code x * k[u..., f, c]} to output {@code (i*s - p + u*d, f)}, where {@code p} is
+   * what a forward convolution from {@code outSize} back to the input size would pad before ("SAME") or 0.
+   */
+  public static Tensor convTransposeNd(Tensor x, Tensor k, int[] outSize, int[] strides, int[] dilation,
+      boolean same) {
+    int r = x.shape.length - 2;
+    int c = x.shape[r + 1];
+    int f = k.shape[r];
+    int[] taps = Arrays.copyOf(k.shape, r);
+    int[] pad = new int[r];
+    for (int i = 0; same && i < r; i++) {
+      pad[i] = Math.max((x.shape[i + 1] - 1) * strides[i] + (taps[i] - 1) * dilation[i] + 1 - outSize[i], 0) / 2;
+    }
+    int[] yShape = withBatchAndChannels(x.shape[0], outSize, f);
+    Tensor y = new Tensor(new float[product(yShape)], yShape);
+    for (int n = 0; n < x.shape[0]; n++) {
+      for (int[] i : positions(Arrays.copyOfRange(x.shape, 1, r + 1))) {
+        for (int[] u : positions(taps)) {
+          int[] o = new int[r];
+          boolean inside = true;
+          for (int a = 0; a < r; a++) {
+            o[a] = i[a] * strides[a] - pad[a] + u[a] * dilation[a];
+            inside &= o[a] >= 0 && o[a] < outSize[a];
+          }
+          for (int fo = 0; inside && fo < f; fo++) {
+            for (int ci = 0; ci < c; ci++) {
+              y.data[y.index(concat(n, o, fo))] += x.get(concat(n, i, ci)) * k.get(concat(u, fo, ci));
+            }
+          }
+        }
+      }
+    }
+    return y;
+  }
+
+  /** {@code (first, middle..., last)}. */
+  public static int[] concat(int first, int[] middle, int last) {
+    int[] out = new int[middle.length + 2];
+    out[0] = first;
+    System.arraycopy(middle, 0, out, 1, middle.length);
+    out[middle.length + 1] = last;
+    return out;
+  }
+
+  private static int[] concat(int[] head, int a, int b) {
+    int[] out = Arrays.copyOf(head, head.length + 2);
+    out[head.length] = a;
+    out[head.length + 1] = b;
+    return out;
+  }
+
+  private static int[] withBatchAndChannels(int batch, int[] spatial, int channels) {
+    return concat(batch, spatial, channels);
+  }
+
+  /** The number of elements of a shape. */
+  public static int product(int... shape) {
+    int n = 1;
+    for (int d : shape) {
+      n *= d;
+    }
+    return n;
   }
 
   /** Adds {@code bias[last index]} to every element, in place; returns {@code y}. */

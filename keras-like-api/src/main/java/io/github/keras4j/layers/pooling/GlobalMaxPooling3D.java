@@ -1,0 +1,33 @@
+package io.github.keras4j.layers.pooling;
+
+/**
+ * The maximum over the depth, height and width of volumes, per channel: {@code (batch, depth, height, width, channels)}
+ * to {@code (batch, channels)}.
+ *
+ * <p>Default as Keras: {@code keepdims=false}. Channels-last only.
+ *
+ * <pre>{@code
+ * new GlobalMaxPooling3D();        // (None, 4, 4, 4, 16) -> (None, 16)
+ * }</pre>
+ */
+public class GlobalMaxPooling3D extends BaseGlobalPooling {
+
+  /** Without the spatial axes in the output ({@code keepdims=false}). */
+  public GlobalMaxPooling3D() {
+    this(false, null);
+  }
+
+  /** @param keepdims whether the spatial axes stay in the output, with size 1 */
+  public GlobalMaxPooling3D(boolean keepdims) {
+    this(keepdims, null);
+  }
+
+  /**
+   * @param keepdims whether the spatial axes stay in the output, with size 1
+   * @param name the layer's name, or null for a generated one
+   *     ({@code global_max_pooling3d}, {@code global_max_pooling3d_1}, ...)
+   */
+  public GlobalMaxPooling3D(boolean keepdims, String name) {
+    super(3, true, keepdims, name, "global_max_pooling3d");
+  }
+}
