@@ -19,6 +19,12 @@ import org.tensorflow.types.TFloat32;
  * {@code bce(onesLike(d), d)} (a GAN's "real" labels) fails with "No gradient defined for op: OnesLike".
  *
  * <p>BlockLSTMV2 and GRUBlockCell, TensorFlow's fused recurrent kernels: see {@link RnnGradients}.
+ *
+ * <p>ImageProjectiveTransformV3, the resampling op of the affine augmentation layers: Python TensorFlow's gradient
+ * (the upstream gradient resampled with the inverted transforms, fill 0), see {@link ImageGradients}. It is the
+ * exact transpose only when the resampling selects whole pixels one-to-one (for instance whole-pixel translations or
+ * half turns with constant fill); for bilinear resampling at fractional points (rotations, zooms) and near the edges
+ * with the other fill modes it is TensorFlow's approximation, which Keras on TensorFlow trains with too.
  */
 public final class CustomGradients {
 
@@ -48,6 +54,7 @@ public final class CustomGradients {
     TensorFlow.registerCustomGradient(ZerosLike.Inputs.class,
         (tf, op, gradInputs) -> List.of((Operand) tf.zerosLike(op.x)));
     RnnGradients.register();
+    ImageGradients.register();
     registered = true;
   }
 }
