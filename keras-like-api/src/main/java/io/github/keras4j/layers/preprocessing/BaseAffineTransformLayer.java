@@ -18,9 +18,11 @@ import org.tensorflow.types.TFloat32;
  * ({@code a a a a | a b c d | d d d d}). {@code interpolation} is {@code "bilinear"} (default) or
  * {@code "nearest"}.
  *
- * <p>Difference from Keras: the transform op has no registered gradient in TensorFlow's C++ gradient registry (Python
- * TensorFlow registers one), so in training no gradient flows back through these layers: place them on the model's
- * inputs, before any trainable layer (as augmentation is used). In inference they are the identity.
+ * <p>In training, gradients flow back through these layers to the layers before them, as in Keras on TensorFlow:
+ * the transform op's gradient is Python TensorFlow's (the upstream gradient resampled with the inverted transforms),
+ * registered by the graph module's {@code ImageGradients}; like TensorFlow's, it is the exact transpose of the
+ * resampling only for whole-pixel moves with constant fill, an approximation for bilinear resampling. In inference
+ * these layers are the identity.
  */
 public abstract class BaseAffineTransformLayer extends BaseImagePreprocessingLayer {
 

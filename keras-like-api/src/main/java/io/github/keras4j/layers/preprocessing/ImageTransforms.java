@@ -123,7 +123,7 @@ final class ImageTransforms {
    * Keras's {@code affine_transform} on the TensorFlow backend: {@code ImageProjectiveTransformV3} maps each output
    * pixel {@code (x, y)} (column, row; pixel centres at integers) to the input point
    * {@code (a0 x + a1 y + a2, b0 x + b1 y + b2)} of its row of {@code transforms} {@code (batch, 8)}.
-   * The op has no registered gradient: the layers that use it sit on the model's inputs.
+   * Its gradient is Python TensorFlow's, registered by the graph module's {@code ImageGradients}.
    */
   static Operand<TFloat32> affine(Ops tf, Operand<TFloat32> images, Operand<TFloat32> transforms,
       String interpolation, String fillMode, float fillValue) {

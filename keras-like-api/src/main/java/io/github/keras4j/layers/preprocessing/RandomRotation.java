@@ -11,7 +11,8 @@ import org.tensorflow.types.TFloat32;
  * A preprocessing layer that randomly rotates images in training, as Keras 3's {@code keras.layers.RandomRotation};
  * the identity in inference. Each image turns about its centre {@code ((width - 1) / 2, (height - 1) / 2)} by an
  * angle drawn uniformly from {@code [lower * 360, upper * 360]} degrees,
- * and is resampled as {@link BaseAffineTransformLayer} describes.
+ * and is resampled as {@link BaseAffineTransformLayer} describes (gradients flow back through it, as in Keras on
+ * TensorFlow).
  *
  * <p>{@code factor} is a fraction of a full turn, as in Keras: a number {@code f} gives {@code [-|f|, |f|]}, a pair
  * {@code (lower, upper)} that range; numbers lie in {@code [-1, 1]}. The transformation

@@ -12,7 +12,8 @@ import org.tensorflow.types.TInt32;
  * A preprocessing layer that randomly translates images in training, as Keras 3's
  * {@code keras.layers.RandomTranslation}; the identity in inference. Each image is shifted down by
  * {@code heightFactor * height} and right by {@code widthFactor * width} pixels, with both factors drawn uniformly
- * from their ranges (negative: up or left), and resampled as {@link BaseAffineTransformLayer} describes.
+ * from their ranges (negative: up or left), and resampled as {@link BaseAffineTransformLayer} describes (gradients
+ * flow back through it, as in Keras on TensorFlow).
  *
  * <p>Factors follow Keras: a number {@code f} draws from {@code [-|f|, |f|]}, a pair {@code (lower, upper)} from
  * that range; every number must lie in {@code [-1, 1]}. The transformation ({@link #getRandomTransformation}) is

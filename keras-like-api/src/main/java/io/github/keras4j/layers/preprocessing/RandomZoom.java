@@ -13,8 +13,8 @@ import org.tensorflow.types.TInt32;
  * identity in inference. Each image is scaled about its centre by zoom factors {@code zy = 1 + h} and
  * {@code zx = 1 + w}, with {@code h} drawn from the height factor's range and {@code w} from the width factor's (or
  * {@code zx = zy} when no width factor is given, keeping the aspect ratio), and resampled as
- * {@link BaseAffineTransformLayer} describes. As in Keras, a positive factor zooms out (the output shows more of
- * the image), a negative one zooms in.
+ * {@link BaseAffineTransformLayer} describes (gradients flow back through it, as in Keras on TensorFlow). As in
+ * Keras, a positive factor zooms out (the output shows more of the image), a negative one zooms in.
  *
  * <p>Factors follow Keras: a number {@code f} gives {@code [-|f|, |f|]}, a pair {@code (lower, upper)} that range;
  * numbers lie in {@code (-1, 1]}. The transformation ({@link #getRandomTransformation}) is {@code (batch, 2)}:

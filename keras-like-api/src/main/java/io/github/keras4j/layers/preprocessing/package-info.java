@@ -15,8 +15,9 @@
  * {@link io.github.keras4j.layers.preprocessing.RandomTranslation},
  * {@link io.github.keras4j.layers.preprocessing.RandomRotation} and
  * {@link io.github.keras4j.layers.preprocessing.RandomZoom} (affine resampling with a fill mode, see
- * {@link io.github.keras4j.layers.preprocessing.BaseAffineTransformLayer}; no gradient flows back through them, so
- * they go on the model's inputs), {@link io.github.keras4j.layers.preprocessing.RandomContrast} and
+ * {@link io.github.keras4j.layers.preprocessing.BaseAffineTransformLayer}; gradients flow back through them as in
+ * Keras on TensorFlow, so they may follow trainable layers),
+ * {@link io.github.keras4j.layers.preprocessing.RandomContrast} and
  * {@link io.github.keras4j.layers.preprocessing.RandomBrightness}. Their draws are seeded (the layer's seed, or the
  * global one from {@code Backend.setRandomSeed}), so runs repeat exactly, and every training step draws anew.
  *
