@@ -127,7 +127,12 @@ final class ImageTransforms {
    */
   static Operand<TFloat32> affine(Ops tf, Operand<TFloat32> images, Operand<TFloat32> transforms,
       String interpolation, String fillMode, float fillValue) {
-    Operand<TInt32> size = tf.slice(tf.shape(images), tf.constant(new int[] {1}), tf.constant(new int[] {2}));
+    // A constant output size where the height and width are static keeps them in the output's static shape (which
+    // Flatten after the layer needs); tf.shape's slice would leave them unknown.
+    long h = images.shape().get(1);
+    long w = images.shape().get(2);
+    Operand<TInt32> size = h >= 0 && w >= 0 ? tf.constant(new int[] {(int) h, (int) w})
+        : tf.slice(tf.shape(images), tf.constant(new int[] {1}), tf.constant(new int[] {2}));
     return tf.image.imageProjectiveTransformV3(images, transforms, size, tf.constant(fillValue),
         interpolation.toUpperCase(Locale.ROOT), ImageProjectiveTransformV3.fillMode(fillMode.toUpperCase(Locale.ROOT)));
   }

@@ -8,7 +8,6 @@ import io.github.keras4j.layers.Layer;
 import io.github.keras4j.layers.convolutional.Conv2D;
 import io.github.keras4j.layers.core.Dense;
 import io.github.keras4j.layers.reshaping.Flatten;
-import io.github.keras4j.layers.reshaping.Reshape;
 import io.github.keras4j.models.Sequential;
 import io.github.keras4j.training.FitOptions;
 import io.github.keras4j.training.History;
@@ -23,7 +22,7 @@ import org.tensorflow.ndarray.buffer.DataBuffers;
 
 /**
  * The affine augmentation layers after a trainable layer: {@code Conv2D -> RandomRotation / RandomTranslation /
- * RandomZoom -> Flatten -> Dense} (with a shape-restoring Reshape before Flatten) fits (the transform op's gradient is registered, see the graph module's
+ * RandomZoom -> Flatten -> Dense} fits (the transform op's gradient is registered, see the graph module's
  * {@code ImageGradients}), its loss falls, and the Conv2D kernel, reached only through the transform, changes.
  */
 class AffineAugmentationGradientTest {
@@ -50,11 +49,8 @@ class AffineAugmentationGradientTest {
     }
     Layer aug = augmentation.get();
     Conv2D conv = new Conv2D(4, 3, "relu");
-    // Reshape(6, 6, 4) is the identity here: it only gives back the static height and width that the transform op's
-    // output lacks in the training graph (its size comes from tf.shape), which Flatten needs; without it Flatten
-    // reshapes to (-1, -1) and fails.
-    try (Sequential m = new Sequential(new InputLayer(8, 8, 1), conv, aug, new Reshape(6, 6, 4), new Flatten(),
-        new Dense(1))) {
+    // Flatten straight after the augmentation: the transform keeps the static height and width it needs.
+    try (Sequential m = new Sequential(new InputLayer(8, 8, 1), conv, aug, new Flatten(), new Dense(1))) {
       m.compile("adam", "mse");
       int kernelIndex = m.variables().indexOf(conv.kernel());
       float[] before = values(m.getWeights().get(kernelIndex));

@@ -20,8 +20,8 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 
 /**
- * A model with every augmentation layer on its input, then trainable layers, fits: the transform ops have no
- * gradient, but no trainable weight lies before them, and the loss falls.
+ * A model with every augmentation layer on its input, then trainable layers, fits and its loss falls. (Trainable
+ * layers before the geometric ones: {@code AffineAugmentationGradientTest}.)
  */
 class AugmentationTrainingTest {
 

@@ -7,9 +7,11 @@ import io.github.keras4j.graph.Shapes;
 import io.github.keras4j.layers.Input;
 import io.github.keras4j.layers.KerasTensor;
 import io.github.keras4j.layers.LayerChecks;
+import io.github.keras4j.layers.core.Lambda;
 import io.github.keras4j.models.Model;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.ndarray.FloatNdArray;
+import org.tensorflow.ndarray.Shape;
 
 class ReshapingTest {
 
@@ -22,6 +24,26 @@ class ReshapingTest {
       FloatNdArray y = m.predict(new float[][][] {{{1, 2}, {3, 4}}});
       for (int j = 0; j < 4; j++) {
         assertEquals(j + 1f, y.getFloat(0, j));
+      }
+    }
+  }
+
+  @Test
+  void flattenOfSizesUnknownUntilRunTime() {
+    // A slice whose size is fed at run time hides the sizes from the graph: Flatten then reshapes to (batch, -1), as
+    // Keras does, instead of (-1, -1), which TensorFlow refuses.
+    KerasTensor in = Input.of(2, 3);
+    KerasTensor hidden = new Lambda((tf, x) -> tf.slice(x, tf.constant(new int[] {0, 0, 0}),
+        tf.placeholderWithDefault(tf.constant(new int[] {-1, -1, -1}), Shape.of(3)))).apply(in);
+    KerasTensor flat = new Flatten().apply(hidden);
+    assertEquals("(None, None)", Shapes.format(flat.shape()));
+    // predict needs a known output shape; a Lambda declares it (a Reshape would let Grappler merge the two reshapes).
+    KerasTensor out = new Lambda((tf, x) -> tf.math.mul(x, tf.constant(2f)), Shape.of(6)).apply(flat);
+    try (Model m = new Model(in, out)) {
+      FloatNdArray y = m.predict(new float[][][] {{{1, 2, 3}, {4, 5, 6}}, {{7, 8, 9}, {10, 11, 12}}});
+      assertEquals(Shape.of(2, 6), y.shape());
+      for (int j = 0; j < 12; j++) {
+        assertEquals(2f * (j + 1), y.getFloat(j / 6, j % 6));
       }
     }
   }
