@@ -20,6 +20,8 @@ import org.tensorflow.types.TFloat32;
  *
  * <p>BlockLSTMV2 and GRUBlockCell, TensorFlow's fused recurrent kernels: see {@link RnnGradients}.
  *
+ * <p>Conv3D and Conv3DBackpropInputV2 (the 3-D convolution layers): see {@link Conv3DGradients}.
+ *
  * <p>ImageProjectiveTransformV3, the resampling op of the affine augmentation layers: Python TensorFlow's gradient
  * (the upstream gradient resampled with the inverted transforms, fill 0), see {@link ImageGradients}. It is the
  * exact transpose only when the resampling selects whole pixels one-to-one (for instance whole-pixel translations or
@@ -55,6 +57,7 @@ public final class CustomGradients {
         (tf, op, gradInputs) -> List.of((Operand) tf.zerosLike(op.x)));
     RnnGradients.register();
     ImageGradients.register();
+    Conv3DGradients.register();
     registered = true;
   }
 }

@@ -61,7 +61,6 @@ public class Conv3D extends KernelConv {
 
   @Override
   protected Operand<TFloat32> convolution(Ops tf, Operand<TFloat32> inputs) {
-    Conv3DGradients.register();
     return tf.nn.conv3d(inputs, dilateKernel(tf, kernel().value()), strides5(), tfPadding());
   }
 

@@ -55,7 +55,6 @@ public class Conv3DTranspose extends BaseConvTranspose {
 
   @Override
   protected Operand<TFloat32> convolution(Ops tf, Operand<TFloat32> inputs) {
-    Conv3DGradients.register();
     return tf.nn.conv3dBackpropInput(outputShape(tf, inputs), dilateKernel(tf, kernel().value()), inputs,
         strides5(), tfPadding());
   }

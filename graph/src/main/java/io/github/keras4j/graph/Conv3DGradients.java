@@ -1,4 +1,4 @@
-package io.github.keras4j.layers.convolutional;
+package io.github.keras4j.graph;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -10,9 +10,9 @@ import org.tensorflow.op.nn.Conv3dBackpropInput;
 import org.tensorflow.types.TFloat32;
 
 /**
- * Gradients of TensorFlow's 3-D convolution ops, which its C++ gradient registry lacks (TF 2.18), registered once
- * per process by {@link Conv3D} and {@link Conv3DTranspose} before they add the ops (the same formulas as
- * TensorFlow's Python {@code nn_grad.py}):
+ * Gradients of TensorFlow's 3-D convolution ops (used by the {@code Conv3D} and {@code Conv3DTranspose} layers),
+ * which its C++ gradient registry lacks (TF 2.18), registered by {@link CustomGradients#registerAll()} (the same
+ * formulas as TensorFlow's Python {@code nn_grad.py}):
  *
  * <ul>
  *   <li>{@code Conv3D(x, w) -> y}: {@code dx = Conv3DBackpropInputV2(shape(x), w, dy)},
