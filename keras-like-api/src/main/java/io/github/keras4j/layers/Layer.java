@@ -143,8 +143,7 @@ public abstract class Layer {
 
   /** The computation on one input. */
   protected Operand<TFloat32> call(Ops tf, Operand<TFloat32> inputs, boolean training) {
-    throw new UnsupportedOperationException("Layer '" + name + "' (" + getClass().getSimpleName()
-        + ") does not implement call(Ops, Operand, boolean)");
+    throw new UnsupportedOperationException(describe() + " does not implement call(Ops, Operand, boolean)");
   }
 
   /** Multi-input form of {@link #call(Ops, Operand, boolean)}; by default requires exactly one input. */
@@ -522,6 +521,11 @@ public abstract class Layer {
   @Override
   public String toString() {
     return getClass().getSimpleName() + "(name=" + name + ")";
+  }
+
+  /** {@code Layer 'dense' (Dense)}: the start of this layer's messages, with its {@link #className()}. */
+  protected final String describe() {
+    return "Layer '" + name + "' (" + className() + ")";
   }
 
   /** Formats a shape Keras-style; for subclasses' messages. */

@@ -124,10 +124,6 @@ public abstract class BaseMerge extends Layer {
     return call(tf, List.of(inputs), training);
   }
 
-  /** {@code Layer 'add' (Add)}: the start of this layer's messages. */
-  protected final String describe() {
-    return "Layer '" + name() + "' (" + getClass().getSimpleName() + ")";
-  }
 
   /** Formats a list of shapes Keras-style: {@code [(None, 3), (None, 4)]}. */
   protected static String format(List<Shape> shapes) {

@@ -33,17 +33,13 @@ public abstract class BaseAffineTransformLayer extends BaseImagePreprocessingLay
   /** Reads and checks the shared settings of {@code b}. */
   protected BaseAffineTransformLayer(Builder<?> b) {
     super(b.seed, b.name);
-    String owner = owner();
+    String owner = describe();
     this.fillMode = ImageTransforms.oneOf(owner, "fill_mode", b.fillMode, ImageTransforms.FILL_MODES);
     this.interpolation = ImageTransforms.oneOf(owner, "interpolation", b.interpolation,
         ImageTransforms.AFFINE_INTERPOLATIONS);
     this.fillValue = (float) b.fillValue;
   }
 
-  /** The layer's name and class, for messages. */
-  String owner() {
-    return "Layer '" + name() + "' (" + className() + ")";
-  }
 
   /**
    * The affine matrices {@code (batch, 8)} of {@code transformation} for {@code images}, in the layout of the class

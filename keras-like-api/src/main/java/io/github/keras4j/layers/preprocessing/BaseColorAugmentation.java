@@ -26,15 +26,11 @@ public abstract class BaseColorAugmentation extends BaseImagePreprocessingLayer 
    */
   BaseColorAugmentation(Builder<?> b, double minBound, String expected, boolean sortValueRange) {
     super(b.seed, b.name);
-    this.factor = ImageTransforms.factor(owner(), "factor", b.factor, minBound,
+    this.factor = ImageTransforms.factor(describe(), "factor", b.factor, minBound,
         v -> v >= minBound && v <= 1, expected);
-    this.valueRange = ImageTransforms.valueRange(owner(), b.valueRange, sortValueRange);
+    this.valueRange = ImageTransforms.valueRange(describe(), b.valueRange, sortValueRange);
   }
 
-  /** The layer, for messages: {@code Layer 'random_contrast' (RandomContrast)}. */
-  final String owner() {
-    return "Layer '" + name() + "' (" + getClass().getSimpleName() + ")";
-  }
 
   /** The factor's range {@code {lower, upper}} (the layer says how it maps to its draws). */
   public double[] factor() {

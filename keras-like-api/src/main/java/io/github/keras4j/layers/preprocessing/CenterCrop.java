@@ -44,7 +44,7 @@ public class CenterCrop extends Layer {
   public CenterCrop(int height, int width, String name) {
     super(name);
     if (height <= 0 || width <= 0) {
-      throw new IllegalArgumentException("Layer '" + name() + "' (CenterCrop): `height` and `width` must be "
+      throw new IllegalArgumentException(describe() + ": `height` and `width` must be "
           + "positive. Received: height=" + height + ", width=" + width);
     }
     this.height = height;
@@ -55,7 +55,7 @@ public class CenterCrop extends Layer {
   @Override
   public Shape computeOutputShape(Shape inputShape) {
     if (inputShape.get(1) < 0 || inputShape.get(2) < 0) {
-      throw new IllegalArgumentException("Layer '" + name() + "' (CenterCrop): the input's height and width must be "
+      throw new IllegalArgumentException(describe() + ": the input's height and width must be "
           + "known, but received input with shape " + Shapes.format(inputShape));
     }
     return Shape.of(inputShape.get(0), height, width, inputShape.get(3));

@@ -251,7 +251,7 @@ public class Normalization extends Layer {
       v = tf.constant(Shape.of(constantShape), DataBuffers.of(inputVariance, true, false));
     } else {
       if (readCount() <= 0) {
-        throw new IllegalStateException("Layer '" + name() + "' (Normalization) has no mean and variance yet: call "
+        throw new IllegalStateException(describe() + " has no mean and variance yet: call "
             + "adapt(data) on it before the model is first used by predict, fit or evaluate, or create it with "
             + "mean and variance");
       }

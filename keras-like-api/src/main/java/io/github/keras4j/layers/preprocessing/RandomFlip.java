@@ -46,7 +46,7 @@ public class RandomFlip extends BaseImagePreprocessingLayer {
    */
   public RandomFlip(String mode, Long seed, String name) {
     super(seed, name);
-    this.mode = ImageTransforms.oneOf("Layer '" + name() + "' (RandomFlip)", "mode", mode, MODES);
+    this.mode = ImageTransforms.oneOf(describe(), "mode", mode, MODES);
   }
 
   @Override

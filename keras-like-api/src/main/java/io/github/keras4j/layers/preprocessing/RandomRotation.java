@@ -39,7 +39,7 @@ public class RandomRotation extends BaseAffineTransformLayer {
 
   private RandomRotation(Builder b) {
     super(b);
-    this.factor = ImageTransforms.factor(owner(), "factor", b.factor, -1, v -> v >= -1 && v <= 1, "[-1, 1]");
+    this.factor = ImageTransforms.factor(describe(), "factor", b.factor, -1, v -> v >= -1 && v <= 1, "[-1, 1]");
   }
 
   /** A builder with {@code factor} (one number, or {@code lower, upper}) and Keras's defaults for the rest. */

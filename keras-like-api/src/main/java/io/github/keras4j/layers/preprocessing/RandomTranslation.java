@@ -38,9 +38,9 @@ public class RandomTranslation extends BaseAffineTransformLayer {
 
   private RandomTranslation(Builder b) {
     super(b);
-    this.heightFactor = ImageTransforms.factor(owner(), "height_factor", b.heightFactor, -1, v -> v >= -1 && v <= 1,
+    this.heightFactor = ImageTransforms.factor(describe(), "height_factor", b.heightFactor, -1, v -> v >= -1 && v <= 1,
         RANGE);
-    this.widthFactor = ImageTransforms.factor(owner(), "width_factor", b.widthFactor, -1, v -> v >= -1 && v <= 1,
+    this.widthFactor = ImageTransforms.factor(describe(), "width_factor", b.widthFactor, -1, v -> v >= -1 && v <= 1,
         RANGE);
   }
 

@@ -45,10 +45,10 @@ public class RandomZoom extends BaseAffineTransformLayer {
 
   private RandomZoom(Builder b) {
     super(b);
-    this.heightFactor = ImageTransforms.factor(owner(), "height_factor", b.heightFactor, -1, v -> v > -1 && v <= 1,
+    this.heightFactor = ImageTransforms.factor(describe(), "height_factor", b.heightFactor, -1, v -> v > -1 && v <= 1,
         RANGE);
     this.widthFactor = b.widthFactor == null ? null
-        : ImageTransforms.factor(owner(), "width_factor", b.widthFactor, -1, v -> v > -1 && v <= 1, RANGE);
+        : ImageTransforms.factor(describe(), "width_factor", b.widthFactor, -1, v -> v > -1 && v <= 1, RANGE);
   }
 
   /** A builder with the height factor (one number, or {@code lower, upper}) and Keras's defaults for the rest. */

@@ -45,12 +45,12 @@ public class Resizing extends Layer {
   private Resizing(Builder b) {
     super(b.name);
     if (b.height <= 0 || b.width <= 0) {
-      throw new IllegalArgumentException("Layer '" + name() + "' (Resizing): `height` and `width` must be positive. "
+      throw new IllegalArgumentException(describe() + ": `height` and `width` must be positive. "
           + "Received: height=" + b.height + ", width=" + b.width);
     }
     this.height = b.height;
     this.width = b.width;
-    this.interpolation = ImageTransforms.oneOf("Layer '" + name() + "' (Resizing)", "interpolation", b.interpolation,
+    this.interpolation = ImageTransforms.oneOf(describe(), "interpolation", b.interpolation,
         ImageTransforms.RESIZE_INTERPOLATIONS);
     this.cropToAspectRatio = b.cropToAspectRatio;
     setInputSpec(new InputSpec(null, 4, Map.of()));
@@ -64,7 +64,7 @@ public class Resizing extends Layer {
   @Override
   public Shape computeOutputShape(Shape inputShape) {
     if (cropToAspectRatio && (inputShape.get(1) < 0 || inputShape.get(2) < 0)) {
-      throw new IllegalArgumentException("Layer '" + name() + "' (Resizing): cropToAspectRatio needs the input's "
+      throw new IllegalArgumentException(describe() + ": cropToAspectRatio needs the input's "
           + "height and width, but received input with shape " + Shapes.format(inputShape));
     }
     return Shape.of(inputShape.get(0), height, width, inputShape.get(3));
