@@ -66,13 +66,16 @@ public final class Shapes {
       return false;
     }
     for (int i = 0; i < expected.numDimensions(); i++) {
-      long e = expected.get(i);
-      long f = found.get(i);
-      if (e >= 0 && f >= 0 && e != f) {
+      if (!compatible(expected.get(i), found.get(i))) {
         return false;
       }
     }
     return true;
+  }
+
+  /** Whether two sizes can be the same: equal, or either unknown (-1). */
+  public static boolean compatible(long a, long b) {
+    return a < 0 || b < 0 || a == b;
   }
 
   /** The axes {@code [0, rank)} of {@code x}, so that a reduction over them gives a scalar. */

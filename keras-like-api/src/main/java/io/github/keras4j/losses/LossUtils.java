@@ -144,16 +144,7 @@ public final class LossUtils {
   static void checkSameShape(String lossName, Operand<TFloat32> yTrue, Operand<TFloat32> yPred, String hint) {
     Shape t = yTrue.shape();
     Shape p = yPred.shape();
-    if (t.isUnknown() || p.isUnknown()) {
-      return;
-    }
-    boolean ok = t.numDimensions() == p.numDimensions();
-    for (int i = 0; ok && i < t.numDimensions(); i++) {
-      long a = t.get(i);
-      long b = p.get(i);
-      ok = a < 0 || b < 0 || a == b;
-    }
-    if (!ok) {
+    if (!Shapes.compatible(t, p)) {
       throw new IllegalArgumentException(
           "Arguments `target` and `output` of loss '" + lossName + "' must have the same shape. Received: "
               + "target.shape=" + Shapes.format(t) + ", output.shape=" + Shapes.format(p) + hint);

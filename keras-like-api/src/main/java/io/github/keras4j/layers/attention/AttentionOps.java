@@ -67,9 +67,13 @@ final class AttentionOps {
     }
   }
 
-  /** Checks that two known sizes agree; unknown sizes (-1) pass. */
-  static boolean compatible(long a, long b) {
-    return a < 0 || b < 0 || a == b;
+  /** The attention layers' {@code dropout}, checked to lie in [0, 1) with Keras's message. */
+  static float checkDropout(double dropout) {
+    if (!(dropout >= 0 && dropout < 1)) {
+      throw new IllegalArgumentException("Invalid value received for argument `dropout`. Expected a float value "
+          + "between 0 and 1. Received: dropout=" + dropout);
+    }
+    return (float) dropout;
   }
 
   /**

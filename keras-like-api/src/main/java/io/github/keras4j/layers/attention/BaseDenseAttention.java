@@ -1,6 +1,7 @@
 package io.github.keras4j.layers.attention;
 
 import io.github.keras4j.backend.Backend;
+import io.github.keras4j.graph.Shapes;
 import io.github.keras4j.layers.KerasTensor;
 import io.github.keras4j.layers.Layer;
 import io.github.keras4j.layers.regularization.Noise;
@@ -42,14 +43,9 @@ public abstract class BaseDenseAttention extends Layer {
   /** The layer of {@code b}'s settings. */
   BaseDenseAttention(Builder<?> b) {
     super(b.name);
-    double dropout = b.dropout;
     setSupportsMasking(true);
-    if (!(dropout >= 0 && dropout < 1)) {
-      throw new IllegalArgumentException("Invalid value received for argument `dropout`. Expected a float value "
-          + "between 0 and 1. Received: dropout=" + dropout);
-    }
+    this.dropout = AttentionOps.checkDropout(b.dropout);
     this.useScale = b.useScale;
-    this.dropout = (float) dropout;
     this.seed = b.seed != null ? b.seed : Backend.nextSeed();
     this.useCausalMask = b.useCausalMask;
   }
@@ -58,7 +54,7 @@ public abstract class BaseDenseAttention extends Layer {
 
   /** Checks [query, value(, key)] and returns [query, value, key]. */
   final List<Shape> checked(List<Shape> shapes) {
-    String layer = "Layer '" + name() + "' (" + getClass().getSimpleName() + ")";
+    String layer = describe();
     if (shapes.size() < 2 || shapes.size() > 3) {
       throw new IllegalArgumentException(layer + " accepts an inputs list of length 2 or 3, namely [query, value] "
           + "or [query, value, key]. Received length: " + shapes.size());
@@ -69,16 +65,16 @@ public abstract class BaseDenseAttention extends Layer {
     AttentionOps.checkRank3(layer, "query", q);
     AttentionOps.checkRank3(layer, "value", v);
     AttentionOps.checkRank3(layer, "key", k);
-    if (!AttentionOps.compatible(v.get(1), k.get(1))) {
+    if (!Shapes.compatible(v.get(1), k.get(1))) {
       throw new IllegalArgumentException(layer + ": `value` and `key` must have the same number of timesteps. "
           + "Received: value_shape=" + format(v) + " and key_shape=" + format(k));
     }
-    if (q.get(2) < 0 || !AttentionOps.compatible(q.get(2), k.get(2))) {
+    if (q.get(2) < 0 || !Shapes.compatible(q.get(2), k.get(2))) {
       throw new IllegalArgumentException(layer + ": the last dimension of `query` and `key` must be defined and "
           + "equal (the scores combine them feature by feature). Received: query_shape=" + format(q)
           + " and key_shape=" + format(k));
     }
-    if (!AttentionOps.compatible(q.get(0), v.get(0)) || !AttentionOps.compatible(q.get(0), k.get(0))) {
+    if (!Shapes.compatible(q.get(0), v.get(0)) || !Shapes.compatible(q.get(0), k.get(0))) {
       throw new IllegalArgumentException(layer + ": query, value and key must have the same batch size. Received: "
           + "query_shape=" + format(q) + ", value_shape=" + format(v) + ", key_shape=" + format(k));
     }

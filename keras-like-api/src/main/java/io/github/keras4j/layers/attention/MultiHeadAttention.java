@@ -4,6 +4,7 @@ import io.github.keras4j.backend.Backend;
 import io.github.keras4j.constraints.Constraint;
 import io.github.keras4j.constraints.Constraints;
 import io.github.keras4j.graph.GraphVariable;
+import io.github.keras4j.graph.Shapes;
 import io.github.keras4j.initializers.Initializer;
 import io.github.keras4j.layers.KernelOptions;
 import io.github.keras4j.layers.KerasTensor;
@@ -107,14 +108,10 @@ public class MultiHeadAttention extends Layer {
       throw new IllegalArgumentException("Invalid `output_shape`: " + b.outputShape + ". When specified, it must be "
           + "a positive integer");
     }
-    if (!(b.dropout >= 0 && b.dropout < 1)) {
-      throw new IllegalArgumentException("Invalid value received for argument `dropout`. Expected a float value "
-          + "between 0 and 1. Received: dropout=" + b.dropout);
-    }
     this.numHeads = b.numHeads;
     this.keyDim = b.keyDim;
     this.valueDim = b.valueDim != null ? b.valueDim : b.keyDim;
-    this.dropout = (float) b.dropout;
+    this.dropout = AttentionOps.checkDropout(b.dropout);
     this.useBias = b.useBias;
     this.outputShape = b.outputShape;
     this.useCausalMask = b.useCausalMask;
@@ -132,7 +129,7 @@ public class MultiHeadAttention extends Layer {
 
   /** [query, value, key, attention mask or null] after the checks; the key defaults to the value. */
   private List<Shape> checked(List<Shape> shapes) {
-    String layer = "Layer '" + name() + "' (MultiHeadAttention)";
+    String layer = describe();
     if (shapes.size() < 2 || shapes.size() > 4) {
       throw new IllegalArgumentException(layer + " must be called on a list of 2 to 4 inputs: [query, value], "
           + "[query, value, key] or [query, value, key, attention_mask]. Received " + shapes.size() + " input(s)");
@@ -143,7 +140,7 @@ public class MultiHeadAttention extends Layer {
     AttentionOps.checkRank3(layer, "query", q);
     AttentionOps.checkRank3(layer, "value", v);
     AttentionOps.checkRank3(layer, "key", k);
-    if (!AttentionOps.compatible(v.get(1), k.get(1))) {
+    if (!Shapes.compatible(v.get(1), k.get(1))) {
       throw new IllegalArgumentException(layer + ": all dimensions of `value` and `key`, except the last one, must "
           + "be equal. Received: value_shape=" + format(v) + " and key_shape=" + format(k));
     }
@@ -153,13 +150,13 @@ public class MultiHeadAttention extends Layer {
             + "Received: query_shape=" + format(q) + ", value_shape=" + format(v) + ", key_shape=" + format(k));
       }
     }
-    if (!AttentionOps.compatible(q.get(0), v.get(0)) || !AttentionOps.compatible(q.get(0), k.get(0))) {
+    if (!Shapes.compatible(q.get(0), v.get(0)) || !Shapes.compatible(q.get(0), k.get(0))) {
       throw new IllegalArgumentException(layer + ": query, value and key must have the same batch size. Received: "
           + "query_shape=" + format(q) + ", value_shape=" + format(v) + ", key_shape=" + format(k));
     }
     Shape m = shapes.size() > 3 ? shapes.get(3) : null;
-    if (m != null && (m.numDimensions() != 3 || !AttentionOps.compatible(m.get(1), q.get(1))
-        || !AttentionOps.compatible(m.get(2), v.get(1)))) {
+    if (m != null && (m.numDimensions() != 3 || !Shapes.compatible(m.get(1), q.get(1))
+        || !Shapes.compatible(m.get(2), v.get(1)))) {
       throw new IllegalArgumentException(layer + ": `attention_mask` must have shape (batch_size, T, S) = "
           + format(Shape.of(q.get(0), q.get(1), v.get(1))) + " for query_shape=" + format(q) + " and value_shape="
           + format(v) + ". Received: attention_mask.shape=" + format(m));
