@@ -2,6 +2,7 @@ package io.github.keras4j.layers.reshaping;
 
 import io.github.keras4j.layers.InputSpec;
 import io.github.keras4j.layers.Layer;
+import java.util.Arrays;
 import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
@@ -52,17 +53,44 @@ public class UpSampling1D extends Layer {
 
   @Override
   public Shape computeOutputShape(Shape inputShape) {
-    long steps = inputShape.get(1);
-    return Shape.of(inputShape.get(0), steps < 0 ? steps : steps * size, inputShape.get(2));
+    return repeatedShape(inputShape, new int[] {size});
   }
 
   @Override
   protected Operand<TFloat32> call(Ops tf, Operand<TFloat32> inputs, boolean training) {
-    // (b, t, f) -> (b, t, 1, f) -> tiled (b, t, size, f) -> (b, t * size, f): each step repeated in place.
-    Operand<TFloat32> tiled = tf.tile(tf.expandDims(inputs, tf.constant(2)), tf.constant(new int[] {1, 1, size, 1}));
-    Operand<TInt32> shape = tf.shape(inputs);
-    Operand<TInt32> target = tf.math.mul(shape, tf.constant(new int[] {1, size, 1}));
-    return tf.reshape(tiled, target);
+    return repeat(tf, inputs, new int[] {size});
+  }
+
+  /** The shape after repeating axes {@code 1..n} by {@code size}; unknown sizes stay unknown. */
+  static Shape repeatedShape(Shape inputShape, int[] size) {
+    long[] out = inputShape.asArray().clone();
+    for (int i = 0; i < size.length; i++) {
+      if (out[i + 1] >= 0) {
+        out[i + 1] *= size[i];
+      }
+    }
+    return Shape.of(out);
+  }
+
+  /**
+   * Repeats each position of axes {@code 1..n} of a {@code (batch, d1, ..., dn, channels)} tensor in place,
+   * {@code size[i]} times along axis {@code i + 1}: a unit axis after each of them, tiled by {@code size}, then
+   * merged back (sizes read at run time). Shared by the 1-D and 3-D upsampling layers.
+   */
+  static Operand<TFloat32> repeat(Ops tf, Operand<TFloat32> inputs, int[] size) {
+    int n = size.length;
+    Operand<TFloat32> x = inputs;
+    int[] multiples = new int[2 * n + 2];
+    int[] factors = new int[n + 2];
+    Arrays.fill(multiples, 1);
+    Arrays.fill(factors, 1);
+    for (int i = 0; i < n; i++) {
+      x = tf.expandDims(x, tf.constant(2 * i + 2));
+      multiples[2 * i + 2] = size[i];
+      factors[i + 1] = size[i];
+    }
+    Operand<TInt32> target = tf.math.mul(tf.shape(inputs), tf.constant(factors));
+    return tf.reshape(tf.tile(x, tf.constant(multiples)), target);
   }
 
   /** The upsampling factor. */

@@ -48,27 +48,13 @@ public class UpSampling3D extends Layer {
 
   @Override
   public Shape computeOutputShape(Shape inputShape) {
-    long[] out = inputShape.asArray().clone();
-    for (int i = 0; i < 3; i++) {
-      if (out[i + 1] >= 0) {
-        out[i + 1] *= size[i];
-      }
-    }
-    return Shape.of(out);
+    return UpSampling1D.repeatedShape(inputShape, size);
   }
 
   @Override
   protected Operand<TFloat32> call(Ops tf, Operand<TFloat32> inputs, boolean training) {
-    // (b, d1, d2, d3, c) -> (b, d1, 1, d2, 1, d3, 1, c) -> tiled (b, d1, s1, d2, s2, d3, s3, c)
-    // -> (b, d1 * s1, d2 * s2, d3 * s3, c): each position repeated in place along each axis. Keras4J inputs have
-    // known spatial sizes (InputLayer requires them), so only the batch size is left to reshape (-1).
-    long[] in = inputs.shape().asArray();
-    long[] split = {-1, in[1], 1, in[2], 1, in[3], 1, in[4]};
-    int[] multiples = {1, 1, size[0], 1, size[1], 1, size[2], 1};
-    Shape out = computeOutputShape(inputs.shape());
-    long[] merged = {-1, out.get(1), out.get(2), out.get(3), out.get(4)};
-    Operand<TFloat32> tiled = tf.tile(tf.reshape(inputs, tf.constant(split)), tf.constant(multiples));
-    return tf.reshape(tiled, tf.constant(merged));
+    // (b, d1, d2, d3, c) -> (b, d1, 1, d2, 1, d3, 1, c) -> tiled -> (b, d1 * s1, d2 * s2, d3 * s3, c).
+    return UpSampling1D.repeat(tf, inputs, size);
   }
 
   /** The factors {@code (dim1, dim2, dim3)}. */

@@ -53,14 +53,12 @@ public class ZeroPadding1D extends Layer {
 
   @Override
   public Shape computeOutputShape(Shape inputShape) {
-    long steps = inputShape.get(1);
-    return Shape.of(inputShape.get(0), steps < 0 ? steps : steps + padding[0] + padding[1], inputShape.get(2));
+    return ZeroPadding2D.paddedShape(inputShape, new int[][] {padding});
   }
 
   @Override
   protected Operand<TFloat32> call(Ops tf, Operand<TFloat32> inputs, boolean training) {
-    int[][] all = {{0, 0}, padding.clone(), {0, 0}};
-    return tf.pad(inputs, tf.constant(all), tf.constant(0f));
+    return ZeroPadding2D.pad(tf, inputs, new int[][] {padding});
   }
 
   /** {@code (start, end)}. */
