@@ -70,6 +70,7 @@ import io.github.keras4j.layers.reshaping.Cropping1D;
 import io.github.keras4j.layers.reshaping.UpSampling1D;
 import io.github.keras4j.layers.reshaping.ZeroPadding1D;
 import io.github.keras4j.layers.preprocessing.BaseAffineTransformLayer;
+import io.github.keras4j.layers.preprocessing.BaseColorAugmentation;
 import io.github.keras4j.layers.preprocessing.CenterCrop;
 import io.github.keras4j.layers.preprocessing.RandomBrightness;
 import io.github.keras4j.layers.preprocessing.RandomContrast;
@@ -411,44 +412,16 @@ final class BuiltinLayers {
       c.requireValue("data_format", "channels_last");
       return new RandomFlip(c.getString("mode", "horizontal_and_vertical"), c.getLongOrNull("seed"), c.name());
     });
-    add("RandomTranslation", c -> affine(RandomTranslation.builder(0, 0).heightFactor(factor(c, "height_factor"))
-        .widthFactor(factor(c, "width_factor")), c).build());
-    add("RandomRotation", c -> affine(RandomRotation.builder(factor(c, "factor")), c).build());
+    add("RandomTranslation", c -> affine(RandomTranslation.builder(0, 0).heightFactor(c.getDoubles("height_factor"))
+        .widthFactor(c.getDoubles("width_factor")), c).build());
+    add("RandomRotation", c -> affine(RandomRotation.builder(c.getDoubles("factor")), c).build());
     add("RandomZoom", c -> {
-      RandomZoom.Builder b = affine(RandomZoom.builder(factor(c, "height_factor")), c);
-      ifSet(c.has("width_factor") ? factor(c, "width_factor") : null, b::widthFactor);
+      RandomZoom.Builder b = affine(RandomZoom.builder(c.getDoubles("height_factor")), c);
+      ifSet(c.has("width_factor") ? c.getDoubles("width_factor") : null, b::widthFactor);
       return b.build();
     });
-    add("RandomContrast", c -> {
-      RandomContrast.Builder b = RandomContrast.builder(factor(c, "factor")).name(c.name());
-      ifSet(c.getLongOrNull("seed"), b::seed);
-      double[] range = c.has("value_range") ? factor(c, "value_range") : new double[] {0, 255};
-      return b.valueRange(range[0], range[range.length - 1]).build();
-    });
-    add("RandomBrightness", c -> {
-      RandomBrightness.Builder b = RandomBrightness.builder(factor(c, "factor")).name(c.name());
-      ifSet(c.getLongOrNull("seed"), b::seed);
-      double[] range = c.has("value_range") ? factor(c, "value_range") : new double[] {0, 255};
-      return b.valueRange(range[0], range[range.length - 1]).build();
-    });
-  }
-
-  /** A number or a list of numbers ({@code factor: 0.2} or {@code [-0.1, 0.3]}) as an array. */
-  private static double[] factor(Config c, String key) {
-    Object v = c.get(key);
-    if (v instanceof Number n) {
-      return new double[] {n.doubleValue()};
-    }
-    java.util.List<?> list = c.getList(key);
-    double[] out = new double[list.size()];
-    for (int i = 0; i < out.length; i++) {
-      if (!(list.get(i) instanceof Number n)) {
-        throw new IllegalArgumentException(c.owner() + ": '" + key + "' must be a number or a list of numbers, found "
-            + Json.describe(v));
-      }
-      out[i] = n.doubleValue();
-    }
-    return out;
+    add("RandomContrast", c -> color(RandomContrast.builder(c.getDoubles("factor")), c).build());
+    add("RandomBrightness", c -> color(RandomBrightness.builder(c.getDoubles("factor")), c).build());
   }
 
   /** The settings the geometric augmentation layers share. */
@@ -458,6 +431,14 @@ final class BuiltinLayers {
         .interpolation(c.getString("interpolation", "bilinear")).fillValue(c.getDouble("fill_value", 0.0));
     ifSet(c.getLongOrNull("seed"), b::seed);
     return b;
+  }
+
+  /** The settings the color augmentation layers share: name, seed and value range (default {@code [0, 255]}). */
+  private static <B extends BaseColorAugmentation.Builder<B>> B color(B b, Config c) {
+    b.name(c.name());
+    ifSet(c.getLongOrNull("seed"), b::seed);
+    double[] range = c.has("value_range") ? c.getDoubles("value_range") : new double[] {0, 255};
+    return b.valueRange(range[0], range[range.length - 1]);
   }
 
   /** A list of numbers ({@code [0.5, 2.0]}) as floats, or null when absent; for Normalization's mean and variance. */

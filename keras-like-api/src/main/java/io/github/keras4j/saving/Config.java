@@ -218,6 +218,28 @@ public final class Config {
     return out;
   }
 
+  /**
+   * Numbers written as a list ({@code [-0.1, 0.3]}) or as one number ({@code 0.2}), such as an augmentation layer's
+   * {@code factor}; required.
+   */
+  public double[] getDoubles(String key) {
+    Object v = required(key, "a number or a list of numbers");
+    if (v instanceof Number n) {
+      return new double[] {n.doubleValue()};
+    }
+    if (!(v instanceof List<?> list)) {
+      throw wrong(key, "a number or a list of numbers");
+    }
+    double[] out = new double[list.size()];
+    for (int i = 0; i < out.length; i++) {
+      if (!(list.get(i) instanceof Number n)) {
+        throw wrong(key, "a number or a list of numbers");
+      }
+      out[i] = n.doubleValue();
+    }
+    return out;
+  }
+
   /** Ints as {@link #getInts}, or null when absent or null. */
   public int[] getIntsOrNull(String key) {
     return has(key) ? getInts(key) : null;
