@@ -54,7 +54,7 @@ public final class ImageGradients {
     TensorFlow.registerCustomGradient(ImageProjectiveTransformV3.Inputs.class, (tf, op, grads) -> {
       ImageProjectiveTransformV3.Inputs<TNumber> in = op;
       Operand upstream = grads.get(0);
-      Operand<TInt32> size = tf.slice(tf.shape(in.images), tf.constant(new int[] {1}), tf.constant(new int[] {2}));
+      Operand<TInt32> size = Shapes.dims(tf, in.images, 1, 2);
       Operand imagesGrad = tf.image.imageProjectiveTransformV3(upstream, inverse(tf, in.transforms), size,
           tf.constant(0f), in.interpolation, ImageProjectiveTransformV3.fillMode(in.fillMode));
       return List.of(imagesGrad, tf.zerosLike(in.transforms), tf.zerosLike(in.outputShape),

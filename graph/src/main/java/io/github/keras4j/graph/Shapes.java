@@ -78,6 +78,14 @@ public final class Shapes {
     return a < 0 || b < 0 || a == b;
   }
 
+  /**
+   * The sizes of axes {@code begin .. begin + size - 1} of {@code x}, read when the graph runs, as an int32 vector:
+   * {@code dims(tf, x, 0, 1)} is the batch size; {@code size} -1 means to the last axis.
+   */
+  public static Operand<TInt32> dims(Ops tf, Operand<?> x, int begin, int size) {
+    return tf.slice(tf.shape(x), tf.constant(new int[] {begin}), tf.constant(new int[] {size}));
+  }
+
   /** The axes {@code [0, rank)} of {@code x}, so that a reduction over them gives a scalar. */
   public static Operand<TInt32> allAxes(Ops tf, Operand<?> x) {
     return tf.range(tf.constant(0), tf.rank(x), tf.constant(1));

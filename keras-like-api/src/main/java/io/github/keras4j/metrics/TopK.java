@@ -57,12 +57,12 @@ abstract sealed class TopK extends Metric permits TopKCategoricalAccuracy, Spars
       throw new IllegalArgumentException("Metric '" + owner + "' needs class scores on the last axis; predictions "
           + "have shape " + Shapes.format(shape));
     }
-    Operand<TInt32> lastAxis = tf.slice(tf.shape(yPred), tf.constant(new int[] {rank - 1}), tf.constant(new int[] {1}));
+    Operand<TInt32> lastAxis = Shapes.dims(tf, yPred, rank - 1, 1);
     Operand<TFloat32> rows = tf.reshape(tf.stopGradient(yPred),
         tf.concat(java.util.List.of(tf.constant(new int[] {-1}), lastAxis), tf.constant(0)));
     Operand<TFloat32> hit = tf.dtypes.cast(tf.nn.inTopK(rows, tf.reshape(classes, tf.constant(new int[] {-1})),
         tf.constant(k)), TFloat32.class);
-    Operand<TInt32> outer = tf.slice(tf.shape(yPred), tf.constant(new int[] {0}), tf.constant(new int[] {rank - 1}));
+    Operand<TInt32> outer = Shapes.dims(tf, yPred, 0, rank - 1);
     return tf.reshape(hit, outer);
   }
 }

@@ -636,8 +636,7 @@ final class Engine implements AutoCloseable {
     if (known) {
       return tf.reshape(x, tf.constant(dims));
     }
-    Operand<TInt32> rest = tf.slice(tf.shape(x), tf.constant(new int[] {2}),
-        tf.constant(new int[] {-1}));
+    Operand<TInt32> rest = Shapes.dims(tf, x, 2, -1);
     return tf.reshape(x, tf.concat(List.of(tf.constant(new int[] {-1}), rest), tf.constant(0)));
   }
 

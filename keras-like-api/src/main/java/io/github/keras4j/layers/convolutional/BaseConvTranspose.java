@@ -1,5 +1,6 @@
 package io.github.keras4j.layers.convolutional;
 
+import io.github.keras4j.graph.Shapes;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -94,7 +95,7 @@ public abstract class BaseConvTranspose extends KernelConv {
     for (int i = 0; i <= rank; i++) {
       rest[leading.length + i] = (int) out.get(i + 1);
     }
-    Operand<TInt32> batch = tf.slice(tf.shape(inputs), tf.constant(new int[] {0}), tf.constant(new int[] {1}));
+    Operand<TInt32> batch = Shapes.dims(tf, inputs, 0, 1);
     return tf.concat(List.of(batch, tf.constant(rest)), tf.constant(0));
   }
 

@@ -2,6 +2,7 @@ package io.github.keras4j.layers.core;
 
 import io.github.keras4j.activations.ActivationFunction;
 import io.github.keras4j.graph.GraphVariable;
+import io.github.keras4j.graph.Shapes;
 import io.github.keras4j.layers.InputSpec;
 import io.github.keras4j.layers.KernelOptions;
 import io.github.keras4j.layers.Layer;
@@ -107,7 +108,7 @@ public class Dense extends Layer {
       // Apply along the last axis: (..., in) -> (-1, in) x (in, units) -> (..., units).
       Operand<TFloat32> flat = tf.reshape(x, tf.constant(new long[] {-1, kernel.shape().get(0)}));
       Operand<TFloat32> prod = tf.linalg.matMul(flat, kernel.value());
-      Operand<org.tensorflow.types.TInt32> lead = tf.slice(tf.shape(x), tf.constant(new int[] {0}), tf.constant(new int[] {rank - 1}));
+      Operand<org.tensorflow.types.TInt32> lead = Shapes.dims(tf, x, 0, rank - 1);
       y = tf.reshape(prod, tf.concat(java.util.List.of(lead, tf.constant(new int[] {units})), tf.constant(0)));
     }
     if (useBias) {

@@ -1,5 +1,6 @@
 package io.github.keras4j.layers.preprocessing;
 
+import io.github.keras4j.graph.Shapes;
 import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
@@ -55,8 +56,7 @@ public abstract class BaseAffineTransformLayer extends BaseImagePreprocessingLay
 
   /** The size of axis {@code axis} of {@code images} as a float32 vector of one element. */
   static Operand<TFloat32> dim(Ops tf, Operand<TFloat32> images, int axis) {
-    return tf.dtypes.cast(tf.slice(tf.shape(images), tf.constant(new int[] {axis}), tf.constant(new int[] {1})),
-        TFloat32.class);
+    return tf.dtypes.cast(Shapes.dims(tf, images, axis, 1), TFloat32.class);
   }
 
   /** The fill mode. */

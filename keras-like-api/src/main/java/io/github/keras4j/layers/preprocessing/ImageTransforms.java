@@ -1,6 +1,7 @@
 package io.github.keras4j.layers.preprocessing;
 
 import io.github.keras4j.backend.Backend;
+import io.github.keras4j.graph.Shapes;
 import java.util.List;
 import java.util.Locale;
 import org.tensorflow.Operand;
@@ -132,22 +133,18 @@ final class ImageTransforms {
     long h = images.shape().get(1);
     long w = images.shape().get(2);
     Operand<TInt32> size = h >= 0 && w >= 0 ? tf.constant(new int[] {(int) h, (int) w})
-        : tf.slice(tf.shape(images), tf.constant(new int[] {1}), tf.constant(new int[] {2}));
+        : Shapes.dims(tf, images, 1, 2);
     return tf.image.imageProjectiveTransformV3(images, transforms, size, tf.constant(fillValue),
         interpolation.toUpperCase(Locale.ROOT), ImageProjectiveTransformV3.fillMode(fillMode.toUpperCase(Locale.ROOT)));
   }
 
-  /** The batch size of {@code images} as a 1-element int32 vector. */
-  static Operand<TInt32> batch(Ops tf, Operand<TFloat32> images) {
-    return tf.slice(tf.shape(images), tf.constant(new int[] {0}), tf.constant(new int[] {1}));
-  }
 
   /** {@code [batch, trailing...]} as an int32 vector. */
   static Operand<TInt32> batchShape(Ops tf, Operand<TFloat32> images, int... trailing) {
     if (trailing.length == 0) {
-      return batch(tf, images);
+      return Shapes.dims(tf, images, 0, 1);
     }
-    return tf.concat(List.of(batch(tf, images), tf.constant(trailing)), tf.constant(0));
+    return tf.concat(List.of(Shapes.dims(tf, images, 0, 1), tf.constant(trailing)), tf.constant(0));
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.github.keras4j.layers.reshaping;
 
+import io.github.keras4j.graph.Shapes;
 import io.github.keras4j.layers.Layer;
 import java.util.List;
 import org.tensorflow.Operand;
@@ -39,7 +40,7 @@ public class Flatten extends Layer {
       return tf.reshape(inputs, tf.constant(new long[] {-1, features}));
     }
     // Sizes unknown when the graph is built (Keras: reshape to (batch, -1) with the batch size read at run time).
-    Operand<TInt32> batch = tf.slice(tf.shape(inputs), tf.constant(new int[] {0}), tf.constant(new int[] {1}));
+    Operand<TInt32> batch = Shapes.dims(tf, inputs, 0, 1);
     return tf.reshape(inputs, tf.concat(List.of(batch, tf.constant(new int[] {-1})), tf.constant(0)));
   }
 }

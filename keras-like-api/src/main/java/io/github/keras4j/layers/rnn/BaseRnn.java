@@ -3,6 +3,7 @@ package io.github.keras4j.layers.rnn;
 import io.github.keras4j.activations.ActivationFunction;
 import io.github.keras4j.backend.Backend;
 import io.github.keras4j.graph.GraphVariable;
+import io.github.keras4j.graph.Shapes;
 import io.github.keras4j.initializers.Initializer;
 import io.github.keras4j.layers.InputSpec;
 import io.github.keras4j.layers.KerasTensor;
@@ -370,7 +371,7 @@ public abstract class BaseRnn extends Layer {
     long features = s.get(2);
     int g = gates();
     long width = (long) g * units;
-    Operand<TInt32> batch = tf.slice(tf.shape(inputs), tf.constant(new int[] {0}), tf.constant(new int[] {1}));
+    Operand<TInt32> batch = Shapes.dims(tf, inputs, 0, 1);
     boolean dropInputs = training && dropout > 0 && dropout < 1;
     boolean dropState = training && recurrentDropout > 0 && recurrentDropout < 1;
     int count = maskCount();

@@ -1,5 +1,6 @@
 package io.github.keras4j.layers.rnn;
 
+import io.github.keras4j.graph.Shapes;
 import io.github.keras4j.layers.rnn.BaseRnn.CellWeights;
 import io.github.keras4j.layers.rnn.BaseRnn.Unrolled;
 import java.util.ArrayList;
@@ -72,8 +73,8 @@ final class FusedKernels {
     if (!training || rate <= 0 || rate >= 1) {
       return inputs;
     }
-    Operand<TFloat32> mask = BaseRnn.dropoutMasks(tf, batch(tf, inputs), inputs.shape().get(2), rate, 1, maskSeed, 0)
-        .get(0);
+    Operand<TFloat32> mask = BaseRnn.dropoutMasks(tf, Shapes.dims(tf, inputs, 0, 1), inputs.shape().get(2), rate, 1,
+        maskSeed, 0).get(0);
     return tf.math.mul(inputs, tf.expandDims(mask, tf.constant(1)));
   }
 
@@ -97,7 +98,7 @@ final class FusedKernels {
     Operand<TFloat32> peephole = tf.zeros(tf.constant(new long[] {units}), TFloat32.class);
     int parts = batchParts();
     List<Operand<TFloat32>> xs = new ArrayList<>();
-    Operand<TInt32> b = tf.slice(tf.shape(x), tf.constant(new int[] {1}), tf.constant(new int[] {1}));
+    Operand<TInt32> b = Shapes.dims(tf, x, 1, 1);
     if (parts == 1) {
       xs.add(x);
     } else {
@@ -115,7 +116,7 @@ final class FusedKernels {
     List<Operand<TFloat32>> lastC = new ArrayList<>();
     for (Operand<TFloat32> xi : xs) {
       Operand<TInt32> rows = parts == 1 ? b
-          : tf.slice(tf.shape(xi), tf.constant(new int[] {1}), tf.constant(new int[] {1}));
+          : Shapes.dims(tf, xi, 1, 1);
       Operand<TFloat32> state = zeros(tf, rows, units);
       // cell_clip <= 0 disables clipping.
       BlockLSTM<TFloat32> op = tf.nn.blockLSTM(tf.constant(timesteps), xi, state, state, weights, peephole, peephole,
@@ -198,14 +199,10 @@ final class FusedKernels {
     return new Unrolled(outputs, null, List.of(h));
   }
 
-  /** The batch size of {@code inputs} as a 1-element vector. */
-  private static Operand<TInt32> batch(Ops tf, Operand<TFloat32> inputs) {
-    return tf.slice(tf.shape(inputs), tf.constant(new int[] {0}), tf.constant(new int[] {1}));
-  }
 
   /** Zeros of shape {@code (batch, units)}. */
   private static Operand<TFloat32> zeroState(Ops tf, Operand<TFloat32> inputs, int units) {
-    return zeros(tf, batch(tf, inputs), units);
+    return zeros(tf, Shapes.dims(tf, inputs, 0, 1), units);
   }
 
   /** Zeros of shape {@code (rows, units)}, {@code rows} a 1-element vector. */

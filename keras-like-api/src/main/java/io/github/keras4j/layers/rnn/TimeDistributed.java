@@ -1,5 +1,6 @@
 package io.github.keras4j.layers.rnn;
 
+import io.github.keras4j.graph.Shapes;
 import io.github.keras4j.layers.InputSpec;
 import io.github.keras4j.layers.Layer;
 import java.util.LinkedHashMap;
@@ -113,8 +114,7 @@ public class TimeDistributed extends Layer {
     }
     // (-1, x.shape[1 + skipped:]...)
     int rank = x.shape().numDimensions();
-    Operand<TInt32> rest = tf.slice(tf.shape(x), tf.constant(new int[] {1 + skipped}),
-        tf.constant(new int[] {rank - 1 - skipped}));
+    Operand<TInt32> rest = Shapes.dims(tf, x, 1 + skipped, rank - 1 - skipped);
     return tf.concat(List.of(tf.constant(new int[] {-1}), rest), tf.constant(0));
   }
 
@@ -124,8 +124,8 @@ public class TimeDistributed extends Layer {
       return constant(tf, dims);
     }
     int yRank = y.shape().numDimensions();
-    Operand<TInt32> lead = tf.slice(tf.shape(x), tf.constant(new int[] {0}), tf.constant(new int[] {2}));
-    Operand<TInt32> tail = tf.slice(tf.shape(y), tf.constant(new int[] {1}), tf.constant(new int[] {yRank - 1}));
+    Operand<TInt32> lead = Shapes.dims(tf, x, 0, 2);
+    Operand<TInt32> tail = Shapes.dims(tf, y, 1, yRank - 1);
     return tf.concat(List.of(lead, tail), tf.constant(0));
   }
 
