@@ -2,11 +2,7 @@ package io.github.keras4j.layers.attention;
 
 import io.github.keras4j.backend.Backend;
 import io.github.keras4j.graph.Shapes;
-import io.github.keras4j.layers.KerasTensor;
-import io.github.keras4j.layers.Layer;
 import io.github.keras4j.layers.regularization.Noise;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -32,18 +28,16 @@ import org.tensorflow.types.TFloat32;
  * <p>Java differences from Keras: {@code use_causal_mask} is a layer setting (written to the config only when
  * true) and {@code return_attention_scores} is {@link #applyWithScores}; inputs must have rank 3.
  */
-public abstract class BaseDenseAttention extends Layer {
+public abstract class BaseDenseAttention extends AttentionLayer {
 
   private final boolean useScale;
   private final float dropout;
   private final boolean useCausalMask;
   private final long seed;
-  private final AttentionOps.ScoresStore scores = new AttentionOps.ScoresStore();
 
   /** The layer of {@code b}'s settings. */
   BaseDenseAttention(Builder<?> b) {
     super(b.name);
-    setSupportsMasking(true);
     this.dropout = AttentionOps.checkDropout(b.dropout);
     this.useScale = b.useScale;
     this.seed = b.seed != null ? b.seed : Backend.nextSeed();
@@ -81,12 +75,6 @@ public abstract class BaseDenseAttention extends Layer {
     return List.of(q, v, k);
   }
 
-  /** Attention takes a list of inputs: one tensor alone is an error. */
-  @Override
-  public Shape computeOutputShape(Shape inputShape) {
-    return computeOutputShape(List.of(inputShape));
-  }
-
   /** {@code (batch, Tq, valueDim)}. */
   @Override
   public Shape computeOutputShape(List<Shape> inputShapes) {
@@ -104,17 +92,6 @@ public abstract class BaseDenseAttention extends Layer {
   abstract Operand<TFloat32> calculateScores(Ops tf, Operand<TFloat32> query, Operand<TFloat32> key);
 
   // ---------------------------------------------------------------- call
-
-  @Override
-  protected Operand<TFloat32> call(Ops tf, List<Operand<TFloat32>> inputs, boolean training) {
-    return call(tf, inputs, Collections.nCopies(inputs.size(), null), training);
-  }
-
-  @Override
-  protected Operand<TFloat32> call(Ops tf, Operand<TFloat32> inputs, boolean training) {
-    computeOutputShape(inputs.shape());
-    throw new AssertionError("unreachable: one input is rejected");
-  }
 
   @Override
   protected Operand<TFloat32> call(Ops tf, List<Operand<TFloat32>> inputs, List<Operand<TBool>> masks,
@@ -142,25 +119,14 @@ public abstract class BaseDenseAttention extends Layer {
       Operand<TBool> qMask = tf.expandDims(masks.get(0), tf.constant(-1));
       out = tf.select(qMask, out, tf.zerosLike(out));
     }
-    scores.record(out, weights);
+    recordScores(out, weights);
     return out;
   }
 
-  /**
-   * Calls the layer and returns {@code [output, scores]}, as Keras's call with {@code return_attention_scores=True}:
-   * the scores {@code (batch, Tq, Tv)} are the softmax weights after masking, before dropout.
-   *
-   * <p>The scores are the output of a small weightless layer ({@code <name>_scores}) that reads what this layer
-   * computed in the same call. A model that outputs or uses them cannot be saved; save the model of the attention
-   * output instead.
-   */
-  public List<KerasTensor> applyWithScores(List<KerasTensor> inputs) {
-    scores.startRecording();
-    KerasTensor out = apply(inputs);
-    Shape q = inputs.get(0).shape();
-    Shape v = inputs.get(1).shape();
-    KerasTensor s = new AttentionScores(name(), scores, Shape.of(q.get(0), q.get(1), v.get(1))).apply(out);
-    return new ArrayList<>(List.of(out, s));
+  /** The softmax weights' shape {@code (batch, Tq, Tv)}. */
+  @Override
+  Shape scoresShape(Shape q, Shape v) {
+    return Shape.of(q.get(0), q.get(1), v.get(1));
   }
 
   // ---------------------------------------------------------------- accessors and config

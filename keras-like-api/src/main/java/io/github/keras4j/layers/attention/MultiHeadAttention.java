@@ -7,14 +7,11 @@ import io.github.keras4j.graph.GraphVariable;
 import io.github.keras4j.graph.Shapes;
 import io.github.keras4j.initializers.Initializer;
 import io.github.keras4j.layers.KernelOptions;
-import io.github.keras4j.layers.KerasTensor;
-import io.github.keras4j.layers.Layer;
 import io.github.keras4j.layers.WeightSettings;
 import io.github.keras4j.layers.regularization.Noise;
 import io.github.keras4j.regularizers.Regularizer;
 import io.github.keras4j.regularizers.Regularizers;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -63,7 +60,7 @@ import org.tensorflow.types.TFloat32;
  * {@code sliding_window} or flash attention. {@code activityRegularizer} (Layer's) penalizes the layer's output;
  * Keras passes it to the four projections instead.
  */
-public class MultiHeadAttention extends Layer {
+public class MultiHeadAttention extends AttentionLayer {
 
   private final int numHeads;
   private final int keyDim;
@@ -75,7 +72,6 @@ public class MultiHeadAttention extends Layer {
   private final long seed;
   private final WeightSettings kernelSettings;
   private final WeightSettings biasSettings;
-  private final AttentionOps.ScoresStore scores = new AttentionOps.ScoresStore();
   private Projection query;
   private Projection key;
   private Projection value;
@@ -91,7 +87,6 @@ public class MultiHeadAttention extends Layer {
 
   private MultiHeadAttention(Builder b) {
     super(b.name);
-    setSupportsMasking(true);
     if (b.numHeads <= 0) {
       throw new IllegalArgumentException("Received an invalid value for argument `num_heads`, expected a positive "
           + "integer. Received: num_heads=" + b.numHeads);
@@ -166,12 +161,6 @@ public class MultiHeadAttention extends Layer {
     return out;
   }
 
-  /** Multi-head attention takes a list of inputs: one tensor alone is an error. */
-  @Override
-  public Shape computeOutputShape(Shape inputShape) {
-    return computeOutputShape(List.of(inputShape));
-  }
-
   /** {@code (batch, T, outputShape)}, {@code outputShape} defaulting to the query's last size. */
   @Override
   public Shape computeOutputShape(List<Shape> inputShapes) {
@@ -204,17 +193,6 @@ public class MultiHeadAttention extends Layer {
   }
 
   // ---------------------------------------------------------------- call
-
-  @Override
-  protected Operand<TFloat32> call(Ops tf, List<Operand<TFloat32>> inputs, boolean training) {
-    return call(tf, inputs, Collections.nCopies(inputs.size(), null), training);
-  }
-
-  @Override
-  protected Operand<TFloat32> call(Ops tf, Operand<TFloat32> inputs, boolean training) {
-    computeOutputShape(inputs.shape());
-    throw new AssertionError("unreachable: one input is rejected");
-  }
 
   @Override
   protected Operand<TFloat32> call(Ops tf, List<Operand<TFloat32>> inputs, List<Operand<TBool>> masks,
@@ -256,25 +234,14 @@ public class MultiHeadAttention extends Layer {
     // Combine (B, T, N, Hv), then the output projection (N, Hv, out) -> (B, T, out).
     Operand<TFloat32> context = tf.linalg.einsum(List.of(dropped, vh), "acbe,aecd->abcd");
     Operand<TFloat32> out = project(tf, "abcd,cde->abe", context, output);
-    scores.record(out, probs);
+    recordScores(out, probs);
     return out;
   }
 
-  /**
-   * Calls the layer and returns {@code [output, scores]}, as Keras's call with {@code return_attention_scores=True}:
-   * the scores {@code (batch, numHeads, T, S)} are the softmax probabilities (masked entries 0), before dropout.
-   *
-   * <p>The scores are the output of a small weightless layer ({@code <name>_scores}) that reads what this layer
-   * computed in the same call. A model that outputs or uses them cannot be saved (its config would need Keras's
-   * second output of a layer call); save the model of the attention output instead.
-   */
-  public List<KerasTensor> applyWithScores(List<KerasTensor> inputs) {
-    scores.startRecording();
-    KerasTensor out = apply(inputs);
-    Shape q = inputs.get(0).shape();
-    Shape v = inputs.get(1).shape();
-    KerasTensor s = new AttentionScores(name(), scores, Shape.of(q.get(0), numHeads, q.get(1), v.get(1))).apply(out);
-    return List.of(out, s);
+  /** The attention probabilities' shape {@code (batch, numHeads, T, S)}. */
+  @Override
+  Shape scoresShape(Shape q, Shape v) {
+    return Shape.of(q.get(0), numHeads, q.get(1), v.get(1));
   }
 
   // ---------------------------------------------------------------- accessors and config
