@@ -126,6 +126,10 @@ public final class LayerRegistry {
       return new IllegalArgumentException("Layer class 'RnnStateOutput'" + what + " is the final state of a "
           + "recurrent layer: it is rebuilt with its model (BaseRnn.applyWithState), not on its own");
     }
+    if (className.equals("AttentionScores")) {
+      return new IllegalArgumentException("Layer class 'AttentionScores'" + what + " holds the scores of an "
+          + "attention layer: it is rebuilt with its model (applyWithScores), not on its own");
+    }
     return new IllegalArgumentException("Unknown layer class '" + className + "'" + what + ": it is not a "
         + "built-in Keras4J layer. If it is your own Layer subclass, register it when loading: Models.load(path, "
         + "new CustomObjects().layer(\"" + className + "\", config -> ...)) or Models.load(path, Map.of(\""

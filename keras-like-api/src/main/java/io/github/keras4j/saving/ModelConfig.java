@@ -4,6 +4,7 @@ import io.github.keras4j.layers.InputLayer;
 import io.github.keras4j.layers.KerasTensor;
 import io.github.keras4j.layers.Layer;
 import io.github.keras4j.layers.Node;
+import io.github.keras4j.layers.attention.AttentionLayer;
 import io.github.keras4j.layers.rnn.BaseRnn;
 import io.github.keras4j.models.Model;
 import io.github.keras4j.models.Sequential;
@@ -40,12 +41,18 @@ import java.util.Set;
  *
  * <p>Java differences from Keras: a subclass of {@link Model} other than Sequential is saved and rebuilt as a
  * functional {@code Model} of the same graph (Keras needs the subclass's {@code get_config}); the final states of
- * a recurrent layer ({@link BaseRnn#applyWithState}) are rebuilt by calling that method again, so their layers get
- * fresh generated names.
+ * a recurrent layer ({@link BaseRnn#applyWithState}) and the scores of an attention layer
+ * ({@link AttentionLayer#applyWithScores}) are saved as entries of Keras4J's own classes {@code RnnStateOutput} and
+ * {@code AttentionScores} called on the layer's output (Keras saves them as the layer call's second output, with
+ * {@code return_state} or {@code return_attention_scores}), and are rebuilt by calling that method again, so their
+ * layers get fresh generated names.
  */
 public final class ModelConfig {
 
+  /** The class of a recurrent layer's final state ({@code applyWithState}), rebuilt with its recurrent layer. */
   private static final String RNN_STATE = "RnnStateOutput";
+  /** The class of an attention layer's scores ({@code applyWithScores}), rebuilt with its attention layer. */
+  private static final String ATTENTION_SCORES = "AttentionScores";
 
   private ModelConfig() {}
 
@@ -274,7 +281,7 @@ public final class ModelConfig {
     String model = "the saved model '" + config.name() + "'";
     List<Entry> entries = new ArrayList<>();
     Map<String, Layer> layers = new LinkedHashMap<>();
-    Map<String, Entry> stateEntries = new HashMap<>();
+    Map<String, Entry> sideEntries = new LinkedHashMap<>();
     for (Object item : config.getList("layers")) {
       if (!(item instanceof Map<?, ?> raw)) {
         throw new IllegalArgumentException(model + " has a layer entry that is not an object: " + Json.describe(item));
@@ -283,14 +290,14 @@ public final class ModelConfig {
       Map<String, Object> map = (Map<String, Object>) raw;
       Config entry = new Config(map, String.valueOf(map.get("class_name")), custom);
       String name = entry.getString("name");
-      if (layers.containsKey(name) || stateEntries.containsKey(name)) {
+      if (layers.containsKey(name) || sideEntries.containsKey(name)) {
         throw new IllegalArgumentException(model + " has two layers named '" + name + "'");
       }
       Entry e = new Entry(name, entry.getString("class_name"), map, entry.has("inbound_nodes")
           ? entry.getList("inbound_nodes") : List.of());
       entries.add(e);
-      if (e.className.equals(RNN_STATE)) {
-        stateEntries.put(name, e);
+      if (isSideOutput(e.className)) {
+        sideEntries.put(name, e);
       } else {
         layers.put(name, LayerRegistry.deserialize(map, custom));
       }
@@ -319,11 +326,11 @@ public final class ModelConfig {
         if (calls.getOrDefault(e.name, 0) != index) {
           continue;
         }
-        List<KerasTensor> args = arguments(model, e, e.nodes.get(index), tensors, layers, stateEntries);
+        List<KerasTensor> args = arguments(model, e, e.nodes.get(index), tensors, layers, sideEntries);
         if (args == null) {
           continue;
         }
-        call(model, e, index, args, layers, stateEntries, tensors);
+        call(model, e, index, args, layers, sideEntries, tensors);
         calls.put(e.name, index + 1);
         it.remove();
         progress = true;
@@ -345,7 +352,7 @@ public final class ModelConfig {
 
   /** The tensors a saved call takes, or null while one of them is not built yet. */
   private static List<KerasTensor> arguments(String model, Entry e, Object node, Map<String, KerasTensor> tensors,
-      Map<String, Layer> layers, Map<String, Entry> stateEntries) {
+      Map<String, Layer> layers, Map<String, Entry> sideEntries) {
     if (!(node instanceof Map<?, ?> map) || !(map.get("args") instanceof List<?> args) || args.isEmpty()) {
       throw new IllegalArgumentException(model + ": an inbound node of layer '" + e.name + "' has no \"args\" list");
     }
@@ -354,7 +361,7 @@ public final class ModelConfig {
     for (Object item : items) {
       List<?> history = kerasHistory(model, e.name, item);
       String layer = String.valueOf(history.get(0));
-      if (!layers.containsKey(layer) && !stateEntries.containsKey(layer)) {
+      if (!layers.containsKey(layer) && !sideEntries.containsKey(layer)) {
         throw new IllegalArgumentException(model + ": layer '" + e.name + "' is called on the output of layer '"
             + layer + "', which is not in the model");
       }
@@ -380,11 +387,13 @@ public final class ModelConfig {
 
   /** Makes one saved call and records its output tensor(s). */
   private static void call(String model, Entry e, int index, List<KerasTensor> args, Map<String, Layer> layers,
-      Map<String, Entry> stateEntries, Map<String, KerasTensor> tensors) {
-    if (e.className.equals(RNN_STATE)) {
+      Map<String, Entry> sideEntries, Map<String, KerasTensor> tensors) {
+    if (isSideOutput(e.className)) {
       if (!tensors.containsKey(key(e.name, index, 0))) {
-        throw new IllegalArgumentException(model + ": layer '" + e.name + "' (the final state of a recurrent layer) "
-            + "is not called on the output of a recurrent layer with returnState");
+        throw new IllegalArgumentException(model + ": layer '" + e.name + "' (" + (e.className.equals(RNN_STATE)
+            ? "the final state of a recurrent layer) is not called on the output of a recurrent layer with "
+                + "returnState"
+            : "the scores of an attention layer) is not called on the output of an attention layer"));
       }
       return;
     }
@@ -393,26 +402,55 @@ public final class ModelConfig {
       // The final states: every RnnStateOutput entry called on this call's output gets the state it names.
       List<KerasTensor> withState = rnn.applyWithState(args.get(0));
       tensors.put(key(e.name, index, 0), withState.get(0));
-      for (Entry state : stateEntries.values()) {
-        for (int i = 0; i < state.nodes.size(); i++) {
-          Object node = state.nodes.get(i);
-          if (node instanceof Map<?, ?> m && m.get("args") instanceof List<?> a && a.size() == 1) {
-            List<?> history = kerasHistory(model, state.name, a.get(0));
-            if (history.get(0).equals(e.name) && ((Number) history.get(1)).intValue() == index) {
-              Config c = new Config(Map.of(), RNN_STATE, null).nestedConfig(state.spec);
-              int stateIndex = c.getInt("state_index");
-              if (stateIndex < 0 || stateIndex >= withState.size() - 1) {
-                throw new IllegalArgumentException(model + ": layer '" + state.name + "' takes state "
-                    + stateIndex + " of layer '" + e.name + "', which has " + (withState.size() - 1));
-              }
-              tensors.put(key(state.name, i, 0), withState.get(stateIndex + 1));
-            }
-          }
+      for (SideCall state : sideCalls(model, sideEntries, RNN_STATE, e.name, index)) {
+        Config c = new Config(Map.of(), RNN_STATE, null).nestedConfig(state.entry.spec);
+        int stateIndex = c.getInt("state_index");
+        if (stateIndex < 0 || stateIndex >= withState.size() - 1) {
+          throw new IllegalArgumentException(model + ": layer '" + state.entry.name + "' takes state "
+              + stateIndex + " of layer '" + e.name + "', which has " + (withState.size() - 1));
         }
+        tensors.put(key(state.entry.name, state.node, 0), withState.get(stateIndex + 1));
+      }
+      return;
+    }
+    List<SideCall> scores = sideCalls(model, sideEntries, ATTENTION_SCORES, e.name, index);
+    if (layer instanceof AttentionLayer attention && !scores.isEmpty()) {
+      // The call's scores, for every AttentionScores entry called on its output.
+      List<KerasTensor> withScores = attention.applyWithScores(args);
+      tensors.put(key(e.name, index, 0), withScores.get(0));
+      for (SideCall s : scores) {
+        tensors.put(key(s.entry.name, s.node, 0), withScores.get(1));
       }
       return;
     }
     tensors.put(key(e.name, index, 0), args.size() == 1 ? layer.apply(args.get(0)) : layer.apply(args));
+  }
+
+  private static boolean isSideOutput(String className) {
+    return className.equals(RNN_STATE) || className.equals(ATTENTION_SCORES);
+  }
+
+  /** A call ({@code node}) of a side-output entry. */
+  private record SideCall(Entry entry, int node) {}
+
+  /** The calls of {@code className} side-output entries on the output of call {@code index} of {@code layer}. */
+  private static List<SideCall> sideCalls(String model, Map<String, Entry> sideEntries, String className,
+      String layer, int index) {
+    List<SideCall> out = new ArrayList<>();
+    for (Entry side : sideEntries.values()) {
+      if (!side.className.equals(className)) {
+        continue;
+      }
+      for (int i = 0; i < side.nodes.size(); i++) {
+        if (side.nodes.get(i) instanceof Map<?, ?> m && m.get("args") instanceof List<?> a && a.size() == 1) {
+          List<?> history = kerasHistory(model, side.name, a.get(0));
+          if (history.get(0).equals(layer) && ((Number) history.get(1)).intValue() == index) {
+            out.add(new SideCall(side, i));
+          }
+        }
+      }
+    }
+    return out;
   }
 
   private static List<KerasTensor> endpoints(String model, List<?> refs, String key, Map<String, KerasTensor> tensors) {

@@ -64,8 +64,9 @@ public abstract class AttentionLayer extends Layer {
    * (see the layer for the scores' shape and what they hold).
    *
    * <p>The scores are the output of a small weightless layer ({@code <name>_scores}) that reads what this layer
-   * computed in the same call. A model that outputs or uses them cannot be saved (its config would need Keras's
-   * second output of a layer call); save the model of the attention output instead.
+   * computed in the same call. A model that outputs or uses them can be saved and loaded by Keras4J; that layer is
+   * saved as an entry of class {@code AttentionScores} (Keras writes the scores as the call's second output instead,
+   * so Keras cannot load such a file).
    */
   public final List<KerasTensor> applyWithScores(List<KerasTensor> inputs) {
     scores.startRecording();

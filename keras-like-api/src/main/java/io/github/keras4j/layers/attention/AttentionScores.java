@@ -46,13 +46,13 @@ final class AttentionScores extends Layer {
   }
 
   /**
-   * Refuses to be saved: the link to the attention layer cannot be written in a Keras config (Keras saves the
-   * scores as the attention layer's second output, which Keras4J's model configs do not express).
+   * {@code name} and {@code layer}, the attention layer whose scores this is. Only Keras4J reads this class back: a
+   * saved model rebuilds it by calling that layer's {@code applyWithScores} again.
    */
   @Override
   public Map<String, Object> getConfig() {
-    throw new IllegalArgumentException("Layer '" + name() + "' holds the attention scores of layer '" + owner
-        + "' (applyWithScores): a model that outputs or uses attention scores cannot be saved in Keras4J. Save a "
-        + "model of the attention output only, and rebuild the scores model around its layers after loading");
+    Map<String, Object> c = super.getConfig();
+    c.put("layer", owner);
+    return c;
   }
 }

@@ -15,6 +15,8 @@ import io.github.keras4j.layers.core.Embedding;
 import io.github.keras4j.layers.pooling.GlobalAveragePooling1D;
 import io.github.keras4j.models.Model;
 import io.github.keras4j.models.Models;
+import io.github.keras4j.saving.Json;
+import io.github.keras4j.saving.ModelConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -63,16 +65,58 @@ class AttentionSaveLoadTest {
   }
 
   @Test
-  void aModelOfAttentionScoresIsRefusedWithAClearMessage() {
+  void aModelOfAttentionScoresRoundTrips() throws IOException {
+    Backend.clearSession();
+    Backend.setRandomSeed(3);
+    KerasTensor x = Input.of(3, 2);
+    KerasTensor y = Input.of(4, 2);
+    List<KerasTensor> mha = MultiHeadAttention.builder(2, 2).name("mha").build().applyWithScores(List.of(x, y));
+    List<KerasTensor> dot = new Attention().applyWithScores(List.of(mha.get(0), y));
+    // The scores also feed a layer, and the attention output is used twice.
+    KerasTensor pooled = new GlobalAveragePooling1D().apply(dot.get(1));
+    Path file = dir.resolve("scores.keras");
+    List<FloatNdArray> xs = List.of(random(5, 2, 3, 2), random(6, 2, 4, 2));
+    List<float[]> expected = new java.util.ArrayList<>();
+    try (Model m = new Model(List.of(x, y), List.of(mha.get(0), mha.get(1), dot.get(1), pooled))) {
+      m.setWeights(AttentionTestSupport.randomLike(m.getWeights(), 31));
+      for (FloatNdArray out : m.predictOutputs(xs, 32)) {
+        expected.add(flat(out));
+      }
+      m.save(file);
+    }
+    Backend.clearSession();
+    try (Model loaded = Models.load(file)) {
+      List<FloatNdArray> out = loaded.predictOutputs(xs, 32);
+      assertEquals(4, out.size());
+      assertArrayEquals(new long[] {2, 2, 3, 4}, out.get(1).shape().asArray());
+      assertArrayEquals(new long[] {2, 3, 4}, out.get(2).shape().asArray());
+      for (int i = 0; i < 4; i++) {
+        assertArrayEquals(expected.get(i), flat(out.get(i)), "output " + i);
+      }
+      // Each softmax row of the dot-product attention's scores sums to 1 after the round trip too.
+      float[] s = flat(out.get(2));
+      for (int row = 0; row < s.length / 4; row++) {
+        assertEquals(1f, s[4 * row] + s[4 * row + 1] + s[4 * row + 2] + s[4 * row + 3], 1e-5f);
+      }
+    }
+  }
+
+  @Test
+  void scoresEntryNotCalledOnItsAttentionLayerIsRefused() {
     Backend.clearSession();
     KerasTensor x = Input.of(3, 2);
     List<KerasTensor> outs = MultiHeadAttention.builder(1, 2).name("mha").build().applyWithScores(List.of(x, x));
+    String json;
+    String input = x.layer().name();
     try (Model m = new Model(List.of(x), outs)) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> m.save(dir.resolve("s.keras")));
-      assertTrue(e.getMessage().contains("attention scores of layer 'mha'"), e.getMessage());
-      // The model itself works: outputs and scores.
-      List<FloatNdArray> y = m.predictOutputs(random(3, 2, 3, 2), 32);
-      assertArrayEquals(new long[] {2, 1, 3, 3}, y.get(1).shape().asArray());
+      json = Json.write(ModelConfig.serialize(m));
     }
+    // Point the scores entry at the model input instead of the attention output.
+    String edited = json.replaceAll("\\[\\s*\"mha\"\\s*,\\s*0\\s*,\\s*0\\s*\\]", "[\"" + input + "\", 0, 0]");
+    assertTrue(!edited.equals(json), "the edit must change the config");
+    Backend.clearSession();
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> ModelConfig.deserialize(Json.parseObject(edited, "test"), null));
+    assertTrue(e.getMessage().contains("the scores of an attention layer"), e.getMessage());
   }
 }
