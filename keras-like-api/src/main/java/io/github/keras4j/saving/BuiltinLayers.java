@@ -12,10 +12,13 @@ import io.github.keras4j.layers.attention.AdditiveAttention;
 import io.github.keras4j.layers.attention.Attention;
 import io.github.keras4j.layers.attention.MultiHeadAttention;
 import io.github.keras4j.layers.convolutional.BaseConv;
+import io.github.keras4j.layers.convolutional.BaseSeparableConv;
 import io.github.keras4j.layers.convolutional.Conv1D;
 import io.github.keras4j.layers.convolutional.Conv2D;
 import io.github.keras4j.layers.convolutional.Conv2DTranspose;
+import io.github.keras4j.layers.convolutional.DepthwiseConv1D;
 import io.github.keras4j.layers.convolutional.DepthwiseConv2D;
+import io.github.keras4j.layers.convolutional.SeparableConv1D;
 import io.github.keras4j.layers.convolutional.SeparableConv2D;
 import io.github.keras4j.layers.core.Activation;
 import io.github.keras4j.layers.core.Dense;
@@ -199,15 +202,7 @@ final class BuiltinLayers {
         .useCausalMask(c.getBoolean("use_causal_mask", false)).build());
 
     // ---- convolutional
-    add("Conv1D", c -> {
-      int[] kernel = c.getInts("kernel_size");
-      if (kernel.length != 1) {
-        throw new IllegalArgumentException(c.owner() + ": kernel_size must have 1 value, found "
-            + Arrays.toString(kernel));
-      }
-      Conv1D.Builder b = Conv1D.builder(c.getInt("filters"), kernel[0]);
-      return kernelSettings(conv(b, c), c).build();
-    });
+    add("Conv1D", c -> kernelSettings(conv(Conv1D.builder(c.getInt("filters"), kernel1d(c)), c), c).build());
     add("Conv2D", c -> kernelSettings(conv(Conv2D.builder(c.getInt("filters"), c.getInts("kernel_size")), c), c)
         .build());
     add("Conv2DTranspose", c -> {
@@ -215,18 +210,13 @@ final class BuiltinLayers {
       ifSet(c.getIntsOrNull("output_padding"), b::outputPadding);
       return kernelSettings(conv(b, c), c).build();
     });
-    add("DepthwiseConv2D", c -> {
-      DepthwiseConv2D.Builder b = DepthwiseConv2D.builder(c.getInts("kernel_size"));
-      return depthwiseSettings(conv(b, c), c).build();
-    });
-    add("SeparableConv2D", c -> {
-      SeparableConv2D.Builder b = SeparableConv2D.builder(c.getInt("filters"), c.getInts("kernel_size"));
-      depthwiseSettings(conv(b, c), c);
-      ifSet(c.initializer("pointwise_initializer"), b::pointwiseInitializer);
-      b.pointwiseRegularizer(c.regularizer("pointwise_regularizer"));
-      b.pointwiseConstraint(c.constraint("pointwise_constraint"));
-      return b.build();
-    });
+    add("DepthwiseConv1D", c -> depthwiseSettings(conv(DepthwiseConv1D.builder(kernel1d(c)), c), c).build());
+    add("DepthwiseConv2D", c -> depthwiseSettings(conv(DepthwiseConv2D.builder(c.getInts("kernel_size")), c), c)
+        .build());
+    add("SeparableConv1D", c -> separableSettings(SeparableConv1D.builder(c.getInt("filters"), kernel1d(c)), c)
+        .build());
+    add("SeparableConv2D", c -> separableSettings(SeparableConv2D.builder(c.getInt("filters"),
+        c.getInts("kernel_size")), c).build());
 
     // ---- merging
     add("Add", c -> new Add(c.name()));
@@ -362,12 +352,7 @@ final class BuiltinLayers {
     add("Conv3D", c -> kernelSettings(conv(Conv3D.builder(c.getInt("filters"), c.getInts("kernel_size")), c), c)
         .build());
     add("Conv1DTranspose", c -> {
-      int[] kernel = c.getInts("kernel_size");
-      if (kernel.length != 1) {
-        throw new IllegalArgumentException(c.owner() + ": kernel_size must have 1 value, found "
-            + Arrays.toString(kernel));
-      }
-      Conv1DTranspose.Builder b = Conv1DTranspose.builder(c.getInt("filters"), kernel[0]);
+      Conv1DTranspose.Builder b = Conv1DTranspose.builder(c.getInt("filters"), kernel1d(c));
       ifSet(c.getIntsOrNull("output_padding"), b::outputPadding);
       return kernelSettings(conv(b, c), c).build();
     });
@@ -485,6 +470,24 @@ final class BuiltinLayers {
     b.depthwiseConstraint(c.constraint("depthwise_constraint"));
     return b;
   }
+  private static <B extends BaseSeparableConv.SeparableBuilder<B>> B separableSettings(B b, Config c) {
+    depthwiseSettings(conv(b, c), c);
+    ifSet(c.initializer("pointwise_initializer"), b::pointwiseInitializer);
+    b.pointwiseRegularizer(c.regularizer("pointwise_regularizer"));
+    b.pointwiseConstraint(c.constraint("pointwise_constraint"));
+    return b;
+  }
+
+  /** The one {@code kernel_size} value of a 1-D convolution. */
+  private static int kernel1d(Config c) {
+    int[] kernel = c.getInts("kernel_size");
+    if (kernel.length != 1) {
+      throw new IllegalArgumentException(c.owner() + ": kernel_size must have 1 value, found "
+          + Arrays.toString(kernel));
+    }
+    return kernel[0];
+  }
+
 
   private static <B extends NormalizationBuilder<B>> void normalization(B b, Config c) {
     b.name(c.name()).epsilon(c.getDouble("epsilon", 1e-3)).center(c.getBoolean("center", true))

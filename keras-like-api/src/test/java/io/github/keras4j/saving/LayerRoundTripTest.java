@@ -35,7 +35,9 @@ import io.github.keras4j.layers.convolutional.Conv2D;
 import io.github.keras4j.layers.convolutional.Conv2DTranspose;
 import io.github.keras4j.layers.convolutional.Conv3D;
 import io.github.keras4j.layers.convolutional.Conv3DTranspose;
+import io.github.keras4j.layers.convolutional.DepthwiseConv1D;
 import io.github.keras4j.layers.convolutional.DepthwiseConv2D;
+import io.github.keras4j.layers.convolutional.SeparableConv1D;
 import io.github.keras4j.layers.convolutional.SeparableConv2D;
 import io.github.keras4j.layers.core.Activation;
 import io.github.keras4j.layers.core.Dense;
@@ -197,6 +199,10 @@ class LayerRoundTripTest {
         of("SeparableConv2D", () -> SeparableConv2D.builder(3, 3).depthMultiplier(2).padding("same")
             .pointwiseInitializer(new TruncatedNormal(0.0, 0.2, 9)).pointwiseRegularizer(new L1(0.01)).build(),
             s(5, 5, 2)),
+        of("DepthwiseConv1D", () -> DepthwiseConv1D.builder(3).depthMultiplier(2).strides(2).padding("same")
+            .build(), s(7, 2)),
+        of("SeparableConv1D", () -> SeparableConv1D.builder(3, 2).dilationRate(2).depthMultiplier(2)
+            .pointwiseRegularizer(new L1(0.01)).activation("relu").build(), s(7, 2)),
         // merging
         of("Add", Add::new, s(3), s(3)),
         of("Average", Average::new, s(3), s(3), s(3)),

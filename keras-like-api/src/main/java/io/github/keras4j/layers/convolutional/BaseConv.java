@@ -18,12 +18,13 @@ import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Squeeze;
 import org.tensorflow.types.TFloat32;
 
 /**
  * The shared part of the convolution layers ({@link Conv1D}, {@link Conv2D}, {@link Conv3D},
- * {@link Conv1DTranspose}, {@link Conv2DTranspose}, {@link Conv3DTranspose}, {@link DepthwiseConv2D},
- * {@link SeparableConv2D}): the window settings ({@code kernelSize}, {@code strides},
+ * {@link Conv1DTranspose}, {@link Conv2DTranspose}, {@link Conv3DTranspose}, the depthwise and the separable
+ * convolutions): the window settings ({@code kernelSize}, {@code strides},
  * {@code padding}, {@code dilationRate}), the bias, the activation and the regularizers and constraints. {@code call}
  * is {@code activation(convolution(inputs) + bias)}; subclasses create their kernels and run their convolution.
  *
@@ -204,6 +205,37 @@ public abstract class BaseConv extends Layer {
     return k;
   }
 
+  /** The depthwise kernel's shape {@code (k..., channels, depthMultiplier)}. */
+  final Shape depthwiseShape(long inputChannels, int multiplier) {
+    long[] dims = new long[rank + 2];
+    int[] k = kernelSize();
+    for (int i = 0; i < rank; i++) {
+      dims[i] = k[i];
+    }
+    dims[rank] = inputChannels;
+    dims[rank + 1] = multiplier;
+    return Shape.of(dims);
+  }
+
+  /**
+   * The depthwise convolution of {@code inputs} with {@code depthwiseKernel}, dilated, in 4-D: a 1-D layer's
+   * {@code (batch, steps, channels)} is run as {@code (batch, 1, steps, channels)}; see {@link #from4d}.
+   */
+  final Operand<TFloat32> depthwise4d(Ops tf, Operand<TFloat32> inputs, Operand<TFloat32> depthwiseKernel) {
+    Operand<TFloat32> x = inputs;
+    Operand<TFloat32> k = dilateKernel(tf, depthwiseKernel);
+    if (rank == 1) {
+      x = tf.expandDims(x, tf.constant(1));
+      k = tf.expandDims(k, tf.constant(0));
+    }
+    return tf.nn.depthwiseConv2dNative(x, k, strides4(), tfPadding());
+  }
+
+  /** A 4-D result back in the layer's rank (drops a 1-D layer's height of 1). */
+  final Operand<TFloat32> from4d(Ops tf, Operand<TFloat32> y) {
+    return rank == 1 ? tf.squeeze(y, Squeeze.axis(List.of(1L))) : y;
+  }
+
   /** TensorFlow's padding name: {@code "VALID"} or {@code "SAME"} (causal padding is applied by Conv1D). */
   protected final String tfPadding() {
     return "same".equals(padding) ? "SAME" : "VALID";
@@ -320,7 +352,7 @@ public abstract class BaseConv extends Layer {
   }
 
   /**
-   * The builder of the layers with a depthwise kernel ({@link DepthwiseConv2D}, {@link SeparableConv2D}), with
+   * The builder of the layers with a depthwise kernel ({@link BaseDepthwiseConv}, {@link BaseSeparableConv}), with
    * Keras's names: {@code depthMultiplier} (default 1), {@code depthwiseInitializer} (default
    * {@code "glorot_uniform"}), {@code depthwiseRegularizer} and {@code depthwiseConstraint} (default none).
    *

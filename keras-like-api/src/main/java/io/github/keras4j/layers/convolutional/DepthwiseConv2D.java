@@ -1,22 +1,12 @@
 package io.github.keras4j.layers.convolutional;
 
-import io.github.keras4j.graph.GraphVariable;
-import io.github.keras4j.layers.WeightSettings;
-import java.util.Map;
-import org.tensorflow.Operand;
-import org.tensorflow.ndarray.Shape;
-import org.tensorflow.op.Ops;
-import org.tensorflow.types.TFloat32;
-
 /**
  * Depthwise 2-D convolution: every input channel is convolved with its own {@code depthMultiplier} kernels,
- * without mixing channels. Output channel {@code c * depthMultiplier + m} is input channel {@code c} convolved
- * with kernel {@code [:, :, c, m]}.
+ * without mixing channels (see {@link BaseDepthwiseConv}).
  *
  * <p>Input shape: {@code (batch, height, width, channels)}; output shape
- * {@code (batch, newHeight, newWidth, channels * depthMultiplier)}, spatial sizes as {@link Conv2D}. Weights as
- * Keras 3: {@code kernel} of shape {@code (kh, kw, channels, depthMultiplier)} (Keras 2 called it
- * {@code depthwise_kernel}) and {@code bias} of shape {@code (channels * depthMultiplier,)}.
+ * {@code (batch, newHeight, newWidth, channels * depthMultiplier)}, spatial sizes as {@link Conv2D}. Weights:
+ * {@code kernel} of shape {@code (kh, kw, channels, depthMultiplier)} and {@code bias}.
  *
  * <p>Defaults as Keras: {@code depthMultiplier=1}, {@code strides=1}, {@code padding="valid"},
  * {@code dilationRate=1}, no activation, {@code useBias=true}, {@code depthwiseInitializer="glorot_uniform"},
@@ -29,11 +19,7 @@ import org.tensorflow.types.TFloat32;
  * DepthwiseConv2D.builder(3).depthMultiplier(2).padding("same").activation("relu").build();
  * }</pre>
  */
-public class DepthwiseConv2D extends BaseConv {
-
-  private final int depthMultiplier;
-  private final WeightSettings depthwiseSettings;
-  private GraphVariable kernel;
+public class DepthwiseConv2D extends BaseDepthwiseConv {
 
   /** A linear DepthwiseConv2D with a square window and {@code depthMultiplier=1}. */
   public DepthwiseConv2D(int kernelSize) {
@@ -41,9 +27,7 @@ public class DepthwiseConv2D extends BaseConv {
   }
 
   private DepthwiseConv2D(Builder b) {
-    super(2, b, "depthwise_conv2d", false, true);
-    this.depthMultiplier = positive("Layer '" + name() + "'", "depth_multiplier", b.depthMultiplier);
-    this.depthwiseSettings = b.depthwise.resolve();
+    super(2, b, "depthwise_conv2d");
   }
 
   /**
@@ -53,40 +37,6 @@ public class DepthwiseConv2D extends BaseConv {
    */
   public static Builder builder(int... kernelSize) {
     return new Builder(kernelSize);
-  }
-
-  @Override
-  protected long outputChannels(long inputChannels) {
-    return inputChannels * depthMultiplier;
-  }
-
-  @Override
-  protected void buildKernels(Ops tf, long inputChannels) {
-    int[] k = kernelSize();
-    kernel = addWeight("kernel", Shape.of(k[0], k[1], inputChannels, depthMultiplier), depthwiseSettings);
-  }
-
-  @Override
-  protected Operand<TFloat32> convolution(Ops tf, Operand<TFloat32> inputs) {
-    return tf.nn.depthwiseConv2dNative(inputs, dilateKernel(tf, kernel.value()), strides4(), tfPadding());
-  }
-
-  /** The number of output channels per input channel. */
-  public int depthMultiplier() {
-    return depthMultiplier;
-  }
-
-  /** The depthwise kernel variable ({@code <name>/kernel}), after build. */
-  public GraphVariable kernel() {
-    return kernel;
-  }
-
-  @Override
-  public Map<String, Object> getConfig() {
-    Map<String, Object> c = super.getConfig();
-    c.put("depth_multiplier", depthMultiplier);
-    depthwiseSettings.putConfig(c);
-    return c;
   }
 
   /** Optional settings of {@link DepthwiseConv2D}, with Keras's defaults. */
