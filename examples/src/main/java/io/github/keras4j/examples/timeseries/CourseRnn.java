@@ -3,6 +3,7 @@ package io.github.keras4j.examples.timeseries;
 import io.github.keras4j.backend.Backend;
 import io.github.keras4j.callbacks.TensorBoard;
 import io.github.keras4j.data.ArrayData;
+import io.github.keras4j.data.Timeseries;
 import io.github.keras4j.examples.ExampleOptions;
 import io.github.keras4j.examples.Result;
 import io.github.keras4j.examples.plot.Plots;
@@ -83,9 +84,12 @@ final class CourseRnn {
       throw new IllegalArgumentException("The series has " + inputs.length + " rows; windows of " + TIME_STEPS
           + " steps with the target " + TARGET_OFFSET + " rows after the start need at least " + (TIME_STEPS + 3));
     }
-    int[] starts = TimeseriesWindows.starts(0, count, 1);
-    ArrayData x = TimeseriesWindows.inputs("x", inputs, starts, TIME_STEPS, 1);
-    float[] y = TimeseriesWindows.targets(target, starts, TARGET_OFFSET);
+    // X[k : k + 50] with the target y[k + 51]: the targets shifted by 51 rows, as Keras's windows take them.
+    Timeseries.Windows windows = Timeseries.windows(inputs, TIME_STEPS)
+        .targets(Arrays.copyOfRange(target, TARGET_OFFSET, target.length));
+    int[] starts = windows.starts();
+    ArrayData x = windows.inputs();
+    float[] y = windows.outputs().values();
     int trainSize = (int) Math.ceil(count * TRAIN_FRACTION);
     return new Windows(starts, x, y, trainSize);
   }

@@ -5,6 +5,7 @@ import io.github.keras4j.callbacks.EarlyStopping;
 import io.github.keras4j.callbacks.ModelCheckpoint;
 import io.github.keras4j.callbacks.TensorBoard;
 import io.github.keras4j.data.ArrayData;
+import io.github.keras4j.data.Timeseries;
 import io.github.keras4j.examples.ExampleOptions;
 import io.github.keras4j.examples.Result;
 import io.github.keras4j.examples.data.JenaClimateLoader;
@@ -22,6 +23,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -100,7 +102,18 @@ public final class WeatherForecast {
 
   /** The normalised features, the split and the windows of a data set. */
   record Prepared(float[][] features, double[] mean, double[] std, int trainSplit, int allTrain, int allVal,
-      int stride, int[] trainStarts, int[] valStarts) {}
+      int stride, Timeseries.Windows train, Timeseries.Windows val) {
+
+    /** The first row of each training window. */
+    int[] trainStarts() {
+      return train.starts();
+    }
+
+    /** The first row of each validation window. */
+    int[] valStarts() {
+      return val.starts();
+    }
+  }
 
   private WeatherForecast() {}
 
@@ -116,15 +129,12 @@ public final class WeatherForecast {
     Backend.setRandomSeed(opts.seed());
     JenaClimateLoader.Dataset data = JenaClimateLoader.load(opts.dataDir());
     Prepared p = prepare(data, g, opts.windowsOr(DEFAULT_WINDOWS));
-    float[] temperature = new float[p.features().length];
-    for (int i = 0; i < temperature.length; i++) {
-      temperature[i] = p.features()[i][TEMPERATURE];
-    }
-    ArrayData xTrain = TimeseriesWindows.inputs("x", p.features(), p.trainStarts(), g.sequenceLength(), g.step());
-    ArrayData yTrain = column("y", TimeseriesWindows.targets(temperature, p.trainStarts(), g.targetOffset()));
-    ArrayData xVal = TimeseriesWindows.inputs("x_val", p.features(), p.valStarts(), g.sequenceLength(), g.step());
-    float[] yValues = TimeseriesWindows.targets(temperature, p.valStarts(), g.targetOffset());
-    ArrayData yVal = column("y_val", yValues);
+    float[] temperature = temperature(p.features());
+    ArrayData xTrain = p.train().inputs();
+    ArrayData yTrain = p.train().outputs();
+    ArrayData xVal = p.val().inputs();
+    ArrayData yVal = p.val().outputs();
+    float[] yValues = yVal.values();
     System.out.printf(Locale.ROOT, "weather: %d rows (%s to %s), training part %d rows; windows of %d steps x %d "
         + "features every %d rows: %d of %d for training, %d of %d for validation (every %d%s)%n", data.size(),
         data.dateTimes()[0], data.dateTimes()[data.size() - 1], p.trainSplit(), g.sequenceLength(), FEATURES.size(),
@@ -214,13 +224,23 @@ public final class WeatherForecast {
       }
     }
     int stride = Math.max(1, (allTrain + windows - 1) / windows);
-    int[] trainStarts = TimeseriesWindows.starts(0, (allTrain + stride - 1) / stride, stride);
-    int[] valStarts = TimeseriesWindows.starts(trainSplit, (allVal + stride - 1) / stride, stride);
-    return new Prepared(features, mean, std, trainSplit, allTrain, allVal, stride, trainStarts, valStarts);
+    // keras.io's windows: the temperature targetOffset rows after each window's first row, training windows in
+    // rows [0, trainSplit), validation windows from trainSplit on; every stride-th window.
+    float[] temperature = temperature(features);
+    float[] targets = Arrays.copyOfRange(temperature, g.targetOffset(), n);
+    Timeseries.Windows train = Timeseries.windows(features, g.sequenceLength()).samplingRate(g.step())
+        .endIndex(trainSplit).sequenceStride(stride).targets(targets);
+    Timeseries.Windows val = Timeseries.windows(features, g.sequenceLength()).samplingRate(g.step())
+        .startIndex(trainSplit).endIndex(n - g.targetOffset()).sequenceStride(stride).targets(targets);
+    return new Prepared(features, mean, std, trainSplit, allTrain, allVal, stride, train, val);
   }
 
-  private static ArrayData column(String name, float[] values) {
-    return new ArrayData(name, values, values.length, 1);
+  private static float[] temperature(float[][] features) {
+    float[] out = new float[features.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = features[i][TEMPERATURE];
+    }
+    return out;
   }
 
   private static void plots(Path dir, Geometry g, Prepared p, float[] temperature, float[] yVal, float[] pred,

@@ -136,7 +136,8 @@ class WeatherForecastTest {
     assertEquals(15, p.valStarts().length);
     assertEquals(4290 + 14 * 14, p.valStarts()[14]);
     // The last validation window's target, row 4290 + 196 + 792 = 5278, lies inside the file.
-    assertEquals(1, TimeseriesWindows.targets(new float[6000], new int[] {p.valStarts()[14]}, 792).length);
+    assertEquals(15, p.val().outputs().rows());
+    assertEquals(p.features()[5278][WeatherForecast.TEMPERATURE], p.val().outputs().values()[14]);
   }
 
   @Test
