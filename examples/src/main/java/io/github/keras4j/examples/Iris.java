@@ -13,6 +13,7 @@ import io.github.keras4j.models.Sequential;
 import io.github.keras4j.optimizers.SGD;
 import io.github.keras4j.training.FitOptions;
 import io.github.keras4j.training.History;
+import io.github.keras4j.utils.Utils;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -160,11 +161,7 @@ public final class Iris {
 
   /** One-hot rows of 3 classes. */
   static float[][] oneHot(int[] labels) {
-    float[][] out = new float[labels.length][3];
-    for (int i = 0; i < labels.length; i++) {
-      out[i][labels[i]] = 1;
-    }
-    return out;
+    return Utils.toCategorical(labels, 3);
   }
 
   private static double[] values(History history, String key) {

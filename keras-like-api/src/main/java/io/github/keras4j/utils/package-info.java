@@ -1,0 +1,6 @@
+/**
+ * Keras's {@code keras.utils} array helpers for preparing data: {@link io.github.keras4j.utils.Utils#toCategorical}
+ * (one-hot labels) and {@link io.github.keras4j.utils.Utils#padSequences} (sequences of different lengths to one).
+ * The time-series windows of {@code timeseries_dataset_from_array} are {@link io.github.keras4j.data.Timeseries}.
+ */
+package io.github.keras4j.utils;
