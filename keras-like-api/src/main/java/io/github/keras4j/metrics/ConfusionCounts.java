@@ -3,6 +3,7 @@ package io.github.keras4j.metrics;
 import io.github.keras4j.graph.Shapes;
 import io.github.keras4j.losses.LossUtils;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
@@ -14,7 +15,8 @@ import org.tensorflow.types.TInt32;
 /**
  * Keras's {@code update_confusion_matrix_variables} in the graph: the weighted counts of true positives, false
  * positives, true negatives and false negatives of one batch at each threshold, for {@link Precision},
- * {@link Recall} and {@link AUC}. A label counts as positive when it is not 0; a prediction when it is above the
+ * {@link Recall}, {@link AUC}, the counts ({@link TruePositives}, ...) and the metrics at a fixed rate
+ * ({@link PrecisionAtRecall}, ...). A label counts as positive when it is not 0; a prediction when it is above the
  * threshold. Every element of the output counts (the axes after the batch are flattened), weighted by its
  * sample's weight.
  */
@@ -24,6 +26,30 @@ final class ConfusionCounts {
   enum Kind { TRUE_POSITIVES, FALSE_POSITIVES, TRUE_NEGATIVES, FALSE_NEGATIVES }
 
   private ConfusionCounts() {}
+
+  /**
+   * Keras's {@code assert_thresholds_range}: a copy of {@code thresholds}, each of which must be in [0, 1].
+   *
+   * @param owner the metric, for messages ({@code "Metric 'tp' (TruePositives)"})
+   * @throws IllegalArgumentException naming the metric and the values out of range, or for no threshold
+   */
+  static float[] checkThresholds(String owner, float... thresholds) {
+    if (thresholds == null || thresholds.length == 0) {
+      throw new IllegalArgumentException(owner + ": argument `thresholds` needs at least one value. Received: "
+          + "thresholds=" + Arrays.toString(thresholds));
+    }
+    List<Float> invalid = new ArrayList<>();
+    for (float t : thresholds) {
+      if (!(t >= 0f && t <= 1f)) {
+        invalid.add(t);
+      }
+    }
+    if (!invalid.isEmpty()) {
+      throw new IllegalArgumentException(owner + ": threshold values must be in [0, 1]. Received: thresholds="
+          + Arrays.toString(thresholds) + " (out of range: " + invalid + ")");
+    }
+    return thresholds.clone();
+  }
 
   /**
    * The batch's counts: for each kind in order, one count per threshold, as one vector of

@@ -10,7 +10,8 @@ import org.tensorflow.types.TFloat32;
  * {@link #stateSize}, {@link #batchState}, {@link #updateState(float[], int)}, {@link #result} and
  * {@link #resetState}, and have no per-sample {@link #call}.
  */
-abstract sealed class EpochStateMetric extends Metric permits CountRatio, AUC, R2Score {
+abstract sealed class EpochStateMetric extends Metric permits CountRatio, AUC, R2Score, ConditionCount, SensitivitySpecificityBase,
+    FBetaScore {
 
   EpochStateMetric(String name) {
     super(name);

@@ -1,6 +1,7 @@
 package io.github.keras4j.metrics;
 
 import io.github.keras4j.losses.LossUtils;
+import io.github.keras4j.saving.Config;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,6 +28,7 @@ public final class Metrics {
 
   private static final Map<String, Function<String, Metric>> BY_ID = new LinkedHashMap<>();
   private static final Map<String, Function<String, Metric>> NAME_ONLY = new LinkedHashMap<>();
+  private static final Map<String, Function<Config, Metric>> FROM_CONFIG = new LinkedHashMap<>();
 
   static {
     register(id -> new BinaryAccuracy(id), "binary_accuracy", "BinaryAccuracy");
@@ -57,6 +59,22 @@ public final class Metrics {
     register(id -> new TopKCategoricalAccuracy(5, id), "top_k_categorical_accuracy", "TopKCategoricalAccuracy");
     register(id -> new SparseTopKCategoricalAccuracy(5, id), "sparse_top_k_categorical_accuracy",
         "SparseTopKCategoricalAccuracy");
+    register(id -> new TruePositives(id), "true_positives", "TruePositives");
+    register(id -> new FalsePositives(id), "false_positives", "FalsePositives");
+    register(id -> new TrueNegatives(id), "true_negatives", "TrueNegatives");
+    register(id -> new FalseNegatives(id), "false_negatives", "FalseNegatives");
+    register(id -> new F1Score(id), "f1_score", "F1Score");
+    register(id -> new FBetaScore(id), "f_beta_score", "FBetaScore");
+    fromConfig("TruePositives", TruePositives::fromConfig);
+    fromConfig("FalsePositives", FalsePositives::fromConfig);
+    fromConfig("TrueNegatives", TrueNegatives::fromConfig);
+    fromConfig("FalseNegatives", FalseNegatives::fromConfig);
+    fromConfig("PrecisionAtRecall", PrecisionAtRecall::fromConfig);
+    fromConfig("RecallAtPrecision", RecallAtPrecision::fromConfig);
+    fromConfig("SensitivityAtSpecificity", SensitivityAtSpecificity::fromConfig);
+    fromConfig("SpecificityAtSensitivity", SpecificityAtSensitivity::fromConfig);
+    fromConfig("F1Score", F1Score::fromConfig);
+    fromConfig("FBetaScore", FBetaScore::fromConfig);
   }
 
   private Metrics() {}
@@ -85,6 +103,23 @@ public final class Metrics {
   public static Metric ofClass(String className, String name) {
     Function<String, Metric> constructor = NAME_ONLY.get(className);
     return constructor == null ? null : constructor.apply(name);
+  }
+
+  private static void fromConfig(String className, Function<Config, Metric> factory) {
+    FROM_CONFIG.put(className, factory);
+  }
+
+  /**
+   * A metric of a built-in class rebuilt from its saved {@link Metric#getConfig() config} (Keras's
+   * {@code from_config}), for the classes that rebuild themselves with a static {@code fromConfig(Config)}
+   * ({@link TruePositives}, {@link PrecisionAtRecall}, {@link F1Score}, ...); null for another class.
+   *
+   * @param className the saved class name ({@code "F1Score"})
+   * @param config the saved config
+   */
+  public static Metric fromConfig(String className, Config config) {
+    Function<Config, Metric> factory = FROM_CONFIG.get(className);
+    return factory == null ? null : factory.apply(config);
   }
 
   private static boolean isAccuracy(String id) {
