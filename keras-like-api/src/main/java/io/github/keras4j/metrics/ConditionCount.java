@@ -29,13 +29,8 @@ abstract sealed class ConditionCount extends EpochStateMetric
   ConditionCount(String name, ConfusionCounts.Kind kind, float... thresholds) {
     super(name);
     this.kind = kind;
-    this.thresholds = ConfusionCounts.checkThresholds(describe(name, getClass()), thresholds);
+    this.thresholds = ConfusionCounts.checkThresholds(describe(), thresholds);
     this.counts = new double[this.thresholds.length];
-  }
-
-  /** {@code "Metric 'tp' (TruePositives)"}, for messages. */
-  static String describe(String name, Class<?> type) {
-    return "Metric '" + name + "' (" + type.getSimpleName() + ")";
   }
 
   /** The thresholds, as given: predictions above one count as positive at it. */

@@ -5,16 +5,22 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
 /**
- * A metric computed from a state accumulated over the epoch ({@link Precision}, {@link Recall}: counts; {@link AUC}:
- * counts per threshold; {@link R2Score}: sums), not as a mean of per-sample values: subclasses give
- * {@link #stateSize}, {@link #batchState}, {@link #updateState(float[], int)}, {@link #result} and
+ * A metric computed from a state accumulated over the epoch ({@link Precision}, {@link Recall}, {@link TruePositives}
+ * and the other counts: counts; {@link AUC}, {@link PrecisionAtRecall} and the other rates at a target: counts per
+ * threshold; {@link FBetaScore}: counts per class; {@link R2Score}: sums), not as a mean of per-sample values:
+ * subclasses give {@link #stateSize}, {@link #batchState}, {@link #updateState(float[], int)}, {@link #result} and
  * {@link #resetState}, and have no per-sample {@link #call}.
  */
-abstract sealed class EpochStateMetric extends Metric permits CountRatio, AUC, R2Score, ConditionCount, SensitivitySpecificityBase,
-    FBetaScore {
+abstract sealed class EpochStateMetric extends Metric
+    permits CountRatio, AUC, R2Score, ConditionCount, SensitivitySpecificityBase, FBetaScore {
 
   EpochStateMetric(String name) {
     super(name);
+  }
+
+  /** {@code "Metric 'tp' (TruePositives)"}, for messages. */
+  String describe() {
+    return "Metric '" + name() + "' (" + getClass().getSimpleName() + ")";
   }
 
   /**

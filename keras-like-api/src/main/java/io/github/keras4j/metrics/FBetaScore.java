@@ -40,7 +40,7 @@ import org.tensorflow.types.TInt32;
  *
  * <p>Java differences from Keras: {@link #results()} gives Keras's {@code result()} (one score per class for
  * {@code average=null}); {@link #result()}, the number History logs, is their mean in that case (the macro
- * average), where Keras logs the vector.
+ * average), where Keras logs the vector. Sample weights are per sample (Keras also takes one weight per element).
  */
 public sealed class FBetaScore extends EpochStateMetric permits F1Score {
 
@@ -75,7 +75,7 @@ public sealed class FBetaScore extends EpochStateMetric permits F1Score {
    */
   public FBetaScore(String name, String average, float beta, Float threshold) {
     super(name);
-    String owner = ConditionCount.describe(name, getClass());
+    String owner = describe();
     if (average != null && !List.of("micro", "macro", "weighted").contains(average)) {
       throw new IllegalArgumentException(owner + ": invalid `average` argument value. Expected one of: "
           + "{null, \"micro\", \"macro\", \"weighted\"}. Received: average=" + average);
@@ -129,7 +129,7 @@ public sealed class FBetaScore extends EpochStateMetric permits F1Score {
   @Override
   public int stateSize() {
     if (classes < 0) {
-      throw new IllegalStateException(ConditionCount.describe(name(), getClass()) + ": the number of classes is "
+      throw new IllegalStateException(describe() + ": the number of classes is "
           + "known once batchState() has been traced");
     }
     return 4 * classes;
@@ -143,7 +143,7 @@ public sealed class FBetaScore extends EpochStateMetric permits F1Score {
     Operand<TFloat32> y = same.x1();
     Operand<TFloat32> p = same.x2();
     Shape shape = p.shape();
-    String owner = ConditionCount.describe(name(), getClass());
+    String owner = describe();
     if (shape.numDimensions() != 2 || y.shape().numDimensions() != 2) {
       throw new IllegalArgumentException(owner + " expects 2D inputs with shape (batch_size, output_dim). Received "
           + "input shapes: y_pred.shape=" + Shapes.format(yPred.shape()) + " and y_true.shape="

@@ -3,12 +3,11 @@ package io.github.keras4j.metrics;
 import io.github.keras4j.saving.Config;
 
 /**
- * The best recall ({@code tp / (tp + fn)}) among the thresholds where the precision
- * ({@code tp / (tp + fp)}) is at least {@code precision}, Keras's {@code keras.metrics.RecallAtPrecision}: 0 when no threshold reaches it. The weighted
- * counts are accumulated over the epoch at {@code numThresholds} thresholds spaced evenly over [0, 1]
+ * The best recall ({@code tp / (tp + fn)}) among the thresholds where the precision ({@code tp / (tp + fp)}) is at
+ * least {@code precision}, Keras's {@code keras.metrics.RecallAtPrecision}: 0 when no threshold reaches it. The
+ * weighted counts are accumulated over the epoch at {@code numThresholds} thresholds spaced evenly over [0, 1]
  * (predictions are probabilities, clipped to [0, 1]); a label is positive when it is not 0, a prediction when it is
- * above the threshold. Every element of the output counts, or with {@code classId} only that column of the last
- * axis.
+ * above the threshold. Every element of the output counts, or with {@code classId} only that column of the last axis.
  *
  * <p>Defaults: {@code numThresholds=200}, {@code classId=null}, {@code name="recall_at_precision"}. Keras's
  * {@code precision} has no default, so there is no string id.

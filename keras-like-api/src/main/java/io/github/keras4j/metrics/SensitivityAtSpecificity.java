@@ -4,11 +4,11 @@ import io.github.keras4j.saving.Config;
 
 /**
  * The best sensitivity (recall, {@code tp / (tp + fn)}) among the thresholds where the specificity
- * ({@code tn / (tn + fp)}) is at least {@code specificity}, Keras's {@code keras.metrics.SensitivityAtSpecificity}: 0 when no threshold reaches it. The weighted
- * counts are accumulated over the epoch at {@code numThresholds} thresholds spaced evenly over [0, 1]
- * (predictions are probabilities, clipped to [0, 1]); a label is positive when it is not 0, a prediction when it is
- * above the threshold. Every element of the output counts, or with {@code classId} only that column of the last
- * axis.
+ * ({@code tn / (tn + fp)}) is at least {@code specificity}, Keras's {@code keras.metrics.SensitivityAtSpecificity}: 0
+ * when no threshold reaches it. The weighted counts are accumulated over the epoch at {@code numThresholds} thresholds
+ * spaced evenly over [0, 1] (predictions are probabilities, clipped to [0, 1]); a label is positive when it is not 0, a
+ * prediction when it is above the threshold. Every element of the output counts, or with {@code classId} only that
+ * column of the last axis.
  *
  * <p>Defaults: {@code numThresholds=200}, {@code classId=null}, {@code name="sensitivity_at_specificity"}. Keras's
  * {@code specificity} has no default, so there is no string id.
@@ -50,7 +50,8 @@ public final class SensitivityAtSpecificity extends SensitivitySpecificityBase {
 
   /** Rebuilds the metric from {@link #getConfig()} (Keras's {@code from_config}). */
   public static SensitivityAtSpecificity fromConfig(Config config) {
-    return new SensitivityAtSpecificity(config.getString("name", "sensitivity_at_specificity"), (float) config.getDouble("specificity"),
+    return new SensitivityAtSpecificity(config.getString("name", "sensitivity_at_specificity"),
+        (float) config.getDouble("specificity"),
         config.getInt("num_thresholds", 200), config.has("class_id") ? config.getInt("class_id") : null);
   }
 

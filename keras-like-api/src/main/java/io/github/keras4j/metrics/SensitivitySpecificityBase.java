@@ -44,7 +44,7 @@ abstract sealed class SensitivitySpecificityBase extends EpochStateMetric
   SensitivitySpecificityBase(String name, String valueName, float value, int numThresholds, Integer classId,
       Rate constrained, Rate dependent) {
     super(name);
-    String owner = ConditionCount.describe(name, getClass());
+    String owner = describe();
     if (!(value >= 0f && value <= 1f)) {
       throw new IllegalArgumentException(owner + ": argument `" + valueName + "` must be in the range [0, 1]. "
           + "Received: " + valueName + "=" + value);

@@ -4,11 +4,11 @@ import io.github.keras4j.saving.Config;
 
 /**
  * The best specificity ({@code tn / (tn + fp)}) among the thresholds where the sensitivity (recall,
- * {@code tp / (tp + fn)}) is at least {@code sensitivity}, Keras's {@code keras.metrics.SpecificityAtSensitivity}: 0 when no threshold reaches it. The weighted
- * counts are accumulated over the epoch at {@code numThresholds} thresholds spaced evenly over [0, 1]
- * (predictions are probabilities, clipped to [0, 1]); a label is positive when it is not 0, a prediction when it is
- * above the threshold. Every element of the output counts, or with {@code classId} only that column of the last
- * axis.
+ * {@code tp / (tp + fn)}) is at least {@code sensitivity}, Keras's {@code keras.metrics.SpecificityAtSensitivity}: 0
+ * when no threshold reaches it. The weighted counts are accumulated over the epoch at {@code numThresholds} thresholds
+ * spaced evenly over [0, 1] (predictions are probabilities, clipped to [0, 1]); a label is positive when it is not 0, a
+ * prediction when it is above the threshold. Every element of the output counts, or with {@code classId} only that
+ * column of the last axis.
  *
  * <p>Defaults: {@code numThresholds=200}, {@code classId=null}, {@code name="specificity_at_sensitivity"}. Keras's
  * {@code sensitivity} has no default, so there is no string id.
@@ -50,7 +50,8 @@ public final class SpecificityAtSensitivity extends SensitivitySpecificityBase {
 
   /** Rebuilds the metric from {@link #getConfig()} (Keras's {@code from_config}). */
   public static SpecificityAtSensitivity fromConfig(Config config) {
-    return new SpecificityAtSensitivity(config.getString("name", "specificity_at_sensitivity"), (float) config.getDouble("sensitivity"),
+    return new SpecificityAtSensitivity(config.getString("name", "specificity_at_sensitivity"),
+        (float) config.getDouble("sensitivity"),
         config.getInt("num_thresholds", 200), config.has("class_id") ? config.getInt("class_id") : null);
   }
 

@@ -168,7 +168,7 @@ class ConditionCountsTest {
     TrueNegatives tn = assertInstanceOf(TrueNegatives.class, Metrics.fromConfig("TrueNegatives",
         new Config(Map.of("name", "tn", "thresholds", List.of(0.1, 0.9)), "TrueNegatives", null)));
     assertArrayEquals(new float[] {0.1f, 0.9f}, tn.thresholds());
-    assertArrayEquals(new float[] {0.1f, 0.9f}, ((TrueNegatives) tn.withName("tn2")).thresholds());
+    assertArrayEquals(new float[] {0.1f, 0.9f}, tn.withName("tn2").thresholds());
 
     assertEquals("true_positives", assertInstanceOf(TruePositives.class, Metrics.get("true_positives")).name());
     assertInstanceOf(FalsePositives.class, Metrics.get("FalsePositives"));
