@@ -12,7 +12,7 @@ import org.tensorflow.types.TFloat32;
  * {@link #resetState}, and have no per-sample {@link #call}.
  */
 abstract sealed class EpochStateMetric extends Metric
-    permits CountRatio, AUC, R2Score, ConditionCount, SensitivitySpecificityBase, FBetaScore {
+    permits CountRatio, AUC, R2Score, ConditionCount, SensitivitySpecificityBase, FBetaScore, IoU {
 
   EpochStateMetric(String name) {
     super(name);

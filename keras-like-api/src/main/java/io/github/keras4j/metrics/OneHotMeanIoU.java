@@ -1,0 +1,67 @@
+package io.github.keras4j.metrics;
+
+import io.github.keras4j.saving.Config;
+import java.util.Map;
+
+/**
+ * Computes the mean Intersection-Over-Union for one-hot labels, Keras's {@code keras.metrics.OneHotMeanIoU}: a
+ * {@link MeanIoU} whose labels are one-hot (or any scores: their argmax along {@code axis} is the class) and whose
+ * predictions are scores too unless {@code sparseYPred}.
+ *
+ * <p>Defaults: {@code name="one_hot_mean_io_u"} (Keras's automatic name of the class), {@code ignoreClass=null},
+ * {@code sparseYPred=false}, {@code axis=-1}. No string id: construct it.
+ *
+ * <p>Example (Keras 3's docstring, checked in {@code IoUMetricsTest}):
+ *
+ * <pre>{@code
+ * OneHotMeanIoU m = new OneHotMeanIoU(3);
+ * // y_true = [[0, 0, 1], [1, 0, 0], [0, 1, 0], [1, 0, 0]],
+ * // y_pred = [[0.2, 0.3, 0.5], [0.1, 0.2, 0.7], [0.5, 0.3, 0.1], [0.1, 0.4, 0.5]],
+ * // sample weights [0.1, 0.2, 0.3, 0.4]: (0 + 0 + 0.1 / 0.7) / 3 = 0.048
+ * }</pre>
+ *
+ * <p>See {@link IoU} for the differences from Keras.
+ */
+public final class OneHotMeanIoU extends MeanIoU {
+
+  /** The mean IoU over {@code numClasses} classes, named {@code one_hot_mean_io_u}, for one-hot labels and scores. */
+  public OneHotMeanIoU(int numClasses) {
+    this("one_hot_mean_io_u", numClasses, null, false, -1);
+  }
+
+  /**
+   * A one-hot mean IoU.
+   *
+   * @param name the name in logs
+   * @param numClasses the number of classes (the size of {@code axis}), at least 1
+   * @param ignoreClass a label left out of the counts, or null to count every class
+   * @param sparseYPred whether predictions are class indices (true) or scores (false)
+   * @param axis the axis of the classes
+   */
+  public OneHotMeanIoU(String name, int numClasses, Integer ignoreClass, boolean sparseYPred, int axis) {
+    super(name, numClasses, ignoreClass, false, sparseYPred, axis);
+  }
+
+  /**
+   * A one-hot mean IoU from its saved config (Keras's keys: {@code name}, {@code num_classes}, {@code ignore_class},
+   * {@code sparse_y_pred}, {@code axis}).
+   */
+  public static OneHotMeanIoU fromConfig(Map<String, Object> config) {
+    Config c = new Config(config, "OneHotMeanIoU", null);
+    return new OneHotMeanIoU(c.getString("name", "one_hot_mean_io_u"), c.getInt("num_classes"), ignoreClass(c),
+        c.getBoolean("sparse_y_pred", false), c.getInt("axis", -1));
+  }
+
+  @Override
+  public OneHotMeanIoU withName(String newName) {
+    return new OneHotMeanIoU(newName, numClasses(), ignoreClass(), sparseYPred(), axis());
+  }
+
+  /** As {@link MeanIoU#getConfig()} less {@code sparse_y_true} (always false), as Keras. */
+  @Override
+  public Map<String, Object> getConfig() {
+    Map<String, Object> config = super.getConfig();
+    config.remove("sparse_y_true");
+    return config;
+  }
+}
