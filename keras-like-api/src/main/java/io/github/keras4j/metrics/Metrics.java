@@ -75,6 +75,19 @@ public final class Metrics {
     fromConfig("SpecificityAtSensitivity", SpecificityAtSensitivity::fromConfig);
     fromConfig("F1Score", F1Score::fromConfig);
     fromConfig("FBetaScore", FBetaScore::fromConfig);
+    // IoU, reduction, plain accuracy and correlation metrics.
+    register(id -> new BinaryIoU(id), "binary_io_u", "BinaryIoU");
+    nameOnly(PearsonCorrelation::new, "PearsonCorrelation", "pearson_correlation");
+    nameOnly(ConcordanceCorrelation::new, "ConcordanceCorrelation", "concordance_correlation");
+    // No compile ids: "accuracy" keeps its shape-based choice, and Mean and Sum take values, not (y_true, y_pred).
+    NAME_ONLY.put("Accuracy", name -> new Accuracy(name == null ? "accuracy" : name));
+    NAME_ONLY.put("Mean", name -> new Mean(name == null ? "mean" : name));
+    NAME_ONLY.put("Sum", name -> new Sum(name == null ? "sum" : name));
+    fromConfig("IoU", c -> IoU.fromConfig(c.map()));
+    fromConfig("MeanIoU", c -> MeanIoU.fromConfig(c.map()));
+    fromConfig("BinaryIoU", c -> BinaryIoU.fromConfig(c.map()));
+    fromConfig("OneHotIoU", c -> OneHotIoU.fromConfig(c.map()));
+    fromConfig("OneHotMeanIoU", c -> OneHotMeanIoU.fromConfig(c.map()));
   }
 
   private Metrics() {}
@@ -111,15 +124,20 @@ public final class Metrics {
 
   /**
    * A metric of a built-in class rebuilt from its saved {@link Metric#getConfig() config} (Keras's
-   * {@code from_config}), for the classes that rebuild themselves with a static {@code fromConfig(Config)}
-   * ({@link TruePositives}, {@link PrecisionAtRecall}, {@link F1Score}, ...); null for another class.
+   * {@code from_config}): the classes that rebuild themselves with a static {@code fromConfig}
+   * ({@link TruePositives}, {@link PrecisionAtRecall}, {@link F1Score}, {@link IoU}, ...) and those whose only
+   * setting is the name (as {@link #ofClass}); null for another class.
    *
    * @param className the saved class name ({@code "F1Score"})
    * @param config the saved config
    */
   public static Metric fromConfig(String className, Config config) {
     Function<Config, Metric> factory = FROM_CONFIG.get(className);
-    return factory == null ? null : factory.apply(config);
+    if (factory != null) {
+      return factory.apply(config);
+    }
+    Object name = config == null ? null : config.map().get("name");
+    return ofClass(className, name instanceof String s ? s : null);
   }
 
   private static boolean isAccuracy(String id) {

@@ -216,7 +216,7 @@ class IoUMetricsTest {
     Map<String, Object> config = iou.getConfig();
     assertEquals(Map.of("name", "iou", "num_classes", 5, "target_class_ids", List.of(1, 3), "ignore_class", 255,
         "sparse_y_true", false, "sparse_y_pred", true, "axis", 2), config);
-    assertEquals(config, Metrics.fromConfig("IoU", config).getConfig());
+    assertEquals(config, fromConfig("IoU", config).getConfig());
     // Through the saved form {"class_name": ..., "config": ...} of every class.
     for (Metric m : List.of(iou, new MeanIoU("m", 3, null, false, false, -1), new BinaryIoU("b", new int[] {1}, 0.2f),
         new OneHotIoU("o", 4, new int[] {0}, 1, true, 1), new OneHotMeanIoU("om", 4, null, false, -1))) {
@@ -225,7 +225,7 @@ class IoUMetricsTest {
       assertEquals(m.getClass().getSimpleName(), saved.get("class_name"));
       @SuppressWarnings("unchecked")
       Map<String, Object> savedConfig = (Map<String, Object>) saved.get("config");
-      Metric back = Metrics.fromConfig((String) saved.get("class_name"), savedConfig);
+      Metric back = fromConfig((String) saved.get("class_name"), savedConfig);
       assertEquals(m.getClass(), back.getClass());
       assertEquals(m.getConfig(), back.getConfig());
       assertEquals(m.getConfig(), m.withName(m.name()).getConfig());
@@ -238,7 +238,7 @@ class IoUMetricsTest {
     assertEquals(Map.of("name", "binary_io_u", "target_class_ids", List.of(0, 1), "threshold", 0.5f),
         new BinaryIoU().getConfig());
     assertEquals("one_hot_mean_io_u", new OneHotMeanIoU(2).name());
-    assertEquals("mean_io_u", Metrics.fromConfig("MeanIoU", Map.of("num_classes", 2)).name());
+    assertEquals("mean_io_u", fromConfig("MeanIoU", Map.of("num_classes", 2)).name());
   }
 
   @Test
@@ -272,7 +272,7 @@ class IoUMetricsTest {
         + "per sample: y_true.shape=(2,) gives 1 and y_pred.shape=(2, 3) gives 3 (for scores, set sparseYTrue or "
         + "sparseYPred to false, or use OneHotIoU or OneHotMeanIoU)", sizes.getMessage());
     IllegalArgumentException config = assertThrows(IllegalArgumentException.class,
-        () -> Metrics.fromConfig("IoU", Map.of("num_classes", 2)));
+        () -> fromConfig("IoU", Map.of("num_classes", 2)));
     assertTrue(config.getMessage().contains("target_class_ids"), config.getMessage());
     assertThrows(UnsupportedOperationException.class, () -> new MeanIoU(2).call(null, null, null));
   }
@@ -321,5 +321,10 @@ class IoUMetricsTest {
     for (int i = 0; i < expected.length; i++) {
       assertArrayEquals(expected[i], actual[i], 1e-6, "row " + i);
     }
+  }
+
+  /** Metrics.fromConfig on a plain config map. */
+  private static Metric fromConfig(String className, Map<String, Object> config) {
+    return Metrics.fromConfig(className, new io.github.keras4j.saving.Config(config, className, null));
   }
 }
