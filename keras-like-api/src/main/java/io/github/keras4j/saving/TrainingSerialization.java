@@ -302,9 +302,9 @@ public final class TrainingSerialization {
     }
     Config c = new Config(Map.of(), className, custom).nestedConfig(spec);
     String name = c.getString("name", null);
-    Metric nameOnly = Metrics.ofClass(className, name);
-    if (nameOnly != null) {
-      return nameOnly;
+    Metric builtin = Metrics.fromConfig(className, c);
+    if (builtin != null) {
+      return builtin;
     }
     return switch (className) {
       case "BinaryCrossentropy" -> new io.github.keras4j.metrics.BinaryCrossentropy(

@@ -434,4 +434,36 @@ class ModelSaveLoadTest {
       assertNull(b.getOptimizer().runtimeOrNull(), "never trained: no optimizer state to restore");
     }
   }
+
+  @Test
+  void configuredMetricsOfEveryFamilyComeBackFromTheCompileConfig() throws IOException {
+    // Metrics whose settings are more than a name: they must be rebuilt with those settings, and give the same
+    // values on the same data.
+    Backend.clearSession();
+    Backend.setRandomSeed(4);
+    Path file = dir.resolve("metrics.keras");
+    FloatNdArray x = random(12, 4, 6);
+    float[][] y = new float[12][3];
+    for (int i = 0; i < 12; i++) {
+      y[i][i % 3] = 1;
+    }
+    Map<String, Double> expected;
+    try (Sequential a = new Sequential(new InputLayer(4), new Dense(3, "softmax"))) {
+      a.compile(new CompileOptions().optimizer(new Adam()).loss("categorical_crossentropy").metrics(
+          new io.github.keras4j.metrics.F1Score("f1", "macro", 0.4f),
+          new io.github.keras4j.metrics.OneHotMeanIoU("iou", 3, 1, false, -1),
+          new io.github.keras4j.metrics.TruePositives("tp", 0.3f),
+          new io.github.keras4j.metrics.RecallAtPrecision("rap", 0.5f, 50, 2)));
+      expected = a.evaluate(x, y, 12, 0);
+      a.save(file);
+    }
+    Backend.clearSession();
+    try (Model b = Models.load(file)) {
+      Map<String, Double> back = b.evaluate(x, y, 12, 0);
+      assertEquals(expected.keySet(), back.keySet());
+      for (String k : expected.keySet()) {
+        assertEquals(expected.get(k), back.get(k), 1e-6, k);
+      }
+    }
+  }
 }
