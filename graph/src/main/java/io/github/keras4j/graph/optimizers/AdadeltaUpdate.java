@@ -2,6 +2,7 @@ package io.github.keras4j.graph.optimizers;
 
 import io.github.keras4j.graph.GraphVariable;
 import java.util.List;
+import java.util.Objects;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
@@ -37,14 +38,16 @@ public final class AdadeltaUpdate extends GraphOptimizer {
    * @param epsilon added inside both square roots, positive; Keras default 1e-7
    */
   public AdadeltaUpdate(String name, float learningRate, float rho, float epsilon) {
-    super(name, learningRate);
-    this.rho = check("rho", rho, rho >= 0 && rho <= 1, "in [0, 1]");
-    this.epsilon = check("epsilon", epsilon, epsilon > 0 && !Float.isInfinite(epsilon), "a positive finite number");
+    this(name, learningRate, null, rho, epsilon);
   }
 
   /** As {@link #AdadeltaUpdate(String, float, float, float)}, with a scheduled learning rate. */
   public AdadeltaUpdate(String name, LearningRateFunction learningRate, float rho, float epsilon) {
-    super(name, learningRate);
+    this(name, Float.NaN, Objects.requireNonNull(learningRate, "schedule"), rho, epsilon);
+  }
+
+  private AdadeltaUpdate(String name, float learningRate, LearningRateFunction schedule, float rho, float epsilon) {
+    super(name, learningRate, schedule);
     this.rho = check("rho", rho, rho >= 0 && rho <= 1, "in [0, 1]");
     this.epsilon = check("epsilon", epsilon, epsilon > 0 && !Float.isInfinite(epsilon), "a positive finite number");
   }

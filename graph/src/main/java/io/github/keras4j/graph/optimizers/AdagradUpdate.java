@@ -1,6 +1,7 @@
 package io.github.keras4j.graph.optimizers;
 
 import io.github.keras4j.graph.GraphVariable;
+import java.util.Objects;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
@@ -34,17 +35,18 @@ public final class AdagradUpdate extends GraphOptimizer {
    * @param epsilon added to the accumulator inside the square root, {@code >= 0}; Keras default 1e-7
    */
   public AdagradUpdate(String name, float learningRate, float initialAccumulatorValue, float epsilon) {
-    super(name, learningRate);
-    this.initialAccumulatorValue = check(
-        "initialAccumulatorValue", initialAccumulatorValue,
-        initialAccumulatorValue >= 0 && !Float.isInfinite(initialAccumulatorValue), "a finite number >= 0");
-    this.epsilon = check("epsilon", epsilon, epsilon >= 0 && !Float.isInfinite(epsilon), "a finite number >= 0");
+    this(name, learningRate, null, initialAccumulatorValue, epsilon);
   }
 
   /** As {@link #AdagradUpdate(String, float, float, float)}, with a scheduled learning rate. */
   public AdagradUpdate(
       String name, LearningRateFunction learningRate, float initialAccumulatorValue, float epsilon) {
-    super(name, learningRate);
+    this(name, Float.NaN, Objects.requireNonNull(learningRate, "schedule"), initialAccumulatorValue, epsilon);
+  }
+
+  private AdagradUpdate(String name, float learningRate, LearningRateFunction schedule, float initialAccumulatorValue,
+      float epsilon) {
+    super(name, learningRate, schedule);
     this.initialAccumulatorValue = check(
         "initialAccumulatorValue", initialAccumulatorValue,
         initialAccumulatorValue >= 0 && !Float.isInfinite(initialAccumulatorValue), "a finite number >= 0");

@@ -2,6 +2,7 @@ package io.github.keras4j.graph.optimizers;
 
 import io.github.keras4j.graph.GraphVariable;
 import java.util.List;
+import java.util.Objects;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
@@ -60,17 +61,18 @@ public final class AdamUpdate extends GraphOptimizer {
    * @param amsgrad whether to divide by the running maximum of {@code v}; Keras default false
    */
   public AdamUpdate(String name, float learningRate, float beta1, float beta2, float epsilon, boolean amsgrad) {
-    super(name, learningRate);
-    this.beta1 = check("beta1", beta1, beta1 >= 0 && beta1 < 1, "in [0, 1)");
-    this.beta2 = check("beta2", beta2, beta2 >= 0 && beta2 < 1, "in [0, 1)");
-    this.epsilon = check("epsilon", epsilon, epsilon >= 0 && !Float.isInfinite(epsilon), "a finite number >= 0");
-    this.amsgrad = amsgrad;
+    this(name, learningRate, null, beta1, beta2, epsilon, amsgrad);
   }
 
   /** As {@link #AdamUpdate(String, float, float, float, float, boolean)}, with a scheduled learning rate. */
   public AdamUpdate(
       String name, LearningRateFunction learningRate, float beta1, float beta2, float epsilon, boolean amsgrad) {
-    super(name, learningRate);
+    this(name, Float.NaN, Objects.requireNonNull(learningRate, "schedule"), beta1, beta2, epsilon, amsgrad);
+  }
+
+  private AdamUpdate(String name, float learningRate, LearningRateFunction schedule, float beta1, float beta2,
+      float epsilon, boolean amsgrad) {
+    super(name, learningRate, schedule);
     this.beta1 = check("beta1", beta1, beta1 >= 0 && beta1 < 1, "in [0, 1)");
     this.beta2 = check("beta2", beta2, beta2 >= 0 && beta2 < 1, "in [0, 1)");
     this.epsilon = check("epsilon", epsilon, epsilon >= 0 && !Float.isInfinite(epsilon), "a finite number >= 0");

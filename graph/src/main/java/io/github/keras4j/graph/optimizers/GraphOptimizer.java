@@ -76,14 +76,7 @@ public abstract class GraphOptimizer {
    * @param learningRate the initial learning rate; must be positive and finite
    */
   protected GraphOptimizer(String name, float learningRate) {
-    if (!(learningRate > 0) || Float.isInfinite(learningRate)) {
-      throw new IllegalArgumentException(
-          "Optimizer '" + name + "': learningRate must be a positive finite number. Received: learningRate="
-              + learningRate);
-    }
-    this.name = name;
-    this.learningRate = learningRate;
-    this.schedule = null;
+    this(name, learningRate, null);
   }
 
   /**
@@ -94,9 +87,28 @@ public abstract class GraphOptimizer {
    * @param schedule builds the learning rate from the step counter
    */
   protected GraphOptimizer(String name, LearningRateFunction schedule) {
+    this(name, Float.NaN, Objects.requireNonNull(schedule, "schedule"));
+  }
+
+  /**
+   * Both kinds in one constructor, for a subclass whose fixed-rate and scheduled constructors delegate to one
+   * private constructor that checks its settings once: with a null {@code schedule} as
+   * {@link #GraphOptimizer(String, float)}, otherwise as {@link #GraphOptimizer(String, LearningRateFunction)}
+   * ({@code learningRate} is then ignored).
+   *
+   * @param name the name scope of the optimizer's variables, such as {@code "adam"}
+   * @param learningRate the initial learning rate when {@code schedule} is null; must then be positive and finite
+   * @param schedule builds the learning rate from the step counter, or null for a learning rate in a variable
+   */
+  protected GraphOptimizer(String name, float learningRate, LearningRateFunction schedule) {
+    if (schedule == null && (!(learningRate > 0) || Float.isInfinite(learningRate))) {
+      throw new IllegalArgumentException(
+          "Optimizer '" + name + "': learningRate must be a positive finite number. Received: learningRate="
+              + learningRate);
+    }
     this.name = name;
-    this.learningRate = Float.NaN;
-    this.schedule = Objects.requireNonNull(schedule, "schedule");
+    this.learningRate = schedule == null ? learningRate : Float.NaN;
+    this.schedule = schedule;
   }
 
   /** The optimizer's name scope. */

@@ -2,6 +2,7 @@ package io.github.keras4j.graph.optimizers;
 
 import io.github.keras4j.graph.GraphVariable;
 import java.util.List;
+import java.util.Objects;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
@@ -32,15 +33,16 @@ public final class LionUpdate extends GraphOptimizer {
    * @param beta2 decay of the momentum, in [0, 1]; Keras default 0.99
    */
   public LionUpdate(String name, float learningRate, float beta1, float beta2) {
-    super(name, learningRate);
-    this.beta1 = check("beta1", beta1, beta1 > 0 && beta1 <= 1,
-        "in (0, 1] (otherwise the optimizer degenerates to SignSGD)");
-    this.beta2 = check("beta2", beta2, beta2 >= 0 && beta2 <= 1, "in [0, 1]");
+    this(name, learningRate, null, beta1, beta2);
   }
 
   /** As {@link #LionUpdate(String, float, float, float)}, with a scheduled learning rate. */
   public LionUpdate(String name, LearningRateFunction learningRate, float beta1, float beta2) {
-    super(name, learningRate);
+    this(name, Float.NaN, Objects.requireNonNull(learningRate, "schedule"), beta1, beta2);
+  }
+
+  private LionUpdate(String name, float learningRate, LearningRateFunction schedule, float beta1, float beta2) {
+    super(name, learningRate, schedule);
     this.beta1 = check("beta1", beta1, beta1 > 0 && beta1 <= 1,
         "in (0, 1] (otherwise the optimizer degenerates to SignSGD)");
     this.beta2 = check("beta2", beta2, beta2 >= 0 && beta2 <= 1, "in [0, 1]");

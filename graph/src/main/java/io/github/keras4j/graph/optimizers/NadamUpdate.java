@@ -3,6 +3,7 @@ package io.github.keras4j.graph.optimizers;
 import io.github.keras4j.graph.GraphRuntime;
 import io.github.keras4j.graph.GraphVariable;
 import java.util.List;
+import java.util.Objects;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
@@ -49,15 +50,17 @@ public final class NadamUpdate extends GraphOptimizer {
    * @param epsilon added to {@code sqrt(v_hat)}, {@code >= 0}; Keras default 1e-7
    */
   public NadamUpdate(String name, float learningRate, float beta1, float beta2, float epsilon) {
-    super(name, learningRate);
-    this.beta1 = check("beta1", beta1, beta1 >= 0 && beta1 < 1, "in [0, 1)");
-    this.beta2 = check("beta2", beta2, beta2 >= 0 && beta2 < 1, "in [0, 1)");
-    this.epsilon = check("epsilon", epsilon, epsilon >= 0 && !Float.isInfinite(epsilon), "a finite number >= 0");
+    this(name, learningRate, null, beta1, beta2, epsilon);
   }
 
   /** As {@link #NadamUpdate(String, float, float, float, float)}, with a scheduled learning rate. */
   public NadamUpdate(String name, LearningRateFunction learningRate, float beta1, float beta2, float epsilon) {
-    super(name, learningRate);
+    this(name, Float.NaN, Objects.requireNonNull(learningRate, "schedule"), beta1, beta2, epsilon);
+  }
+
+  private NadamUpdate(
+      String name, float learningRate, LearningRateFunction schedule, float beta1, float beta2, float epsilon) {
+    super(name, learningRate, schedule);
     this.beta1 = check("beta1", beta1, beta1 >= 0 && beta1 < 1, "in [0, 1)");
     this.beta2 = check("beta2", beta2, beta2 >= 0 && beta2 < 1, "in [0, 1)");
     this.epsilon = check("epsilon", epsilon, epsilon >= 0 && !Float.isInfinite(epsilon), "a finite number >= 0");

@@ -1,6 +1,7 @@
 package io.github.keras4j.graph.optimizers;
 
 import io.github.keras4j.graph.GraphVariable;
+import java.util.Objects;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
@@ -53,17 +54,18 @@ public final class RmsPropUpdate extends GraphOptimizer {
    *     false)
    */
   public RmsPropUpdate(String name, float learningRate, float rho, float momentum, float epsilon, boolean centered) {
-    super(name, learningRate);
-    this.rho = check("rho", rho, rho >= 0 && rho <= 1, "a number in [0, 1]");
-    this.momentum = check("momentum", momentum, momentum >= 0 && momentum <= 1, "a number in [0, 1]");
-    this.epsilon = check("epsilon", epsilon, epsilon > 0 && !Float.isInfinite(epsilon), "a positive finite number");
-    this.centered = centered;
+    this(name, learningRate, null, rho, momentum, epsilon, centered);
   }
 
   /** As {@link #RmsPropUpdate(String, float, float, float, float, boolean)}, with a scheduled learning rate. */
   public RmsPropUpdate(
       String name, LearningRateFunction learningRate, float rho, float momentum, float epsilon, boolean centered) {
-    super(name, learningRate);
+    this(name, Float.NaN, Objects.requireNonNull(learningRate, "schedule"), rho, momentum, epsilon, centered);
+  }
+
+  private RmsPropUpdate(String name, float learningRate, LearningRateFunction schedule, float rho, float momentum,
+      float epsilon, boolean centered) {
+    super(name, learningRate, schedule);
     this.rho = check("rho", rho, rho >= 0 && rho <= 1, "a number in [0, 1]");
     this.momentum = check("momentum", momentum, momentum >= 0 && momentum <= 1, "a number in [0, 1]");
     this.epsilon = check("epsilon", epsilon, epsilon > 0 && !Float.isInfinite(epsilon), "a positive finite number");

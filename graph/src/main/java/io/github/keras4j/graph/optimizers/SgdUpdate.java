@@ -1,6 +1,7 @@
 package io.github.keras4j.graph.optimizers;
 
 import io.github.keras4j.graph.GraphVariable;
+import java.util.Objects;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
@@ -42,14 +43,17 @@ public final class SgdUpdate extends GraphOptimizer {
    * @param nesterov whether to use Nesterov momentum (Keras default false)
    */
   public SgdUpdate(String name, float learningRate, float momentum, boolean nesterov) {
-    super(name, learningRate);
-    this.momentum = check("momentum", momentum, momentum >= 0 && momentum <= 1, "a number in [0, 1]");
-    this.nesterov = nesterov;
+    this(name, learningRate, null, momentum, nesterov);
   }
 
   /** As {@link #SgdUpdate(String, float, float, boolean)}, with a scheduled learning rate. */
   public SgdUpdate(String name, LearningRateFunction learningRate, float momentum, boolean nesterov) {
-    super(name, learningRate);
+    this(name, Float.NaN, Objects.requireNonNull(learningRate, "schedule"), momentum, nesterov);
+  }
+
+  private SgdUpdate(
+      String name, float learningRate, LearningRateFunction schedule, float momentum, boolean nesterov) {
+    super(name, learningRate, schedule);
     this.momentum = check("momentum", momentum, momentum >= 0 && momentum <= 1, "a number in [0, 1]");
     this.nesterov = nesterov;
   }
