@@ -16,10 +16,12 @@ public final class Optimizers {
 
   static {
     BY_ID.put("adadelta", Adadelta::new);
+    BY_ID.put("adafactor", Adafactor::new);
     BY_ID.put("adagrad", Adagrad::new);
     BY_ID.put("adam", Adam::new);
     BY_ID.put("adamax", Adamax::new);
     BY_ID.put("adamw", AdamW::new);
+    BY_ID.put("ftrl", Ftrl::new);
     BY_ID.put("lion", Lion::new);
     BY_ID.put("nadam", Nadam::new);
     BY_ID.put("rmsprop", RMSprop::new);
@@ -31,7 +33,8 @@ public final class Optimizers {
   /**
    * A new optimizer with Keras's defaults for {@code id}, ignoring case: {@code "sgd"}, {@code "rmsprop"},
    * {@code "adagrad"}, {@code "adam"}, {@code "adamw"}, {@code "adamax"}, {@code "nadam"}, {@code "adadelta"},
-   * {@code "lion"} (Keras's class names such as {@code "SGD"}, {@code "RMSprop"} or {@code "AdamW"} work too).
+   * {@code "lion"}, {@code "ftrl"}, {@code "adafactor"} (Keras's class names such as {@code "SGD"}, {@code "RMSprop"}
+   * or {@code "AdamW"} work too).
    *
    * @throws IllegalArgumentException for an unknown id; the message lists the valid ones
    */

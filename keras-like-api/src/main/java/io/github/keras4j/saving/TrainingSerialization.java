@@ -18,16 +18,19 @@ import io.github.keras4j.metrics.SparseCategoricalAccuracy;
 import io.github.keras4j.metrics.SparseTopKCategoricalAccuracy;
 import io.github.keras4j.metrics.TopKCategoricalAccuracy;
 import io.github.keras4j.optimizers.Adadelta;
+import io.github.keras4j.optimizers.Adafactor;
 import io.github.keras4j.optimizers.Adagrad;
 import io.github.keras4j.optimizers.Adam;
 import io.github.keras4j.optimizers.AdamW;
 import io.github.keras4j.optimizers.Adamax;
+import io.github.keras4j.optimizers.Ftrl;
 import io.github.keras4j.optimizers.Lion;
 import io.github.keras4j.optimizers.Nadam;
 import io.github.keras4j.optimizers.Optimizer;
 import io.github.keras4j.optimizers.RMSprop;
 import io.github.keras4j.optimizers.SGD;
 import io.github.keras4j.optimizers.schedules.CosineDecay;
+import io.github.keras4j.optimizers.schedules.CosineDecayRestarts;
 import io.github.keras4j.optimizers.schedules.ExponentialDecay;
 import io.github.keras4j.optimizers.schedules.InverseTimeDecay;
 import io.github.keras4j.optimizers.schedules.LearningRateSchedule;
@@ -89,8 +92,9 @@ public final class TrainingSerialization {
 
   /**
    * Rebuilds an optimizer: {@code SGD}, {@code Adam}, {@code AdamW}, {@code RMSprop}, {@code Adagrad},
-   * {@code Adamax}, {@code Nadam}, {@code Adadelta}, {@code Lion} from their configs (a number or a schedule as
-   * {@code learning_rate}, the weight decay and the clipping settings), other classes through {@code custom}.
+   * {@code Adamax}, {@code Nadam}, {@code Adadelta}, {@code Lion}, {@code Ftrl}, {@code Adafactor} from their
+   * configs (a number or a schedule as {@code learning_rate}, the weight decay and the clipping settings), other
+   * classes through {@code custom}.
    *
    * @throws IllegalArgumentException for an unknown class or a bad config
    */
@@ -168,8 +172,28 @@ public final class TrainingSerialization {
         yield schedule != null ? new Adagrad(schedule, initial, epsilon)
             : new Adagrad(Float.isNaN(rate) ? 0.001f : rate, initial, epsilon);
       }
+      case "Ftrl" -> {
+        float power = c.getFloat("learning_rate_power", -0.5f);
+        float initial = c.getFloat("initial_accumulator_value", 0.1f);
+        float l1 = c.getFloat("l1_regularization_strength", 0f);
+        float l2 = c.getFloat("l2_regularization_strength", 0f);
+        float l2Shrinkage = c.getFloat("l2_shrinkage_regularization_strength", 0f);
+        float beta = c.getFloat("beta", 0f);
+        yield schedule != null ? new Ftrl(schedule, power, initial, l1, l2, l2Shrinkage, beta)
+            : new Ftrl(Float.isNaN(rate) ? 0.001f : rate, power, initial, l1, l2, l2Shrinkage, beta);
+      }
+      case "Adafactor" -> {
+        float beta2Decay = c.getFloat("beta_2_decay", -0.8f);
+        float epsilon1 = c.getFloat("epsilon_1", 1e-30f);
+        float epsilon2 = c.getFloat("epsilon_2", 1e-3f);
+        float clipThreshold = c.getFloat("clip_threshold", 1f);
+        boolean relativeStep = c.getBoolean("relative_step", true);
+        yield schedule != null ? new Adafactor(schedule, beta2Decay, epsilon1, epsilon2, clipThreshold, relativeStep)
+            : new Adafactor(Float.isNaN(rate) ? 0.001f : rate, beta2Decay, epsilon1, epsilon2, clipThreshold,
+                relativeStep);
+      }
       default -> throw new IllegalArgumentException("Unknown optimizer class '" + className + "'. Built-in: SGD, "
-          + "Adam, AdamW, RMSprop, Adagrad, Adamax, Nadam, Adadelta, Lion; register others with new CustomObjects()"
+          + "Adam, AdamW, RMSprop, Adagrad, Adamax, Nadam, Adadelta, Lion, Ftrl, Adafactor; register others with new CustomObjects()"
           + ".optimizer(\"" + className + "\", config -> ...)");
     };
     if (c.has("weight_decay")) {
@@ -196,7 +220,7 @@ public final class TrainingSerialization {
 
   /**
    * Rebuilds a built-in learning-rate schedule ({@code ExponentialDecay}, {@code InverseTimeDecay},
-   * {@code PolynomialDecay}, {@code CosineDecay}, {@code PiecewiseConstantDecay}).
+   * {@code PolynomialDecay}, {@code CosineDecay}, {@code CosineDecayRestarts}, {@code PiecewiseConstantDecay}).
    *
    * @throws IllegalArgumentException for another class or a bad config
    */
@@ -212,6 +236,9 @@ public final class TrainingSerialization {
           c.getDouble("end_learning_rate", 1e-4), c.getDouble("power", 1.0), c.getBoolean("cycle", false));
       case "CosineDecay" -> new CosineDecay(c.getDouble("initial_learning_rate"), c.getLong("decay_steps"),
           c.getDouble("alpha", 0.0), c.getDoubleOrNull("warmup_target"), c.getLong("warmup_steps"));
+      case "CosineDecayRestarts" -> new CosineDecayRestarts(c.getDouble("initial_learning_rate"),
+          c.getLong("first_decay_steps"), c.getDouble("t_mul", 2.0), c.getDouble("m_mul", 1.0),
+          c.getDouble("alpha", 0.0));
       case "PiecewiseConstantDecay" -> {
         List<?> boundaries = c.getList("boundaries");
         List<?> values = c.getList("values");
@@ -226,7 +253,8 @@ public final class TrainingSerialization {
         yield new PiecewiseConstantDecay(b, v);
       }
       default -> throw new IllegalArgumentException("Unknown learning-rate schedule class '" + className
-          + "'. Built-in: ExponentialDecay, InverseTimeDecay, PolynomialDecay, CosineDecay, PiecewiseConstantDecay");
+          + "'. Built-in: ExponentialDecay, InverseTimeDecay, PolynomialDecay, CosineDecay, CosineDecayRestarts, "
+          + "PiecewiseConstantDecay");
     };
   }
 

@@ -178,6 +178,121 @@ final class KerasReference {
     return out;
   }
 
+  /**
+   * keras/src/optimizers/ftrl.py update_step, with {@code p = -lrPower}: {@code l2Reg = l2 + beta / (2 lr);
+   * gShrunk = g + 2 * l2s * w; nNew = n + g^2; z += gShrunk - (nNew^p - n^p) / lr * w;
+   * quadratic = nNew^p / lr + 2 * l2Reg; w = (clip(z, -l1, l1) - z) / quadratic; n = nNew}; {@code n} starts at
+   * {@code initialAccumulator}, {@code z} at 0.
+   */
+  static double[][] ftrl(double[] lr, double weightDecay, double lrPower, double initialAccumulator, double l1,
+      double l2, double l2Shrinkage, double beta, float[] initial, float[][] grads) {
+    double[] w = toDouble(initial);
+    double[] n = new double[w.length];
+    Arrays.fill(n, initialAccumulator);
+    double[] z = new double[w.length];
+    double p = -lrPower;
+    double[][] out = new double[grads.length][];
+    for (int k = 0; k < grads.length; k++) {
+      decay(w, weightDecay, lr[k]);
+      double l2Reg = l2 + beta / (2 * lr[k]);
+      for (int j = 0; j < w.length; j++) {
+        double g = grads[k][j];
+        double gShrunk = g + 2 * l2Shrinkage * w[j];
+        double nNew = n[j] + g * g;
+        z[j] += gShrunk - (Math.pow(nNew, p) - Math.pow(n[j], p)) / lr[k] * w[j];
+        double quadratic = Math.pow(nNew, p) / lr[k] + 2 * l2Reg;
+        double clipped = Math.max(-l1, Math.min(l1, z[j]));
+        w[j] = (clipped - z[j]) / quadratic;
+        n[j] = nNew;
+      }
+      out[k] = w.clone();
+    }
+    return out;
+  }
+
+  /**
+   * keras/src/optimizers/adafactor.py update_step for a variable of {@code shape} (elements row-major), with
+   * {@code t = k + 1} and {@code rms(x) = sqrt(mean(x^2))}: {@code rho = min(lr, 1 / sqrt(t));
+   * alpha = max(eps2, rms(w)) * rho; g2 = g^2 + eps1; b2 = 1 - t^beta2Decay}; for rank &gt;= 2, seen as
+   * {@code [B, R, C]} (B the product of the leading axes): {@code r[b,i] = b2 r[b,i] + (1 - b2) mean_j g2[b,i,j];
+   * c[b,j] = b2 c[b,j] + (1 - b2) mean_i g2[b,i,j]; v[b,i,j] = r[b,i] / mean_i' r[b,i'] * c[b,j]}; otherwise
+   * {@code v = b2 v + (1 - b2) g2}; then {@code u = g / sqrt(v); uHat = u / max(1, rms(u) / clip);
+   * w -= alpha * uHat}.
+   */
+  static double[][] adafactor(double[] lr, double weightDecay, double beta2Decay, double eps1, double eps2,
+      double clipThreshold, long[] shape, float[] initial, float[][] grads) {
+    double[] w = toDouble(initial);
+    int size = w.length;
+    boolean factored = shape.length >= 2;
+    int cols = factored ? (int) shape[shape.length - 1] : 1;
+    int rows = factored ? (int) shape[shape.length - 2] : 1;
+    int batch = factored ? size / (rows * cols) : 1;
+    double[] r = new double[batch * rows];
+    double[] c = new double[batch * cols];
+    double[] v = new double[size];
+    double[][] out = new double[grads.length][];
+    for (int k = 0; k < grads.length; k++) {
+      int t = k + 1;
+      decay(w, weightDecay, lr[k]);
+      double rho = Math.min(lr[k], 1 / Math.sqrt(t));
+      double alpha = Math.max(eps2, rms(w)) * rho;
+      double b2 = 1 - Math.pow(t, beta2Decay);
+      double[] g2 = new double[size];
+      for (int j = 0; j < size; j++) {
+        g2[j] = grads[k][j] * (double) grads[k][j] + eps1;
+      }
+      if (factored) {
+        for (int b = 0; b < batch; b++) {
+          for (int i = 0; i < rows; i++) {
+            double sum = 0;
+            for (int j = 0; j < cols; j++) {
+              sum += g2[(b * rows + i) * cols + j];
+            }
+            r[b * rows + i] = b2 * r[b * rows + i] + (1 - b2) * sum / cols;
+          }
+          for (int j = 0; j < cols; j++) {
+            double sum = 0;
+            for (int i = 0; i < rows; i++) {
+              sum += g2[(b * rows + i) * cols + j];
+            }
+            c[b * cols + j] = b2 * c[b * cols + j] + (1 - b2) * sum / rows;
+          }
+          double rMean = 0;
+          for (int i = 0; i < rows; i++) {
+            rMean += r[b * rows + i] / rows;
+          }
+          for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+              v[(b * rows + i) * cols + j] = r[b * rows + i] / rMean * c[b * cols + j];
+            }
+          }
+        }
+      } else {
+        for (int j = 0; j < size; j++) {
+          v[j] = b2 * v[j] + (1 - b2) * g2[j];
+        }
+      }
+      double[] u = new double[size];
+      for (int j = 0; j < size; j++) {
+        u[j] = grads[k][j] / Math.sqrt(v[j]);
+      }
+      double scale = Math.max(1, rms(u) / clipThreshold);
+      for (int j = 0; j < size; j++) {
+        w[j] -= alpha * (u[j] / scale);
+      }
+      out[k] = w.clone();
+    }
+    return out;
+  }
+
+  private static double rms(double[] x) {
+    double sum = 0;
+    for (double e : x) {
+      sum += e * e;
+    }
+    return Math.sqrt(sum / x.length);
+  }
+
   /** The same learning rate for {@code steps} steps. */
   static double[] constant(double lr, int steps) {
     double[] out = new double[steps];

@@ -282,12 +282,31 @@ public abstract class GraphOptimizer {
    * as in Keras, however many train ops are built).
    */
   protected GraphVariable slot(GraphVariable variable, String slotName, float initial) {
-    return slots.computeIfAbsent(variable.name() + "/" + slotName, key -> {
-      Shape shape = variable.shape();
-      return runtime.newVariable(
-          name + "/" + variable.name(), slotName, shape,
-          tf -> tf.fill(tf.constant(shape.asArray()), tf.constant(initial)), false);
-    });
+    return slot(variable, slotName, variable.shape(), initial);
+  }
+
+  /**
+   * As {@link #slot(GraphVariable, String, float)}, for a slot of another shape than its variable (Adafactor's
+   * factored row and column moments).
+   */
+  protected GraphVariable slot(GraphVariable variable, String slotName, Shape shape, float initial) {
+    return slots.computeIfAbsent(variable.name() + "/" + slotName, key -> runtime.newVariable(
+        name + "/" + variable.name(), slotName, shape,
+        tf -> tf.fill(tf.constant(shape.asArray()), tf.constant(initial)), false));
+  }
+
+  /**
+   * The value of {@code variable} an update formula reads (Keras's {@code variable} inside {@code update_step}):
+   * when weight decay applies to it, a fresh read through {@code tf} (the ops given to {@link #applyOne}, which wait
+   * for this step's weight decay), so the decayed value as in Keras; otherwise its read for this step
+   * ({@link GraphVariable#value()}). Writes to the variable must still wait for every value computed from it
+   * ({@link #afterValues}). Only valid inside {@link #applyOne}.
+   */
+  protected final Operand<TFloat32> variableValue(Ops tf, GraphVariable variable) {
+    if (weightDecay != null && usesWeightDecay(variable)) {
+      return tf.identity(variable.variable());
+    }
+    return variable.value();
   }
 
   /**

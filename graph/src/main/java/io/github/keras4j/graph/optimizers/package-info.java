@@ -6,7 +6,7 @@
  * variable or a {@link io.github.keras4j.graph.optimizers.LearningRateFunction} of the step counter, the int64
  * step counter, gradient clipping, weight decay, slots, the barrier that makes steps deterministic);
  * {@code SgdUpdate}, {@code RmsPropUpdate}, {@code AdagradUpdate}, {@code AdamUpdate}, {@code AdamaxUpdate},
- * {@code NadamUpdate}, {@code AdadeltaUpdate} and {@code LionUpdate} each document how their arithmetic compares
- * with Keras 3's {@code keras/src/optimizers}.
+ * {@code NadamUpdate}, {@code AdadeltaUpdate}, {@code LionUpdate}, {@code FtrlUpdate} and {@code AdafactorUpdate}
+ * each document how their arithmetic compares with Keras 3's {@code keras/src/optimizers}.
  */
 package io.github.keras4j.graph.optimizers;

@@ -5,7 +5,8 @@
  * {@link io.github.keras4j.optimizers.schedules.PiecewiseConstantDecay},
  * {@link io.github.keras4j.optimizers.schedules.InverseTimeDecay},
  * {@link io.github.keras4j.optimizers.schedules.PolynomialDecay},
- * {@link io.github.keras4j.optimizers.schedules.CosineDecay}; subclass
+ * {@link io.github.keras4j.optimizers.schedules.CosineDecay},
+ * {@link io.github.keras4j.optimizers.schedules.CosineDecayRestarts}; subclass
  * {@link io.github.keras4j.optimizers.schedules.LearningRateSchedule} for your own.
  *
  * <pre>{@code model.compile(new Adam(new ExponentialDecay(0.01, 1000, 0.9)), "mse");}</pre>
