@@ -12,6 +12,7 @@ import io.github.keras4j.models.CompileOptions;
 import io.github.keras4j.models.Model;
 import io.github.keras4j.models.Models;
 import io.github.keras4j.models.Sequential;
+import io.github.keras4j.optimizers.schedules.CosineDecayRestarts;
 import io.github.keras4j.optimizers.schedules.ExponentialDecay;
 import io.github.keras4j.saving.Json;
 import io.github.keras4j.saving.TrainingSerialization;
@@ -33,7 +34,7 @@ import org.tensorflow.ndarray.FloatNdArray;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 
 /**
- * AdamW, Nadam, Adamax, Adadelta, Lion (and Adam with amsgrad, weight decay on other optimizers) in real training:
+ * AdamW, Nadam, Adamax, Adadelta, Lion, Ftrl, Adafactor (and Adam with amsgrad, weight decay on other optimizers) in real training:
  * fit reduces the loss; several steps per execution train bit-identically to single steps; a saved model comes back
  * with the optimizer's class, config (weight decay included) and state (slots, Nadam's {@code u_product}, step
  * counter), so it takes the same next step; the config survives serialization through JSON.
@@ -52,7 +53,11 @@ class OptimizerTrainingTest {
         Arguments.of("Adamax", (Supplier<Optimizer>) () -> new Adamax(0.03f).weightDecay(0.01f)),
         Arguments.of("Adadelta", (Supplier<Optimizer>) () -> new Adadelta(1f)),
         Arguments.of("Lion", (Supplier<Optimizer>) () -> new Lion(0.005f).weightDecay(0.1f)),
-        Arguments.of("SGD decay", (Supplier<Optimizer>) () -> new SGD(0.05f, 0.9f).weightDecay(0.01f)));
+        Arguments.of("SGD decay", (Supplier<Optimizer>) () -> new SGD(0.05f, 0.9f).weightDecay(0.01f)),
+        Arguments.of("Ftrl", (Supplier<Optimizer>) () -> new Ftrl(0.5f, -0.5f, 0.1f, 0.001f, 0.001f, 0.01f, 0.1f)),
+        Arguments.of("Adafactor", (Supplier<Optimizer>) () -> new Adafactor(0.05f).weightDecay(0.01f)),
+        Arguments.of("Adafactor restarts",
+            (Supplier<Optimizer>) () -> new Adafactor(new CosineDecayRestarts(0.1, 10, 2.0, 0.8, 0.1))));
   }
 
   private static final float[][] X = LayerChecks.randomMatrix(64, 3, 21);

@@ -25,6 +25,10 @@ class OptimizersTest {
     assertInstanceOf(Adamax.class, Optimizers.get("Adamax"));
     assertInstanceOf(Adadelta.class, Optimizers.get("adadelta"));
     assertInstanceOf(Lion.class, Optimizers.get("Lion"));
+    assertInstanceOf(Ftrl.class, Optimizers.get("ftrl"));
+    assertInstanceOf(Ftrl.class, Optimizers.get("Ftrl"));
+    assertInstanceOf(Adafactor.class, Optimizers.get("adafactor"));
+    assertInstanceOf(Adafactor.class, Optimizers.get("Adafactor"));
   }
 
   @Test
@@ -37,9 +41,10 @@ class OptimizersTest {
 
   @Test
   void unknownIdListsTheValidOnes() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Optimizers.get("adafactor"));
-    assertTrue(e.getMessage().contains("'adafactor'"), e.getMessage());
-    assertTrue(e.getMessage().contains("adadelta, adagrad, adam, adamax, adamw, lion, nadam, rmsprop, sgd"),
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Optimizers.get("muon"));
+    assertTrue(e.getMessage().contains("'muon'"), e.getMessage());
+    assertTrue(e.getMessage().contains("adadelta, adafactor, adagrad, adam, adamax, adamw, ftrl, lion, nadam, rmsprop, "
+        + "sgd"),
         e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> Optimizers.get(null));
   }

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.keras4j.graph.GraphRuntime;
+import io.github.keras4j.saving.Json;
+import io.github.keras4j.saving.TrainingSerialization;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -135,6 +137,55 @@ class SchedulesTest {
         new double[] {0.5, 0.625, 0.75, 1.0});
     // a warmup target with no warmup steps: the decay starts from the target
     assertSchedule(new CosineDecay(0.5, 100, 0.0, 1.0, 0), new long[] {0, 50}, new double[] {1.0, 0.5});
+  }
+
+  @Test
+  void cosineDecayRestartsWithDoublingPeriods() {
+    // first period 10, t_mul 2: periods [0, 10), [10, 30), [30, 70). At step 20, c = 2:
+    // i = floor(log(1 + 2) / log 2) = 1, f = (2 - (1 - 2) / (1 - 2)) / 2 = 0.5; at step 50, c = 5:
+    // i = floor(log 6 / log 2) = 2, f = (5 - 3) / 4 = 0.5; restarts at 10 and 30 give f = 0, the peak.
+    double at9 = 0.5 * (1 + Math.cos(0.9 * Math.PI));
+    double at25 = 0.5 * (1 - Math.sqrt(0.5)); // f = (2.5 - 1) / 2 = 0.75
+    assertSchedule(new CosineDecayRestarts(1.0, 10), new long[] {0, 5, 9, 10, 20, 25, 30, 50},
+        new double[] {1.0, 0.5, at9, 1.0, 0.5, at25, 1.0, 0.5});
+    // m_mul 0.5 halves each peak (not alpha's floor), alpha 0.1, from 2.0: lr = 2 * (0.9 * 0.5 * 0.5^i * (1 +
+    // cos(pi f)) + 0.1): step 5 (i 0, f 0.5) 1.1; step 10 (i 1, f 0) 1.1; step 20 (i 1, f 0.5) 0.65;
+    // step 30 (i 2, f 0) 0.65; step 50 (i 2, f 0.5) 2 * (0.9 * 0.125 + 0.1) = 0.425
+    assertSchedule(new CosineDecayRestarts(2.0, 10, 2.0, 0.5, 0.1), new long[] {0, 5, 10, 20, 30, 50},
+        new double[] {2.0, 1.1, 1.1, 0.65, 0.65, 0.425});
+  }
+
+  @Test
+  void cosineDecayRestartsWithFixedAndTripledPeriods() {
+    // t_mul 1: every period lasts 4 steps; i = floor(step / 4), f = step / 4 - i
+    double at7 = 0.5 * (1 - Math.sqrt(0.5));
+    assertSchedule(new CosineDecayRestarts(1.0, 4, 1.0, 1.0, 0.0), new long[] {0, 2, 3, 4, 6, 7, 8, 401},
+        new double[] {1.0, 0.5, at7, 1.0, 0.5, at7, 1.0, 0.5 * (1 + Math.cos(0.25 * Math.PI))});
+    // t_mul 3, first period 2: periods [0, 2), [2, 8), [8, 26). Step 5: c = 2.5, i = floor(log(1 + 2 * 2.5) /
+    // log 3) = 1, f = (2.5 - 1) / 3 = 0.5; step 17: c = 8.5, log(18) / log(3) = 2.63, i = 2, sum = (1 - 9) / (1 - 3)
+    // = 4, f = (8.5 - 4) / 9 = 0.5; with m_mul 0.5 the peaks are 1, 0.5, 0.25
+    assertSchedule(new CosineDecayRestarts(1.0, 2, 3.0, 0.5, 0.0), new long[] {0, 1, 5, 17},
+        new double[] {1.0, 0.5, 0.25, 0.125});
+  }
+
+  @Test
+  void cosineDecayRestartsConfigAndChecks() {
+    Map<String, Object> config = new CosineDecayRestarts(0.05, 10).getConfig();
+    assertEquals(List.of("initial_learning_rate", "first_decay_steps", "t_mul", "m_mul", "alpha", "name"),
+        List.copyOf(config.keySet()));
+    assertEquals(List.of(0.05, 10L, 2.0, 1.0, 0.0, "SGDRDecay"), List.copyOf(config.values()));
+    LearningRateSchedule restarts = new CosineDecayRestarts(0.05, 10, 3.0, 0.7, 0.2);
+    LearningRateSchedule back = TrainingSerialization.deserializeSchedule(
+        Json.parse(Json.write(TrainingSerialization.serializeSchedule(restarts)), "test"));
+    assertTrue(back instanceof CosineDecayRestarts, back.getClass().getName());
+    assertEquals(restarts.getConfig(), back.getConfig());
+    assertEquals(restarts.valueAt(37), back.valueAt(37));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new CosineDecayRestarts(0.1, 0));
+    assertEquals("CosineDecayRestarts: argument firstDecaySteps must be > 0. Received: firstDecaySteps=0",
+        e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> new CosineDecayRestarts(0.1, 10, 0.0, 1.0, 0.0));
+    assertEquals("CosineDecayRestarts: argument tMul must be a positive finite number. Received: tMul=0.0",
+        e.getMessage());
   }
 
   @Test
