@@ -193,8 +193,8 @@ public final class TrainingSerialization {
                 relativeStep);
       }
       default -> throw new IllegalArgumentException("Unknown optimizer class '" + className + "'. Built-in: SGD, "
-          + "Adam, AdamW, RMSprop, Adagrad, Adamax, Nadam, Adadelta, Lion, Ftrl, Adafactor; register others with new CustomObjects()"
-          + ".optimizer(\"" + className + "\", config -> ...)");
+          + "Adam, AdamW, RMSprop, Adagrad, Adamax, Nadam, Adadelta, Lion, Ftrl, Adafactor; register others with "
+          + "new CustomObjects().optimizer(\"" + className + "\", config -> ...)");
     };
     if (c.has("weight_decay")) {
       o.weightDecay((float) c.getDouble("weight_decay"));

@@ -34,8 +34,8 @@ import org.tensorflow.ndarray.FloatNdArray;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 
 /**
- * AdamW, Nadam, Adamax, Adadelta, Lion, Ftrl, Adafactor (and Adam with amsgrad, weight decay on other optimizers) in real training:
- * fit reduces the loss; several steps per execution train bit-identically to single steps; a saved model comes back
+ * AdamW, Nadam, Adamax, Adadelta, Lion, Ftrl, Adafactor (and Adam with amsgrad, weight decay on other optimizers) in
+ * real training: fit reduces the loss; several steps per execution train bit-identically to single steps; a saved model comes back
  * with the optimizer's class, config (weight decay included) and state (slots, Nadam's {@code u_product}, step
  * counter), so it takes the same next step; the config survives serialization through JSON.
  */
