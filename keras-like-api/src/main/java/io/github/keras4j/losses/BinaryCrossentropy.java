@@ -62,22 +62,26 @@ public class BinaryCrossentropy extends LabelSmoothingCrossentropy {
   @Override
   public Operand<TFloat32> call(Ops tf, Operand<TFloat32> yTrue, Operand<TFloat32> yPred) {
     LossUtils.checkSameShape(name(), yTrue, yPred, "");
-    Operand<TFloat32> y = yTrue;
-    if (labelSmoothing > 0) {
-      y = tf.math.add(tf.math.mul(y, tf.constant(1f - labelSmoothing)), tf.constant(0.5f * labelSmoothing));
-    }
+    return LossUtils.meanOverLastAxis(tf, elements(tf, smoothBinary(tf, yTrue), yPred, fromLogits));
+  }
+
+  /**
+   * The element-wise binary cross-entropy of Keras's TensorFlow backend ({@code ops.binary_crossentropy}), before
+   * any mean: from logits when {@code fromLogits} or when {@code yPred} is the output of a {@code Sigmoid} op (then
+   * from that op's input), else from probabilities clipped to {@code [eps, 1 - eps]}.
+   *
+   * @param y the (already smoothed) labels, of the shape of {@code yPred}
+   */
+  static Operand<TFloat32> elements(Ops tf, Operand<TFloat32> y, Operand<TFloat32> yPred, boolean fromLogits) {
     Operand<TFloat32> logits = LossUtils.logits(yPred, "Sigmoid", fromLogits);
-    Operand<TFloat32> elements;
     if (logits != null) {
-      elements = sigmoidCrossEntropyWithLogits(tf, y, logits);
-    } else {
-      Operand<TFloat32> p = tf.clipByValue(yPred, tf.constant(LossUtils.EPSILON), tf.constant(1f - LossUtils.EPSILON));
-      Operand<TFloat32> one = tf.constant(1f);
-      Operand<TFloat32> positive = tf.math.mul(y, tf.math.log(p));
-      Operand<TFloat32> negative = tf.math.mul(tf.math.sub(one, y), tf.math.log(tf.math.sub(one, p)));
-      elements = tf.math.neg(tf.math.add(positive, negative));
+      return sigmoidCrossEntropyWithLogits(tf, y, logits);
     }
-    return LossUtils.meanOverLastAxis(tf, elements);
+    Operand<TFloat32> p = tf.clipByValue(yPred, tf.constant(LossUtils.EPSILON), tf.constant(1f - LossUtils.EPSILON));
+    Operand<TFloat32> one = tf.constant(1f);
+    Operand<TFloat32> positive = tf.math.mul(y, tf.math.log(p));
+    Operand<TFloat32> negative = tf.math.mul(tf.math.sub(one, y), tf.math.log(tf.math.sub(one, p)));
+    return tf.math.neg(tf.math.add(positive, negative));
   }
 
   /** {@code max(x, 0) - x * z + log(1 + exp(-|x|))}, built from ops that all have registered gradients. */

@@ -1,7 +1,6 @@
 package io.github.keras4j.losses;
 
 import org.tensorflow.Operand;
-import org.tensorflow.ndarray.index.Indices;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.ReduceSum;
 import org.tensorflow.types.TFloat32;
@@ -64,12 +63,7 @@ public class CategoricalCrossentropy extends LabelSmoothingCrossentropy {
   public Operand<TFloat32> call(Ops tf, Operand<TFloat32> yTrue, Operand<TFloat32> yPred) {
     LossUtils.checkSameShape(
         name(), yTrue, yPred, ". For integer labels use SparseCategoricalCrossentropy.");
-    Operand<TFloat32> y = yTrue;
-    if (labelSmoothing > 0) {
-      Operand<TFloat32> numClasses =
-          tf.dtypes.cast(tf.stridedSlice(tf.shape(yPred), Indices.at(-1)), TFloat32.class);
-      y = tf.math.add(tf.math.mul(y, tf.constant(1f - labelSmoothing)), tf.math.div(tf.constant(labelSmoothing), numClasses));
-    }
+    Operand<TFloat32> y = smoothCategorical(tf, yTrue, yPred, -1);
     Operand<TFloat32> logits = LossUtils.logits(yPred, "Softmax", fromLogits);
     if (logits != null) {
       Operand<TFloat32> flat =

@@ -1,10 +1,15 @@
 package io.github.keras4j.losses;
 
 import java.util.Map;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.index.Indices;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
 
 /**
- * What {@link BinaryCrossentropy} and {@link CategoricalCrossentropy} share: their arguments {@code fromLogits}
- * and {@code labelSmoothing} (checked to lie in {@code [0, 1]}), and their config.
+ * What {@link BinaryCrossentropy}, {@link CategoricalCrossentropy} and their focal variants share: their arguments
+ * {@code fromLogits} and {@code labelSmoothing} (checked to lie in {@code [0, 1]}), the two ways of smoothing labels,
+ * and their config.
  */
 abstract class LabelSmoothingCrossentropy extends Loss {
 
@@ -22,7 +27,8 @@ abstract class LabelSmoothingCrossentropy extends Loss {
     super(name);
     if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) {
       throw new IllegalArgumentException(
-          "Argument `labelSmoothing` must be in [0, 1]. Received: labelSmoothing=" + labelSmoothing);
+          "Argument `labelSmoothing` of " + getClass().getSimpleName() + " must be in [0, 1]. Received: "
+              + "labelSmoothing=" + labelSmoothing);
     }
     this.fromLogits = fromLogits;
     this.labelSmoothing = labelSmoothing;
@@ -36,6 +42,28 @@ abstract class LabelSmoothingCrossentropy extends Loss {
   /** The label smoothing factor. */
   public float labelSmoothing() {
     return labelSmoothing;
+  }
+
+  /** Binary smoothing towards 0.5: {@code y * (1 - labelSmoothing) + 0.5 * labelSmoothing}; {@code y} when 0. */
+  Operand<TFloat32> smoothBinary(Ops tf, Operand<TFloat32> y) {
+    if (labelSmoothing == 0) {
+      return y;
+    }
+    return tf.math.add(tf.math.mul(y, tf.constant(1f - labelSmoothing)), tf.constant(0.5f * labelSmoothing));
+  }
+
+  /**
+   * Categorical smoothing: {@code y * (1 - labelSmoothing) + labelSmoothing / numClasses}, the classes lying on
+   * {@code axis} of {@code yPred}; {@code y} when 0.
+   */
+  Operand<TFloat32> smoothCategorical(Ops tf, Operand<TFloat32> y, Operand<TFloat32> yPred, int axis) {
+    if (labelSmoothing == 0) {
+      return y;
+    }
+    Operand<TFloat32> numClasses =
+        tf.dtypes.cast(tf.stridedSlice(tf.shape(yPred), Indices.at(axis)), TFloat32.class);
+    return tf.math.add(
+        tf.math.mul(y, tf.constant(1f - labelSmoothing)), tf.math.div(tf.constant(labelSmoothing), numClasses));
   }
 
   @Override

@@ -74,7 +74,21 @@ public abstract class Loss {
    */
   public Operand<TFloat32> compute(Ops tf, Operand<TFloat32> yTrue, Operand<TFloat32> yPred,
       Operand<TFloat32> sampleWeight, Operand<TBool> mask) {
-    Operand<TFloat32> values = call(tf, yTrue, yPred);
+    return reduceWeighted(tf, call(tf, yTrue, yPred), sampleWeight, mask);
+  }
+
+  /**
+   * Keras's {@code reduce_weighted_values} with the {@code "sum_over_batch_size"} reduction, for per-sample
+   * {@code values} already computed by {@link #call}: {@code sum(values * sampleWeight * mask) / count(mask)}
+   * ({@code count(values)} without a mask). Losses that mask their own values (Keras's
+   * {@code set_keras_mask} on the loss, as {@link Circle} does) override {@link #compute(Ops, Operand, Operand,
+   * Operand, Operand)} and end here.
+   *
+   * @param sampleWeight null for weight 1
+   * @param mask null for none
+   */
+  protected Operand<TFloat32> reduceWeighted(
+      Ops tf, Operand<TFloat32> values, Operand<TFloat32> sampleWeight, Operand<TBool> mask) {
     if (sampleWeight != null) {
       // Keras's reduce_weighted_values: weights (batch, 1) meet values (batch,) at the same rank.
       LossUtils.SameRank same = LossUtils.squeezeOrExpandToSameRank(tf, values, sampleWeight);

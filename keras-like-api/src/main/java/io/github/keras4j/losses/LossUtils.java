@@ -1,6 +1,7 @@
 package io.github.keras4j.losses;
 
 import io.github.keras4j.graph.Shapes;
+import java.util.Arrays;
 import java.util.List;
 import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
@@ -8,6 +9,7 @@ import org.tensorflow.Operation;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.index.Indices;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.ReduceMax;
 import org.tensorflow.op.core.ReduceSum;
 import org.tensorflow.op.core.Squeeze;
 import org.tensorflow.types.TBool;
@@ -150,6 +152,69 @@ public final class LossUtils {
               + "target.shape=" + Shapes.format(t) + ", output.shape=" + Shapes.format(p) + hint);
     }
   }
+
+  /**
+   * Checks that {@code axis} names an axis of {@code x} when its rank is known ({@code -rank <= axis < rank}), and
+   * returns it unchanged (TensorFlow takes negative axes as Python does).
+   *
+   * @throws IllegalArgumentException naming the loss, the axis and the shape
+   */
+  static int checkAxis(String lossName, int axis, Operand<TFloat32> x) {
+    int rank = rank(x);
+    if (rank >= 0 && (axis < -rank || axis >= rank)) {
+      throw new IllegalArgumentException("Argument `axis` of loss '" + lossName + "' must be in [" + -rank + ", "
+          + rank + ") for y_pred of shape " + Shapes.format(x.shape()) + ". Received: axis=" + axis);
+    }
+    return axis;
+  }
+
+  /**
+   * The axes to reduce, as a vector: every axis of {@code x} when {@code axes} is null (Keras's
+   * {@code axis=None}), else {@code axes}, each checked by {@link #checkAxis} and refused when repeated.
+   */
+  static Operand<TInt32> checkAxes(Ops tf, String lossName, int[] axes, Operand<TFloat32> x) {
+    if (axes == null) {
+      return Shapes.allAxes(tf, x);
+    }
+    int rank = rank(x);
+    for (int i = 0; i < axes.length; i++) {
+      checkAxis(lossName, axes[i], x);
+      for (int j = 0; j < i && rank >= 0; j++) {
+        if (Math.floorMod(axes[i], rank) == Math.floorMod(axes[j], rank)) {
+          throw new IllegalArgumentException("Argument `axis` of loss '" + lossName + "' names axis "
+              + Math.floorMod(axes[i], rank) + " twice. Received: axis=" + Arrays.toString(axes));
+        }
+      }
+    }
+    return tf.constant(axes);
+  }
+
+  /**
+   * The softmax of {@code x} along {@code axis}: TensorFlow's {@code Softmax} op for the last axis, else
+   * {@code exp(x - max) / sum(exp(x - max))} along {@code axis}.
+   */
+  static Operand<TFloat32> softmax(Ops tf, Operand<TFloat32> x, int axis) {
+    int rank = rank(x);
+    if (axis == -1 || (rank >= 0 && axis == rank - 1)) {
+      return tf.nn.softmax(x);
+    }
+    Operand<TInt32> a = tf.constant(axis);
+    Operand<TFloat32> max = tf.stopGradient(tf.reduceMax(x, a, ReduceMax.keepDims(true)));
+    Operand<TFloat32> e = tf.math.exp(tf.math.sub(x, max));
+    return tf.math.div(e, tf.reduceSum(e, a, ReduceSum.keepDims(true)));
+  }
+
+  /**
+   * {@code log(sum(exp(x), axis))}, computed as {@code m + log(sum(exp(x - m), axis))} with {@code m} the maximum
+   * (held constant for the gradient, which is then the softmax along {@code axis}). {@code x} must be finite.
+   */
+  static Operand<TFloat32> logSumExp(Ops tf, Operand<TFloat32> x, int axis) {
+    Operand<TInt32> a = tf.constant(axis);
+    Operand<TFloat32> max = tf.stopGradient(tf.reduceMax(x, a, ReduceMax.keepDims(true)));
+    Operand<TFloat32> sum = tf.reduceSum(tf.math.exp(tf.math.sub(x, max)), a);
+    return tf.math.add(tf.math.log(sum), tf.squeeze(max, Squeeze.axis((long) axis)));
+  }
+
   /** The kind of classification target, as Keras infers it from shapes. */
   public enum TargetKind {
     /** {@code y_pred} has a last axis of size 1. */

@@ -23,6 +23,8 @@ public final class Losses {
   private static final Map<String, Function<String, Loss>> BY_ID = new LinkedHashMap<>();
   /** Loss classes whose only setting is the name, by class name: their constructor from a name. */
   private static final Map<String, Function<String, Loss>> NAME_ONLY = new LinkedHashMap<>();
+  /** Loss classes rebuilt from their whole config, by class name. */
+  private static final Map<String, Function<Map<String, Object>, Loss>> FROM_CONFIG = new LinkedHashMap<>();
 
   static {
     function(MeanSquaredError::new, "mean_squared_error", "mse", "MSE");
@@ -48,6 +50,21 @@ public final class Losses {
     nameOnly("Hinge", Hinge::new, "hinge");
     nameOnly("SquaredHinge", SquaredHinge::new, "squared_hinge");
     nameOnly("CategoricalHinge", CategoricalHinge::new, "categorical_hinge");
+    function(id -> BinaryFocalCrossentropy.builder().name(id).build(), "binary_focal_crossentropy");
+    register("BinaryFocalCrossentropy", id -> new BinaryFocalCrossentropy());
+    function(id -> CategoricalFocalCrossentropy.builder().name(id).build(), "categorical_focal_crossentropy");
+    register("CategoricalFocalCrossentropy", id -> new CategoricalFocalCrossentropy());
+    function(id -> new Dice(null, id), "dice");
+    register("Dice", id -> new Dice());
+    function(id -> new Tversky(0.5f, 0.5f, null, id), "tversky");
+    register("Tversky", id -> new Tversky());
+    function(id -> new Circle(80f, 0.4f, true, id), "circle");
+    register("Circle", id -> new Circle());
+    FROM_CONFIG.put("BinaryFocalCrossentropy", BinaryFocalCrossentropy::fromConfig);
+    FROM_CONFIG.put("CategoricalFocalCrossentropy", CategoricalFocalCrossentropy::fromConfig);
+    FROM_CONFIG.put("Dice", Dice::fromConfig);
+    FROM_CONFIG.put("Tversky", Tversky::fromConfig);
+    FROM_CONFIG.put("Circle", Circle::fromConfig);
     NAME_ONLY.put("MeanSquaredError", MeanSquaredError::new);
     NAME_ONLY.put("MeanAbsoluteError", MeanAbsoluteError::new);
   }
@@ -80,6 +97,19 @@ public final class Losses {
       return null;
     }
     return name == null ? BY_ID.get(className).apply(className) : constructor.apply(name);
+  }
+
+  /**
+   * A loss of a built-in class with settings besides its name ({@code BinaryFocalCrossentropy},
+   * {@code CategoricalFocalCrossentropy}, {@code Dice}, {@code Tversky}, {@code Circle}) rebuilt from its config, as
+   * Keras's {@code from_config}: the class's own {@code fromConfig}. Null for another class.
+   *
+   * @param config the config as {@link Loss#getConfig} (or Keras's {@code get_config}) writes it
+   * @throws IllegalArgumentException for a bad entry of the config
+   */
+  public static Loss fromConfig(String className, Map<String, Object> config) {
+    Function<Map<String, Object>, Loss> factory = FROM_CONFIG.get(className);
+    return factory == null ? null : factory.apply(config);
   }
 
   private static void register(String id, Function<String, Loss> factory) {

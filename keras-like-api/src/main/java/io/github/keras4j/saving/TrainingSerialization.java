@@ -288,6 +288,10 @@ public final class TrainingSerialization {
     if (nameOnly != null) {
       return nameOnly;
     }
+    Loss configured = Losses.fromConfig(className, c.map());
+    if (configured != null) {
+      return configured;
+    }
     return switch (className) {
       case "Huber" -> new Huber(c.getFloat("delta", 1f), name == null ? "huber_loss" : name);
       case "BinaryCrossentropy" -> new BinaryCrossentropy(fromLogits, smoothing,
