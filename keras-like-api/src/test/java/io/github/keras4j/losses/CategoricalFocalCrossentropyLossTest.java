@@ -138,6 +138,7 @@ class CategoricalFocalCrossentropyLossTest {
 
   @Test
   void trainsByStringId() {
+    // Seen: 0.176 after the first epoch, 0.0058 after 25.
     assertTrue(LossTraining.lossFalls("categorical_focal_crossentropy", LossTraining.Task.CATEGORICAL));
   }
 

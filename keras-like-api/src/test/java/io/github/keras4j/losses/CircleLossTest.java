@@ -136,6 +136,7 @@ class CircleLossTest {
 
   @Test
   void trainsByStringId() {
+    // Seen: 26.9 after the first step, 0.024 after 25.
     assertTrue(LossTraining.lossFalls("circle", LossTraining.Task.EMBEDDING));
   }
 

@@ -3,9 +3,11 @@ package io.github.keras4j.losses;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.ndarray.Shape;
 
@@ -32,6 +34,31 @@ class LossesTest {
   }
 
   @Test
+  void focalOverlapAndCircleIdsGiveKerasDefaults() {
+    BinaryFocalCrossentropy bfce =
+        assertInstanceOf(BinaryFocalCrossentropy.class, Losses.get("binary_focal_crossentropy"));
+    assertEquals(Map.of("name", "binary_focal_crossentropy", "from_logits", false, "label_smoothing", 0f, "axis", -1,
+        "apply_class_balancing", false, "alpha", 0.25f, "gamma", 2f), bfce.getConfig());
+    assertEquals(bfce.getConfig(), Losses.get("BinaryFocalCrossentropy").getConfig());
+    CategoricalFocalCrossentropy cfce =
+        assertInstanceOf(CategoricalFocalCrossentropy.class, Losses.get("categorical_focal_crossentropy"));
+    assertEquals(Map.of("name", "categorical_focal_crossentropy", "from_logits", false, "label_smoothing", 0f,
+        "axis", -1, "alpha", 0.25f, "gamma", 2f), cfce.getConfig());
+    assertEquals(cfce.getConfig(), Losses.get("CategoricalFocalCrossentropy").getConfig());
+    assertNull(assertInstanceOf(Dice.class, Losses.get("dice")).axis());
+    assertEquals("dice", Losses.get("Dice").name());
+    Tversky tversky = assertInstanceOf(Tversky.class, Losses.get("tversky"));
+    assertEquals(0.5f, tversky.alpha());
+    assertEquals(0.5f, tversky.beta());
+    assertEquals("tversky", Losses.get("Tversky").name());
+    Circle circle = assertInstanceOf(Circle.class, Losses.get("circle"));
+    assertEquals(80f, circle.gamma());
+    assertEquals(0.4f, circle.margin());
+    assertTrue(circle.removeDiagonal());
+    assertNull(Losses.fromConfig("MeanSquaredError", Map.of()), "name-only classes go through ofClass");
+  }
+
+  @Test
   void eachCallGivesANewLoss() {
     assertFalse(Losses.get("mse") == Losses.get("mse"));
   }
@@ -41,7 +68,9 @@ class LossesTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Losses.get("mxe"));
     assertTrue(e.getMessage().startsWith("Unknown loss: 'mxe'. Valid ids: mean_squared_error, mse, MSE, MeanSquaredError, "),
         e.getMessage());
-    assertTrue(e.getMessage().endsWith("categorical_hinge, CategoricalHinge"), e.getMessage());
+    assertTrue(e.getMessage().endsWith("categorical_hinge, CategoricalHinge, binary_focal_crossentropy, "
+        + "BinaryFocalCrossentropy, categorical_focal_crossentropy, CategoricalFocalCrossentropy, dice, Dice, tversky, "
+        + "Tversky, circle, Circle"), e.getMessage());
     assertEquals(Losses.ids().size(), e.getMessage().substring(e.getMessage().indexOf(": ", 20) + 2).split(", ").length);
   }
 
