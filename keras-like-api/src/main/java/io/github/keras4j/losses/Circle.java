@@ -111,7 +111,8 @@ public class Circle extends Loss {
     Operand<TBool> negative = tf.math.logicalNot(positive);
     if (removeDiagonal) {
       Operand<TInt32> index = tf.range(tf.constant(0), tf.size(labels), tf.constant(1));
-      Operand<TBool> diagonal = tf.math.equal(tf.expandDims(index, tf.constant(1)), tf.expandDims(index, tf.constant(0)));
+      Operand<TBool> diagonal =
+          tf.math.equal(tf.expandDims(index, tf.constant(1)), tf.expandDims(index, tf.constant(0)));
       positive = tf.math.logicalAnd(positive, tf.math.logicalNot(diagonal));
     }
     Operand<TFloat32> positiveWeights =
