@@ -129,6 +129,12 @@ public class Circle extends Loss {
     return tf.math.softplus(tf.math.add(positiveLoss, negativeLoss));
   }
 
+  /** False: the targets are one label per sample, {@code (batch,)} or {@code (batch, 1)}, for embeddings. */
+  @Override
+  public boolean targetsShapedLikePredictions() {
+    return false;
+  }
+
   /** The labels as a column {@code (batch, 1)} of integers, after checking both shapes. */
   private Operand<TInt32> labels(Ops tf, Operand<TFloat32> yTrue, Operand<TFloat32> yPred) {
     int trueRank = LossUtils.rank(yTrue);

@@ -137,6 +137,15 @@ public abstract class Loss {
     return tf.math.mul(m, tf.onesLike(values));
   }
 
+  /**
+   * Whether {@code fit} and {@code evaluate} require targets of the output's shape (true, the default). A loss whose
+   * targets have another shape, such as {@link Circle}'s one label per embedding, returns false and checks the shapes
+   * itself when it is traced.
+   */
+  public boolean targetsShapedLikePredictions() {
+    return true;
+  }
+
   /** The constructor's settings (e.g. {@code fromLogits}) with Keras's names, plus {@code name}. */
   public Map<String, Object> getConfig() {
     return Map.of("name", name);

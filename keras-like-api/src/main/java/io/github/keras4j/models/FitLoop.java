@@ -838,6 +838,10 @@ final class FitLoop {
         out.add(y);
         continue;
       }
+      if (!loss.targetsShapedLikePredictions()) {
+        out.add(y);
+        continue;
+      }
       if (found.numDimensions() == pred.numDimensions() - 1 && pred.get(pred.numDimensions() - 1) == 1) {
         long[] s = y.shape();
         long[] s2 = java.util.Arrays.copyOf(s, s.length + 1);
