@@ -407,6 +407,25 @@ final class BuiltinLayers {
     });
     add("RandomContrast", c -> color(RandomContrast.builder(c.getDoubles("factor")), c).build());
     add("RandomBrightness", c -> color(RandomBrightness.builder(c.getDoubles("factor")), c).build());
+    add("Discretization", c -> {
+      c.requireValue("sparse", false);
+      io.github.keras4j.layers.preprocessing.Discretization.Builder b =
+          io.github.keras4j.layers.preprocessing.Discretization.builder().name(c.name())
+              .epsilon(c.getDouble("epsilon", 0.01)).outputMode(c.getString("output_mode", "int"));
+      double[] bounds = c.has("bin_boundaries") ? c.getDoubles("bin_boundaries") : null;
+      if (c.has("num_bins")) {
+        b.numBins(c.getInt("num_bins"));
+        ifSet(bounds, b::adaptedBinBoundaries);
+      } else {
+        b.binBoundaries(bounds);
+      }
+      return b.build();
+    });
+    add("CategoryEncoding", c -> {
+      c.requireValue("sparse", false);
+      return new io.github.keras4j.layers.preprocessing.CategoryEncoding(c.getInt("num_tokens"),
+          c.getString("output_mode", "multi_hot"), c.name());
+    });
   }
 
   /** The settings the geometric augmentation layers share. */

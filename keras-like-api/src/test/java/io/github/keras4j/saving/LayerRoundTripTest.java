@@ -284,7 +284,17 @@ class LayerRoundTripTest {
         of("GlobalAveragePooling3D", GlobalAveragePooling3D::new, s(2, 3, 2, 2)),
         of("UpSampling3D", () -> new UpSampling3D(new int[] {1, 2, 3}, null), s(2, 2, 2, 2)),
         of("ZeroPadding3D", () -> new ZeroPadding3D(new int[][] {{1, 0}, {0, 2}, {1, 1}}), s(2, 2, 2, 2)),
-        of("Cropping3D", () -> new Cropping3D(new int[][] {{1, 0}, {0, 1}, {1, 1}}), s(3, 3, 4, 2)));
+        of("Cropping3D", () -> new Cropping3D(new int[][] {{1, 0}, {0, 1}, {1, 1}}), s(3, 3, 4, 2)),
+        of("Discretization/given", () -> io.github.keras4j.layers.preprocessing.Discretization.builder()
+            .binBoundaries(-0.5, 0, 0.25).outputMode("count").build(), s(4)),
+        of("Discretization/adapted", () -> {
+          var d = io.github.keras4j.layers.preprocessing.Discretization.builder().numBins(4).epsilon(0.05)
+              .outputMode("one_hot").build();
+          d.adapt(new float[] {-0.9f, -0.4f, -0.1f, 0.2f, 0.3f, 0.7f, 0.8f, 0.95f});
+          return d;
+        }, s(3)),
+        new Case("CategoryEncoding", () -> new io.github.keras4j.layers.preprocessing.CategoryEncoding(10, "count"),
+            new long[][] {s(5)}, true));
   }
 
   @ParameterizedTest(name = "{0}")
