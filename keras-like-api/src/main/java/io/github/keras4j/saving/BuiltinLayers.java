@@ -426,6 +426,34 @@ final class BuiltinLayers {
       return new io.github.keras4j.layers.preprocessing.CategoryEncoding(c.getInt("num_tokens"),
           c.getString("output_mode", "multi_hot"), c.name());
     });
+    add("IntegerLookup", c -> {
+      c.requireValue("sparse", false);
+      c.requireValue("vocabulary_dtype", "int64");
+      c.requireValue("oov_method", "floormod");
+      c.requireValue("salt", null);
+      io.github.keras4j.layers.preprocessing.IntegerLookup.Builder b =
+          io.github.keras4j.layers.preprocessing.IntegerLookup.builder().name(c.name())
+              .maxTokens(c.has("max_tokens") ? c.getInt("max_tokens") : null)
+              .numOovIndices(c.getInt("num_oov_indices", 1)).maskToken(c.getLongOrNull("mask_token"))
+              .oovToken(c.has("oov_token") ? c.getLong("oov_token") : -1).invert(c.getBoolean("invert", false))
+              .outputMode(c.getString("output_mode", "int"))
+              .padToMaxTokens(c.getBoolean("pad_to_max_tokens", false));
+      if (c.has("vocabulary")) {
+        double[] v = c.getDoubles("vocabulary");
+        b.vocabulary(Arrays.stream(v).mapToLong(x -> (long) x).toArray());
+      } else if (c.has("vocabulary_size")) {
+        b.vocabularySize(c.getInt("vocabulary_size"));
+      }
+      if (c.has("idf_weights")) {
+        double[] w = c.getDoubles("idf_weights");
+        float[] f = new float[w.length];
+        for (int i = 0; i < w.length; i++) {
+          f[i] = (float) w[i];
+        }
+        b.idfWeights(f);
+      }
+      return b.build();
+    });
   }
 
   /** The settings the geometric augmentation layers share. */

@@ -294,7 +294,17 @@ class LayerRoundTripTest {
           return d;
         }, s(3)),
         new Case("CategoryEncoding", () -> new io.github.keras4j.layers.preprocessing.CategoryEncoding(10, "count"),
-            new long[][] {s(5)}, true));
+            new long[][] {s(5)}, true),
+        new Case("IntegerLookup/given", () -> io.github.keras4j.layers.preprocessing.IntegerLookup.builder()
+            .vocabulary(7, 2, 5, 0).maskToken(9L).numOovIndices(2).build(), new long[][] {s(4)}, true),
+        new Case("IntegerLookup/adapted", () -> {
+          var l = io.github.keras4j.layers.preprocessing.IntegerLookup.builder().outputMode("tf_idf").maxTokens(5)
+              .build();
+          l.adapt(new float[][] {{1, 2, 3}, {3, 4, 4}, {5, 3, 1}});
+          return l;
+        }, new long[][] {s(4)}, true),
+        new Case("IntegerLookup/invert", () -> io.github.keras4j.layers.preprocessing.IntegerLookup.builder()
+            .vocabulary(-1, 12, 36, 1138).invert(true).oovToken(-1).build(), new long[][] {s(3)}, true));
   }
 
   @ParameterizedTest(name = "{0}")
