@@ -454,6 +454,11 @@ final class BuiltinLayers {
       }
       return b.build();
     });
+    add("RandomCrop", c -> {
+      c.requireValue("data_format", "channels_last");
+      return new io.github.keras4j.layers.preprocessing.RandomCrop(c.getInt("height"), c.getInt("width"),
+          c.getLongOrNull("seed"), c.name());
+    });
   }
 
   /** The settings the geometric augmentation layers share. */

@@ -304,7 +304,8 @@ class LayerRoundTripTest {
           return l;
         }, new long[][] {s(4)}, true),
         new Case("IntegerLookup/invert", () -> io.github.keras4j.layers.preprocessing.IntegerLookup.builder()
-            .vocabulary(-1, 12, 36, 1138).invert(true).oovToken(-1).build(), new long[][] {s(3)}, true));
+            .vocabulary(-1, 12, 36, 1138).invert(true).oovToken(-1).build(), new long[][] {s(3)}, true),
+        of("RandomCrop", () -> new io.github.keras4j.layers.preprocessing.RandomCrop(2, 3, 8L, null), s(4, 5, 2)));
   }
 
   @ParameterizedTest(name = "{0}")
