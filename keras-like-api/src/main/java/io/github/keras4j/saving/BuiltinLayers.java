@@ -459,6 +459,17 @@ final class BuiltinLayers {
       return new io.github.keras4j.layers.preprocessing.RandomCrop(c.getInt("height"), c.getInt("width"),
           c.getLongOrNull("seed"), c.name());
     });
+    add("Hashing", c -> {
+      c.requireValue("sparse", false);
+      io.github.keras4j.layers.preprocessing.Hashing.Builder b =
+          io.github.keras4j.layers.preprocessing.Hashing.builder(c.getInt("num_bins")).name(c.name())
+              .outputMode(c.getString("output_mode", "int")).maskValue(c.getDoubleOrNull("mask_value"));
+      if (c.has("salt")) {
+        long[] salt = Arrays.stream(c.getDoubles("salt")).mapToLong(v -> (long) v).toArray();
+        b.salt(salt.length == 1 ? new long[] {salt[0], salt[0]} : salt);
+      }
+      return b.build();
+    });
   }
 
   /** The settings the geometric augmentation layers share. */

@@ -305,7 +305,9 @@ class LayerRoundTripTest {
         }, new long[][] {s(4)}, true),
         new Case("IntegerLookup/invert", () -> io.github.keras4j.layers.preprocessing.IntegerLookup.builder()
             .vocabulary(-1, 12, 36, 1138).invert(true).oovToken(-1).build(), new long[][] {s(3)}, true),
-        of("RandomCrop", () -> new io.github.keras4j.layers.preprocessing.RandomCrop(2, 3, 8L, null), s(4, 5, 2)));
+        of("RandomCrop", () -> new io.github.keras4j.layers.preprocessing.RandomCrop(2, 3, 8L, null), s(4, 5, 2)),
+        new Case("Hashing", () -> io.github.keras4j.layers.preprocessing.Hashing.builder(6).maskValue(3).salt(7, 9)
+            .outputMode("multi_hot").build(), new long[][] {s(4)}, true));
   }
 
   @ParameterizedTest(name = "{0}")
