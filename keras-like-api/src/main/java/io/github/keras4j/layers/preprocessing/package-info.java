@@ -5,10 +5,19 @@
  * {@link io.github.keras4j.layers.preprocessing.Normalization} standardizes features with a mean and variance
  * learned by {@code adapt(data)} and saved with the model.
  *
+ * <p>Categorical layers turn values into indices and encodings (float32 holding whole numbers, since Keras4J models
+ * are float32; no gradient flows through them):
+ * {@link io.github.keras4j.layers.preprocessing.Discretization} buckets values by given or adapted (quantile)
+ * boundaries, {@link io.github.keras4j.layers.preprocessing.CategoryEncoding} one-hot, multi-hot or count encodes
+ * indices, {@link io.github.keras4j.layers.preprocessing.IntegerLookup} maps tokens to vocabulary indices (given or
+ * adapted, saved with the model) and back, and {@link io.github.keras4j.layers.preprocessing.Hashing} hashes
+ * integers into bins as Keras's TensorFlow backend does.
+ *
  * <p>Image layers take batches of channels-last images {@code (batch, height, width, channels)}.
  * {@link io.github.keras4j.layers.preprocessing.Resizing} and
  * {@link io.github.keras4j.layers.preprocessing.CenterCrop} resize and crop (TensorFlow's half-pixel-centre
- * resizing, as Keras's TensorFlow backend). The augmentation layers, all subclasses of
+ * resizing, as Keras's TensorFlow backend); {@link io.github.keras4j.layers.preprocessing.RandomCrop} crops a random
+ * window in training and resizes in inference. The augmentation layers, all subclasses of
  * {@link io.github.keras4j.layers.preprocessing.BaseImagePreprocessingLayer}, change the images randomly in
  * training only and are the identity in inference:
  * {@link io.github.keras4j.layers.preprocessing.RandomFlip},
