@@ -14,8 +14,11 @@ import io.github.keras4j.layers.attention.MultiHeadAttention;
 import io.github.keras4j.layers.convolutional.BaseConv;
 import io.github.keras4j.layers.convolutional.BaseSeparableConv;
 import io.github.keras4j.layers.convolutional.Conv1D;
+import io.github.keras4j.layers.convolutional.Conv1DTranspose;
 import io.github.keras4j.layers.convolutional.Conv2D;
 import io.github.keras4j.layers.convolutional.Conv2DTranspose;
+import io.github.keras4j.layers.convolutional.Conv3D;
+import io.github.keras4j.layers.convolutional.Conv3DTranspose;
 import io.github.keras4j.layers.convolutional.DepthwiseConv1D;
 import io.github.keras4j.layers.convolutional.DepthwiseConv2D;
 import io.github.keras4j.layers.convolutional.SeparableConv1D;
@@ -23,6 +26,7 @@ import io.github.keras4j.layers.convolutional.SeparableConv2D;
 import io.github.keras4j.layers.core.Activation;
 import io.github.keras4j.layers.core.Dense;
 import io.github.keras4j.layers.core.Embedding;
+import io.github.keras4j.layers.core.Identity;
 import io.github.keras4j.layers.core.Masking;
 import io.github.keras4j.layers.merging.Add;
 import io.github.keras4j.layers.merging.Average;
@@ -33,16 +37,39 @@ import io.github.keras4j.layers.merging.Minimum;
 import io.github.keras4j.layers.merging.Multiply;
 import io.github.keras4j.layers.merging.Subtract;
 import io.github.keras4j.layers.normalization.BatchNormalization;
+import io.github.keras4j.layers.normalization.GroupNormalization;
 import io.github.keras4j.layers.normalization.LayerNormalization;
 import io.github.keras4j.layers.normalization.NormalizationBuilder;
+import io.github.keras4j.layers.normalization.UnitNormalization;
 import io.github.keras4j.layers.pooling.AveragePooling1D;
 import io.github.keras4j.layers.pooling.AveragePooling2D;
+import io.github.keras4j.layers.pooling.AveragePooling3D;
 import io.github.keras4j.layers.pooling.GlobalAveragePooling1D;
 import io.github.keras4j.layers.pooling.GlobalAveragePooling2D;
+import io.github.keras4j.layers.pooling.GlobalAveragePooling3D;
 import io.github.keras4j.layers.pooling.GlobalMaxPooling1D;
 import io.github.keras4j.layers.pooling.GlobalMaxPooling2D;
+import io.github.keras4j.layers.pooling.GlobalMaxPooling3D;
 import io.github.keras4j.layers.pooling.MaxPooling1D;
 import io.github.keras4j.layers.pooling.MaxPooling2D;
+import io.github.keras4j.layers.pooling.MaxPooling3D;
+import io.github.keras4j.layers.preprocessing.BaseAffineTransformLayer;
+import io.github.keras4j.layers.preprocessing.BaseColorAugmentation;
+import io.github.keras4j.layers.preprocessing.CategoryEncoding;
+import io.github.keras4j.layers.preprocessing.CenterCrop;
+import io.github.keras4j.layers.preprocessing.Discretization;
+import io.github.keras4j.layers.preprocessing.Hashing;
+import io.github.keras4j.layers.preprocessing.IntegerLookup;
+import io.github.keras4j.layers.preprocessing.Normalization;
+import io.github.keras4j.layers.preprocessing.RandomBrightness;
+import io.github.keras4j.layers.preprocessing.RandomContrast;
+import io.github.keras4j.layers.preprocessing.RandomCrop;
+import io.github.keras4j.layers.preprocessing.RandomFlip;
+import io.github.keras4j.layers.preprocessing.RandomRotation;
+import io.github.keras4j.layers.preprocessing.RandomTranslation;
+import io.github.keras4j.layers.preprocessing.RandomZoom;
+import io.github.keras4j.layers.preprocessing.Rescaling;
+import io.github.keras4j.layers.preprocessing.Resizing;
 import io.github.keras4j.layers.regularization.ActivityRegularization;
 import io.github.keras4j.layers.regularization.Dropout;
 import io.github.keras4j.layers.regularization.GaussianDropout;
@@ -50,13 +77,19 @@ import io.github.keras4j.layers.regularization.GaussianNoise;
 import io.github.keras4j.layers.regularization.SpatialDropout1D;
 import io.github.keras4j.layers.regularization.SpatialDropout2D;
 import io.github.keras4j.layers.regularization.SpatialDropout3D;
+import io.github.keras4j.layers.reshaping.Cropping1D;
 import io.github.keras4j.layers.reshaping.Cropping2D;
+import io.github.keras4j.layers.reshaping.Cropping3D;
 import io.github.keras4j.layers.reshaping.Flatten;
 import io.github.keras4j.layers.reshaping.Permute;
 import io.github.keras4j.layers.reshaping.RepeatVector;
 import io.github.keras4j.layers.reshaping.Reshape;
+import io.github.keras4j.layers.reshaping.UpSampling1D;
 import io.github.keras4j.layers.reshaping.UpSampling2D;
+import io.github.keras4j.layers.reshaping.UpSampling3D;
+import io.github.keras4j.layers.reshaping.ZeroPadding1D;
 import io.github.keras4j.layers.reshaping.ZeroPadding2D;
+import io.github.keras4j.layers.reshaping.ZeroPadding3D;
 import io.github.keras4j.layers.rnn.BaseRnn;
 import io.github.keras4j.layers.rnn.Bidirectional;
 import io.github.keras4j.layers.rnn.GRU;
@@ -64,34 +97,6 @@ import io.github.keras4j.layers.rnn.LSTM;
 import io.github.keras4j.layers.rnn.RnnBuilder;
 import io.github.keras4j.layers.rnn.SimpleRNN;
 import io.github.keras4j.layers.rnn.TimeDistributed;
-import io.github.keras4j.layers.core.Identity;
-import io.github.keras4j.layers.normalization.GroupNormalization;
-import io.github.keras4j.layers.normalization.UnitNormalization;
-import io.github.keras4j.layers.preprocessing.Normalization;
-import io.github.keras4j.layers.preprocessing.Rescaling;
-import io.github.keras4j.layers.reshaping.Cropping1D;
-import io.github.keras4j.layers.reshaping.UpSampling1D;
-import io.github.keras4j.layers.reshaping.ZeroPadding1D;
-import io.github.keras4j.layers.preprocessing.BaseAffineTransformLayer;
-import io.github.keras4j.layers.preprocessing.BaseColorAugmentation;
-import io.github.keras4j.layers.preprocessing.CenterCrop;
-import io.github.keras4j.layers.preprocessing.RandomBrightness;
-import io.github.keras4j.layers.preprocessing.RandomContrast;
-import io.github.keras4j.layers.preprocessing.RandomFlip;
-import io.github.keras4j.layers.preprocessing.RandomRotation;
-import io.github.keras4j.layers.preprocessing.RandomTranslation;
-import io.github.keras4j.layers.preprocessing.RandomZoom;
-import io.github.keras4j.layers.preprocessing.Resizing;
-import io.github.keras4j.layers.convolutional.Conv1DTranspose;
-import io.github.keras4j.layers.convolutional.Conv3D;
-import io.github.keras4j.layers.convolutional.Conv3DTranspose;
-import io.github.keras4j.layers.pooling.AveragePooling3D;
-import io.github.keras4j.layers.pooling.GlobalAveragePooling3D;
-import io.github.keras4j.layers.pooling.GlobalMaxPooling3D;
-import io.github.keras4j.layers.pooling.MaxPooling3D;
-import io.github.keras4j.layers.reshaping.Cropping3D;
-import io.github.keras4j.layers.reshaping.UpSampling3D;
-import io.github.keras4j.layers.reshaping.ZeroPadding3D;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
@@ -409,8 +414,8 @@ final class BuiltinLayers {
     add("RandomBrightness", c -> color(RandomBrightness.builder(c.getDoubles("factor")), c).build());
     add("Discretization", c -> {
       c.requireValue("sparse", false);
-      io.github.keras4j.layers.preprocessing.Discretization.Builder b =
-          io.github.keras4j.layers.preprocessing.Discretization.builder().name(c.name())
+      Discretization.Builder b =
+          Discretization.builder().name(c.name())
               .epsilon(c.getDouble("epsilon", 0.01)).outputMode(c.getString("output_mode", "int"));
       double[] bounds = c.has("bin_boundaries") ? c.getDoubles("bin_boundaries") : null;
       if (c.has("num_bins")) {
@@ -423,7 +428,7 @@ final class BuiltinLayers {
     });
     add("CategoryEncoding", c -> {
       c.requireValue("sparse", false);
-      return new io.github.keras4j.layers.preprocessing.CategoryEncoding(c.getInt("num_tokens"),
+      return new CategoryEncoding(c.getInt("num_tokens"),
           c.getString("output_mode", "multi_hot"), c.name());
     });
     add("IntegerLookup", c -> {
@@ -431,8 +436,8 @@ final class BuiltinLayers {
       c.requireValue("vocabulary_dtype", "int64");
       c.requireValue("oov_method", "floormod");
       c.requireValue("salt", null);
-      io.github.keras4j.layers.preprocessing.IntegerLookup.Builder b =
-          io.github.keras4j.layers.preprocessing.IntegerLookup.builder().name(c.name())
+      IntegerLookup.Builder b =
+          IntegerLookup.builder().name(c.name())
               .maxTokens(c.has("max_tokens") ? c.getInt("max_tokens") : null)
               .numOovIndices(c.getInt("num_oov_indices", 1)).maskToken(c.getLongOrNull("mask_token"))
               .oovToken(c.has("oov_token") ? c.getLong("oov_token") : -1).invert(c.getBoolean("invert", false))
@@ -456,13 +461,13 @@ final class BuiltinLayers {
     });
     add("RandomCrop", c -> {
       c.requireValue("data_format", "channels_last");
-      return new io.github.keras4j.layers.preprocessing.RandomCrop(c.getInt("height"), c.getInt("width"),
+      return new RandomCrop(c.getInt("height"), c.getInt("width"),
           c.getLongOrNull("seed"), c.name());
     });
     add("Hashing", c -> {
       c.requireValue("sparse", false);
-      io.github.keras4j.layers.preprocessing.Hashing.Builder b =
-          io.github.keras4j.layers.preprocessing.Hashing.builder(c.getInt("num_bins")).name(c.name())
+      Hashing.Builder b =
+          Hashing.builder(c.getInt("num_bins")).name(c.name())
               .outputMode(c.getString("output_mode", "int")).maskValue(c.getDoubleOrNull("mask_value"));
       if (c.has("salt")) {
         long[] salt = Arrays.stream(c.getDoubles("salt")).mapToLong(v -> (long) v).toArray();
