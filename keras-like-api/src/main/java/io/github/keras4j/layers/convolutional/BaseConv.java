@@ -177,32 +177,7 @@ public abstract class BaseConv extends Layer {
    * {@code kernel} itself when every rate is 1.
    */
   protected final Operand<TFloat32> dilateKernel(Ops tf, Operand<TFloat32> kernel) {
-    Operand<TFloat32> k = kernel;
-    for (int axis = 0; axis < rank; axis++) {
-      int d = dilationRate[axis];
-      if (d == 1) {
-        continue;
-      }
-      long[] dims = k.shape().asArray();
-      int n = dims.length;
-      // (..., k, rest...) -> (..., k, 1, rest...) -> pad to (..., k, d, rest...) -> (..., k * d, rest...)
-      long[] split = new long[n + 1];
-      int[][] pads = new int[n + 1][2];
-      for (int i = 0, j = 0; i < n + 1; i++) {
-        split[i] = i == axis + 1 ? 1 : dims[j++];
-      }
-      pads[axis + 1][1] = d - 1;
-      long[] merged = dims.clone();
-      merged[axis] = dims[axis] * d;
-      int[] size = new int[n];
-      for (int i = 0; i < n; i++) {
-        size[i] = (int) (i == axis ? (dims[i] - 1) * d + 1 : dims[i]);
-      }
-      Operand<TFloat32> spread = tf.pad(tf.reshape(k, tf.constant(split)), tf.constant(pads), tf.constant(0f));
-      // int32 begin/size: the gradient of an int64 Slice fails to build (Sub of int32 and int64).
-      k = tf.slice(tf.reshape(spread, tf.constant(merged)), tf.constant(new int[n]), tf.constant(size));
-    }
-    return k;
+    return ConvUtils.dilateKernel(tf, kernel, dilationRate);
   }
 
   /** The depthwise kernel's shape {@code (k..., channels, depthMultiplier)}. */

@@ -3,6 +3,9 @@ package io.github.keras4j.layers.convolutional;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
 
 /**
  * Argument checks and output-size formulas shared by the convolution and pooling layers: Keras's
@@ -104,6 +107,41 @@ public final class ConvUtils {
       return (n - 1) * stride + k + p;
     }
     return outputPadding == null ? n * stride : (n - 1) * stride + k % 2 + outputPadding;
+  }
+
+  /**
+   * The kernel spread by {@code dilationRate} along its leading {@code dilationRate.length} (spatial) axes, with
+   * {@code d - 1} zeros between taps: a kernel of size {@code k} becomes one of size {@code (k - 1) d + 1}, and a
+   * plain convolution with it is the dilated convolution (see {@link BaseConv#dilateKernel}; shared with the
+   * ConvLSTM layers). Returns {@code kernel} itself when every rate is 1.
+   */
+  public static Operand<TFloat32> dilateKernel(Ops tf, Operand<TFloat32> kernel, int[] dilationRate) {
+    Operand<TFloat32> k = kernel;
+    for (int axis = 0; axis < dilationRate.length; axis++) {
+      int d = dilationRate[axis];
+      if (d == 1) {
+        continue;
+      }
+      long[] dims = k.shape().asArray();
+      int n = dims.length;
+      // (..., k, rest...) -> (..., k, 1, rest...) -> pad to (..., k, d, rest...) -> (..., k * d, rest...)
+      long[] split = new long[n + 1];
+      int[][] pads = new int[n + 1][2];
+      for (int i = 0, j = 0; i < n + 1; i++) {
+        split[i] = i == axis + 1 ? 1 : dims[j++];
+      }
+      pads[axis + 1][1] = d - 1;
+      long[] merged = dims.clone();
+      merged[axis] = dims[axis] * d;
+      int[] size = new int[n];
+      for (int i = 0; i < n; i++) {
+        size[i] = (int) (i == axis ? (dims[i] - 1) * d + 1 : dims[i]);
+      }
+      Operand<TFloat32> spread = tf.pad(tf.reshape(k, tf.constant(split)), tf.constant(pads), tf.constant(0f));
+      // int32 begin/size: the gradient of an int64 Slice fails to build (Sub of int32 and int64).
+      k = tf.slice(tf.reshape(spread, tf.constant(merged)), tf.constant(new int[n]), tf.constant(size));
+    }
+    return k;
   }
 
   /** The values as a Python tuple, Keras's way of printing them: {@code (3, 3)}, {@code (2,)}. */

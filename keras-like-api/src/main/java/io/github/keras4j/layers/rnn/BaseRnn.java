@@ -130,8 +130,8 @@ public abstract class BaseRnn extends Layer {
   protected BaseRnn(RnnBuilder<?> b) {
     super(b.layerName());
     if (b.units <= 0) {
-      throw new IllegalArgumentException(
-          "Received an invalid value for argument `units`, expected a positive integer, got " + b.units + ".");
+      throw new IllegalArgumentException("Received an invalid value for argument `" + b.unitsArgument
+          + "`, expected a positive integer, got " + b.units + ".");
     }
     this.units = b.units;
     this.activation = b.activationFunction();
@@ -170,6 +170,41 @@ public abstract class BaseRnn extends Layer {
    */
   protected abstract List<Operand<TFloat32>> step(Ops tf, Operand<TFloat32> x, List<Operand<TFloat32>> states,
       StepContext context);
+
+  /** The kernel's shape for {@code inputDim} input features; default {@code (inputDim, gates * units)}. */
+  protected Shape kernelShape(long inputDim) {
+    return Shape.of(inputDim, (long) gates() * units);
+  }
+
+  /** The recurrent kernel's shape; default {@code (units, gates * units)}. */
+  protected Shape recurrentKernelShape() {
+    return Shape.of(units, (long) gates() * units);
+  }
+
+  /**
+   * The shape of each state and of each step's output without the batch axis, for inputs of shape
+   * {@code inputShape} {@code (batch, timesteps, ...)}; default {@code (units)}. {@link ConvLSTM}'s states are
+   * feature maps {@code (rows, cols, filters)}.
+   */
+  protected long[] stateShape(Shape inputShape) {
+    return new long[] {units};
+  }
+
+  /**
+   * The inputs of a batch of steps, {@code (n, ...)} (one step's sample shape), times the kernel (or one gate's
+   * slice of it); default a {@code MatMul}. {@link ConvLSTM} convolves.
+   */
+  protected Operand<TFloat32> inputProjection(Ops tf, Operand<TFloat32> steps, Operand<TFloat32> kernel) {
+    return tf.linalg.matMul(steps, kernel);
+  }
+
+  /**
+   * A state (under a recurrent dropout mask) times the recurrent kernel (or one gate's slice of it); default a
+   * {@code MatMul}. {@link ConvLSTM} convolves (stride 1, {@code "same"} padding, as Keras).
+   */
+  protected Operand<TFloat32> recurrentProjection(Ops tf, Operand<TFloat32> state, Operand<TFloat32> kernel) {
+    return tf.linalg.matMul(state, kernel);
+  }
 
   /** The bias shape; default {@code (gates * units)}. */
   protected Shape biasShape() {
@@ -215,13 +250,12 @@ public abstract class BaseRnn extends Layer {
   }
 
   /**
-   * Creates {@code kernel}, {@code recurrent_kernel} and {@code bias} (names before the factory's prefix), each with
-   * its initializer, regularizer and constraint.
+   * Creates {@code kernel} ({@link #kernelShape}), {@code recurrent_kernel} ({@link #recurrentKernelShape}) and
+   * {@code bias} (names before the factory's prefix), each with its initializer, regularizer and constraint.
    */
   protected CellWeights createWeights(WeightFactory factory, long inputDim) {
-    long width = (long) gates() * units;
-    GraphVariable k = factory.add("kernel", Shape.of(inputDim, width), kernelSettings);
-    GraphVariable rk = factory.add("recurrent_kernel", Shape.of(units, width), recurrentSettings);
+    GraphVariable k = factory.add("kernel", kernelShape(inputDim), kernelSettings);
+    GraphVariable rk = factory.add("recurrent_kernel", recurrentKernelShape(), recurrentSettings);
     GraphVariable b = useBias
         ? factory.add("bias", biasShape(), biasSettings.withInitializer(biasInitializerForBuild()))
         : null;
@@ -232,15 +266,17 @@ public abstract class BaseRnn extends Layer {
   protected void build(Ops tf, Shape inputShape) {
     long inputDim = checkSequenceShape(inputShape);
     cell = createWeights(this::addWeight, inputDim);
-    setInputSpec(new InputSpec(null, 3, Map.of(-1, inputDim)));
+    setInputSpec(new InputSpec(null, inputShape.numDimensions(), Map.of(-1, inputDim)));
   }
 
   /**
-   * Checks that the time steps and features of a {@code (batch, timesteps, features)} shape are known.
+   * Checks that the time steps and features of a {@code (batch, timesteps, features)} shape are known; called by
+   * {@link #build} and {@link #computeOutputShape}. {@link ConvLSTM} checks its {@code (batch, timesteps, ...,
+   * channels)} shapes.
    *
-   * @return the number of features
+   * @return the number of features (the kernel's input size)
    */
-  long checkSequenceShape(Shape s) {
+  protected long checkSequenceShape(Shape s) {
     return checkSequenceShape(name(), s);
   }
 
@@ -250,16 +286,25 @@ public abstract class BaseRnn extends Layer {
       throw new IllegalArgumentException("Input 0 of layer '" + layerName + "' is incompatible with the layer: "
           + "expected ndim=3, found ndim=" + s.numDimensions() + ". Full shape received: " + format(s));
     }
-    if (s.get(1) < 0) {
-      throw new IllegalArgumentException("Layer '" + layerName + "' cannot unroll a RNN if the time dimension is "
-          + "undefined. Received input with shape " + format(s) + ". Keras4J unrolls recurrent layers statically: "
-          + "give the Input a fixed number of time steps, e.g. Input.of(20, 7).");
-    }
+    checkTimeSteps(layerName, s, "Input.of(20, 7)");
     if (s.get(2) < 0) {
       throw new IllegalArgumentException("Layer '" + layerName + "': the last dimension of the inputs to a "
           + "recurrent layer should be defined. Found None. Full input shape received: " + format(s));
     }
     return s.get(2);
+  }
+
+  /**
+   * Checks that the time axis (axis 1) of {@code s} is known: the layers unroll over it.
+   *
+   * @param example an {@code Input} with a fixed number of steps for the message ({@code "Input.of(20, 7)"})
+   */
+  static void checkTimeSteps(String layerName, Shape s, String example) {
+    if (s.get(1) < 0) {
+      throw new IllegalArgumentException("Layer '" + layerName + "' cannot unroll a RNN if the time dimension is "
+          + "undefined. Received input with shape " + format(s) + ". Keras4J unrolls recurrent layers statically: "
+          + "give the Input a fixed number of time steps, e.g. " + example + ".");
+    }
   }
 
   // ---------------------------------------------------------------- computation
@@ -368,51 +413,65 @@ public abstract class BaseRnn extends Layer {
       CellWeights w, boolean backwards, boolean training, long maskSeed) {
     Shape s = inputs.shape();
     int timesteps = (int) s.get(1);
-    long features = s.get(2);
+    // One step's sample shape, (features) or ConvLSTM's (rows, cols, channels); n steps are (n, ...) = stepsShape.
+    long[] stepShape = new long[s.numDimensions() - 2];
+    long[] stepsShape = new long[stepShape.length + 1];
+    stepsShape[0] = -1;
+    for (int i = 0; i < stepShape.length; i++) {
+      stepShape[i] = s.get(i + 2);
+      stepsShape[i + 1] = stepShape[i];
+    }
+    long[] stateShape = stateShape(s);
     int g = gates();
-    long width = (long) g * units;
     Operand<TInt32> batch = Shapes.dims(tf, inputs, 0, 1);
     boolean dropInputs = training && dropout > 0 && dropout < 1;
     boolean dropState = training && recurrentDropout > 0 && recurrentDropout < 1;
     int count = maskCount();
 
-    // All steps' inputs through the kernel at once: (batch * timesteps, features) x (features, gates * units).
+    // All steps' inputs through the kernel at once: (batch * timesteps, features) x (features, gates * units), or
+    // ConvLSTM's convolution of (batch * timesteps, rows, cols, channels); the gates are the last axis.
     Operand<TFloat32> kernel = w.kernel().value();
+    int kernelGateAxis = kernel.shape().numDimensions() - 1;
     Operand<TFloat32> projected;
     if (!dropInputs) {
-      projected = tf.linalg.matMul(tf.reshape(inputs, tf.constant(new long[] {-1, features})), kernel);
+      projected = inputProjection(tf, tf.reshape(inputs, tf.constant(stepsShape)), kernel);
     } else {
-      List<Operand<TFloat32>> masks = dropoutMasks(tf, batch, features, dropout, count, maskSeed, 0);
+      List<Operand<TFloat32>> masks = dropoutMasks(tf, batch, stepShape, dropout, count, maskSeed, 0);
       List<Operand<TFloat32>> kernels = count == 1 ? List.of(kernel)
-          : new ArrayList<>(tf.split(tf.constant(1), kernel, (long) count).output());
+          : new ArrayList<>(tf.split(tf.constant(kernelGateAxis), kernel, (long) count).output());
       List<Operand<TFloat32>> parts = new ArrayList<>();
       for (int k = 0; k < count; k++) {
         // The same (batch, features) mask at every time step.
         Operand<TFloat32> dropped = tf.math.mul(inputs, tf.expandDims(masks.get(k), tf.constant(1)));
-        parts.add(tf.linalg.matMul(tf.reshape(dropped, tf.constant(new long[] {-1, features})), kernels.get(k)));
+        parts.add(inputProjection(tf, tf.reshape(dropped, tf.constant(stepsShape)), kernels.get(k)));
       }
-      projected = count == 1 ? parts.get(0) : tf.concat(parts, tf.constant(1));
+      projected = count == 1 ? parts.get(0) : tf.concat(parts, tf.constant(stateShape.length));
     }
     Operand<TFloat32> bias = w.bias() == null ? null : w.bias().value();
     if (bias != null) {
       projected = tf.nn.biasAdd(projected, inputBias(tf, bias));
     }
+    // (batch * timesteps, ..., gates * units) -> (batch, timesteps, ..., gates * units) -> one tensor per step.
+    long[] perStep = projected.shape().asArray();
+    long[] byTime = new long[perStep.length + 1];
+    byTime[0] = -1;
+    byTime[1] = timesteps;
+    System.arraycopy(perStep, 1, byTime, 2, perStep.length - 1);
     List<Operand<TFloat32>> xs = new ArrayList<>(tf.unstack(
-        tf.reshape(projected, tf.constant(new long[] {-1, timesteps, width})), (long) timesteps, Unstack.axis(1L))
-        .output());
+        tf.reshape(projected, tf.constant(byTime)), (long) timesteps, Unstack.axis(1L)).output());
 
     List<Operand<TFloat32>> stateMasks = dropState
-        ? dropoutMasks(tf, batch, units, recurrentDropout, count, maskSeed, count)
+        ? dropoutMasks(tf, batch, stateShape, recurrentDropout, count, maskSeed, count)
         : List.of();
     StepContext context = new StepContext(tf, w.recurrentKernel().value(), g,
-        bias == null ? null : recurrentBias(tf, bias), stateMasks);
-    Operand<TFloat32> zeros = tf.fill(tf.concat(List.of(batch, tf.constant(new int[] {units})), tf.constant(0)),
+        bias == null ? null : recurrentBias(tf, bias), stateMasks, this::recurrentProjection);
+    Operand<TFloat32> zeros = tf.fill(tf.concat(List.of(batch, tf.constant(ints(stateShape))), tf.constant(0)),
         tf.constant(0f));
     List<Operand<TFloat32>> states = new ArrayList<>();
     for (int i = 0; i < stateNames().size(); i++) {
       states.add(zeros);
     }
-    List<Operand<TFloat32>> stepMasks = mask == null ? null : stepMasks(tf, mask, timesteps);
+    List<Operand<TFloat32>> stepMasks = mask == null ? null : stepMasks(tf, mask, timesteps, stateShape.length);
     List<Operand<TFloat32>> outputs = new ArrayList<>();
     for (int i = 0; i < timesteps; i++) {
       int t = backwards ? timesteps - 1 - i : i;
@@ -436,24 +495,30 @@ public abstract class BaseRnn extends Layer {
     return new Unrolled(outputs, null, List.copyOf(states));
   }
 
-  /** The mask of each time step as 0/1 floats of shape {@code (batch, 1)}, checked against the inputs. */
-  private List<Operand<TFloat32>> stepMasks(Ops tf, Operand<TBool> mask, int timesteps) {
+  /**
+   * The mask of each time step as 0/1 floats of shape {@code (batch, 1)} (one 1 per state axis: {@code (batch, 1, 1,
+   * 1)} for ConvLSTM2D), checked against the inputs.
+   */
+  private List<Operand<TFloat32>> stepMasks(Ops tf, Operand<TBool> mask, int timesteps, int stateRank) {
     Shape ms = mask.shape();
     if (ms.numDimensions() != 2 || (ms.get(1) >= 0 && ms.get(1) != timesteps)) {
       throw new IllegalArgumentException("Layer '" + name() + "': the mask must have shape (batch, timesteps) = "
           + "(None, " + timesteps + "). Received a mask of shape " + format(ms));
     }
-    Operand<TFloat32> f = tf.expandDims(tf.dtypes.cast(mask, TFloat32.class), tf.constant(-1));
+    Operand<TFloat32> f = tf.dtypes.cast(mask, TFloat32.class);
+    for (int i = 0; i < stateRank; i++) {
+      f = tf.expandDims(f, tf.constant(-1));
+    }
     return new ArrayList<>(tf.unstack(f, (long) timesteps, Unstack.axis(1L)).output());
   }
 
   /**
-   * {@code count} dropout masks of shape {@code (batch, size)}: 0 with probability {@code rate}, else
+   * {@code count} dropout masks of shape {@code (batch, dims...)}: 0 with probability {@code rate}, else
    * {@code 1 / (1 - rate)}; seeded, constant for the whole sequence, and no gradient flows into them.
    */
-  static List<Operand<TFloat32>> dropoutMasks(Ops tf, Operand<TInt32> batch, long size, float rate,
+  static List<Operand<TFloat32>> dropoutMasks(Ops tf, Operand<TInt32> batch, long[] dims, float rate,
       int count, long seed, int firstIndex) {
-    Operand<TInt32> shape = tf.concat(List.of(batch, tf.constant(new int[] {(int) size})), tf.constant(0));
+    Operand<TInt32> shape = tf.concat(List.of(batch, tf.constant(ints(dims))), tf.constant(0));
     List<Operand<TFloat32>> masks = new ArrayList<>();
     for (int k = 0; k < count; k++) {
       masks.add(Noise.dropoutMask(tf, shape, rate, seed, 1 + firstIndex + k));
@@ -461,10 +526,24 @@ public abstract class BaseRnn extends Layer {
     return masks;
   }
 
+  private static int[] ints(long[] values) {
+    int[] out = new int[values.length];
+    for (int i = 0; i < values.length; i++) {
+      out[i] = (int) values[i];
+    }
+    return out;
+  }
+
   @Override
   public Shape computeOutputShape(Shape inputShape) {
     checkSequenceShape(inputShape);
-    return returnSequences ? Shape.of(inputShape.get(0), inputShape.get(1), units) : Shape.of(inputShape.get(0), units);
+    long[] state = stateShape(inputShape);
+    int lead = returnSequences ? 2 : 1;
+    long[] out = new long[lead + state.length];
+    out[0] = inputShape.get(0);
+    out[lead - 1] = inputShape.get(lead - 1);
+    System.arraycopy(state, 0, out, lead, state.length);
+    return Shape.of(out);
   }
 
   // ---------------------------------------------------------------- returnState
@@ -482,7 +561,7 @@ public abstract class BaseRnn extends Layer {
   public List<KerasTensor> applyWithState(KerasTensor input) {
     if (!returnState) {
       throw new IllegalStateException("Layer '" + name() + "' was created with returnState=false: create it with "
-          + getClass().getSimpleName() + ".builder(" + units + ").returnState(true) to get its final states");
+          + getClass().getSimpleName() + ".builder(...).returnState(true) to get its final states");
     }
     KerasTensor out = apply(input);
     List<KerasTensor> result = new ArrayList<>();

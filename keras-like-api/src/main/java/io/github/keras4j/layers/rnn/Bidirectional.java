@@ -29,7 +29,8 @@ import org.tensorflow.types.TFloat32;
  * and constraints apply to the weights of both directions, and its {@code activityRegularizer} to the output of each
  * direction before merging (as Keras, where each direction is a copy of the layer with its own penalty).
  *
- * <p>Differences from Keras: the layer must be a {@link BaseRnn} ({@link SimpleRNN}, {@link LSTM}, {@link GRU});
+ * <p>Differences from Keras: the layer must be a {@link BaseRnn} ({@link SimpleRNN}, {@link LSTM}, {@link GRU}; not
+ * a {@link ConvLSTM});
  * no {@code backward_layer} argument, no {@code merge_mode=None} and no {@code return_state} (each would need a
  * layer call with several outputs); weight names are {@code bidirectional/forward_kernel} (Keras:
  * {@code bidirectional/forward_lstm/lstm_cell/kernel}).
@@ -73,6 +74,10 @@ public class Bidirectional extends Layer {
     if (!MERGE_MODES.contains(mergeMode)) {
       throw new IllegalArgumentException("Invalid merge mode. Received: " + mergeMode
           + ". Merge mode should be one of {\"sum\", \"mul\", \"ave\", \"concat\"}");
+    }
+    if (layer instanceof ConvLSTM) {
+      throw new IllegalArgumentException("Bidirectional does not support the ConvLSTM layers in Keras4J: layer '"
+          + layer.name() + "' is a " + layer.getClass().getSimpleName());
     }
     if (layer.goBackwards()) {
       throw new IllegalArgumentException("Forward layer and backward layer should have different `go_backwards` "

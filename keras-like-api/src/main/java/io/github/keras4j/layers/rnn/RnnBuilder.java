@@ -19,6 +19,8 @@ import io.github.keras4j.regularizers.Regularizers;
  */
 public abstract class RnnBuilder<B extends RnnBuilder<B>> extends LayerBuilder<B> implements KernelOptions<B> {
   final int units;
+  /** Keras's name of {@code units} for error messages: {@code "filters"} for ConvLSTM. */
+  String unitsArgument = "units";
   final WeightSettings.Spec kernel = new WeightSettings.Spec("kernel", "glorot_uniform");
   final WeightSettings.Spec recurrent = new WeightSettings.Spec("recurrent", "orthogonal");
   boolean returnSequences;

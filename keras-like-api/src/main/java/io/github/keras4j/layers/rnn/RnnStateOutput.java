@@ -25,9 +25,17 @@ final class RnnStateOutput extends Layer {
     this.index = index;
   }
 
+  /** The recurrent layer's output shape without its time axis (if it returns sequences): a state's shape. */
   @Override
   public Shape computeOutputShape(Shape inputShape) {
-    return Shape.of(inputShape.get(0), rnn.units());
+    if (!rnn.returnSequences()) {
+      return inputShape;
+    }
+    long[] dims = inputShape.asArray();
+    long[] out = new long[dims.length - 1];
+    out[0] = dims[0];
+    System.arraycopy(dims, 2, out, 1, out.length - 1);
+    return Shape.of(out);
   }
 
   @Override
