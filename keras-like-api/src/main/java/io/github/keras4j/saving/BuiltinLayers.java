@@ -92,6 +92,10 @@ import io.github.keras4j.layers.reshaping.ZeroPadding2D;
 import io.github.keras4j.layers.reshaping.ZeroPadding3D;
 import io.github.keras4j.layers.rnn.BaseRnn;
 import io.github.keras4j.layers.rnn.Bidirectional;
+import io.github.keras4j.layers.rnn.ConvLSTM;
+import io.github.keras4j.layers.rnn.ConvLSTM1D;
+import io.github.keras4j.layers.rnn.ConvLSTM2D;
+import io.github.keras4j.layers.rnn.ConvLSTM3D;
 import io.github.keras4j.layers.rnn.GRU;
 import io.github.keras4j.layers.rnn.LSTM;
 import io.github.keras4j.layers.rnn.RnnBuilder;
@@ -475,6 +479,11 @@ final class BuiltinLayers {
       }
       return b.build();
     });
+
+    // ---- convolutional recurrent
+    add("ConvLSTM1D", c -> convLstm(ConvLSTM1D.builder(c.getInt("filters"), c.getInts("kernel_size")), c).build());
+    add("ConvLSTM2D", c -> convLstm(ConvLSTM2D.builder(c.getInt("filters"), c.getInts("kernel_size")), c).build());
+    add("ConvLSTM3D", c -> convLstm(ConvLSTM3D.builder(c.getInt("filters"), c.getInts("kernel_size")), c).build());
   }
 
   /** The settings the geometric augmentation layers share. */
@@ -599,6 +608,16 @@ final class BuiltinLayers {
         .goBackwards(c.getBoolean("go_backwards", false)).dropout(c.getDouble("dropout", 0.0))
         .recurrentDropout(c.getDouble("recurrent_dropout", 0.0));
     ifSet(c.getLongOrNull("seed"), b::seed);
+    return b;
+  }
+
+  private static <B extends ConvLSTM.Builder<B>> B convLstm(B b, Config c) {
+    c.requireValue("data_format", "channels_last");
+    rnn(b, c).unitForgetBias(c.getBoolean("unit_forget_bias", true));
+    ifSet(c.getString("recurrent_activation", null), b::recurrentActivation);
+    ifSet(c.getIntsOrNull("strides"), b::strides);
+    ifSet(c.getString("padding", null), b::padding);
+    ifSet(c.getIntsOrNull("dilation_rate"), b::dilationRate);
     return b;
   }
 }

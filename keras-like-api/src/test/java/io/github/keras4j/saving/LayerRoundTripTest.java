@@ -104,6 +104,9 @@ import io.github.keras4j.layers.rnn.GRU;
 import io.github.keras4j.layers.rnn.LSTM;
 import io.github.keras4j.layers.rnn.SimpleRNN;
 import io.github.keras4j.layers.rnn.TimeDistributed;
+import io.github.keras4j.layers.rnn.ConvLSTM1D;
+import io.github.keras4j.layers.rnn.ConvLSTM2D;
+import io.github.keras4j.layers.rnn.ConvLSTM3D;
 import io.github.keras4j.models.Model;
 import io.github.keras4j.regularizers.L1;
 import io.github.keras4j.regularizers.L1L2;
@@ -307,7 +310,12 @@ class LayerRoundTripTest {
             .vocabulary(-1, 12, 36, 1138).invert(true).oovToken(-1).build(), new long[][] {s(3)}, true),
         of("RandomCrop", () -> new io.github.keras4j.layers.preprocessing.RandomCrop(2, 3, 8L, null), s(4, 5, 2)),
         new Case("Hashing", () -> io.github.keras4j.layers.preprocessing.Hashing.builder(6).maskValue(3).salt(7, 9)
-            .outputMode("multi_hot").build(), new long[][] {s(4)}, true));
+            .outputMode("multi_hot").build(), new long[][] {s(4)}, true),
+        of("ConvLSTM1D", () -> ConvLSTM1D.builder(2, 2).strides(2).padding("same").returnSequences(true).build(),
+            s(2, 5, 2)),
+        of("ConvLSTM2D", () -> ConvLSTM2D.builder(2, 3, 2).dilationRate(2).unitForgetBias(false)
+            .recurrentActivation("softsign").goBackwards(true).dropout(0.1).build(), s(2, 6, 5, 1)),
+        of("ConvLSTM3D", () -> ConvLSTM3D.builder(1, 2).useBias(false).activation("relu").build(), s(2, 3, 3, 2, 1)));
   }
 
   @ParameterizedTest(name = "{0}")
