@@ -35,6 +35,12 @@ import org.tensorflow.types.TInt32;
  * {@code kernel (features, gates * units)}, {@code recurrent_kernel (units, gates * units)} and {@code bias}, draws
  * the dropout masks and unrolls the sequence, unless the subclass's {@link #fused fused kernel} takes the call.
  *
+ * <p>{@link ConvLSTM} ({@link ConvLSTM1D}, {@link ConvLSTM2D}, {@link ConvLSTM3D}) runs on the same machinery with
+ * feature maps for steps and states: it gives its kernels' shapes ({@link #kernelShape}, {@link
+ * #recurrentKernelShape}), the states' shape ({@link #stateShape}), and convolutions for the products with the
+ * kernels ({@link #inputProjection}, {@link #recurrentProjection}); the time loop, masking, dropout masks,
+ * {@code returnSequences} and {@code returnState} are this class's.
+ *
  * <h2>Static unrolling</h2>
  * Without a fused kernel, the sequence is unrolled in the graph, as Keras's {@code unroll=True}: TensorFlow's functional while loop has no
  * usable gradient in TF Java (building it aborts the JVM). So the number of time steps must be known when the layer

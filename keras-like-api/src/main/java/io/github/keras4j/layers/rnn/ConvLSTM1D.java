@@ -1,13 +1,16 @@
 package io.github.keras4j.layers.rnn;
 
 /**
- * 1-D convolutional LSTM over sequences of 1-D feature maps, as Keras's {@code ConvLSTM1D}: an LSTM whose input and recurrent transformations are 1-D convolutions
- * (see {@link ConvLSTM} for the formulas, dropout, masking and the differences from Keras).
+ * 1-D convolutional LSTM over sequences of 1-D feature maps, as Keras's {@code ConvLSTM1D}: an LSTM whose input and
+ * recurrent transformations are 1-D convolutions (see {@link ConvLSTM} for the formulas, dropout, masking and the
+ * differences from Keras).
  *
- * <p>Input shape {@code (batch, timesteps, rows, channels)} with known time steps, spatial sizes and channels; output {@code (batch, newRows, filters)}, or
- * {@code (batch, timesteps, newRows, filters)} with {@code returnSequences}, each new size {@code floor((n - d (k - 1) - 1) / s) + 1} for
- * {@code padding="valid"} and {@code ceil(n / s)} for {@code "same"}; states {@code h} and {@code c} of the output's
- * shape. Weights as Keras: {@code kernel (k, channels, 4 * filters)}, {@code recurrent_kernel (k, filters, 4 * filters)}, {@code bias (4 * filters)}.
+ * <p>Input shape {@code (batch, timesteps, rows, channels)} with known time steps, spatial sizes and channels;
+ * output {@code (batch, newRows, filters)}, or {@code (batch, timesteps, newRows, filters)} with {@code
+ * returnSequences}, each new size {@code floor((n - d (k - 1) - 1) / s) + 1} for {@code padding="valid"} and {@code
+ * ceil(n / s)} for {@code "same"}; states {@code h} and {@code c} of the output's shape. Weights as Keras: {@code
+ * kernel (k, channels, 4 * filters)}, {@code recurrent_kernel (k, filters, 4 * filters)}, {@code bias (4 *
+ * filters)}.
  *
  * <pre>{@code
  * new ConvLSTM1D(8, 3);                  // (None, 5, 16, 2) -> (None, 14, 8)

@@ -1,13 +1,16 @@
 package io.github.keras4j.layers.rnn;
 
 /**
- * 3-D convolutional LSTM over sequences of volumes, as Keras's {@code ConvLSTM3D}: an LSTM whose input and recurrent transformations are 3-D convolutions
- * (see {@link ConvLSTM} for the formulas, dropout, masking and the differences from Keras).
+ * 3-D convolutional LSTM over sequences of volumes, as Keras's {@code ConvLSTM3D}: an LSTM whose input and
+ * recurrent transformations are 3-D convolutions (see {@link ConvLSTM} for the formulas, dropout, masking and the
+ * differences from Keras).
  *
- * <p>Input shape {@code (batch, timesteps, depth, rows, cols, channels)} with known time steps, spatial sizes and channels; output {@code (batch, newDepth, newRows, newCols, filters)}, or
- * {@code (batch, timesteps, newDepth, newRows, newCols, filters)} with {@code returnSequences}, each new size {@code floor((n - d (k - 1) - 1) / s) + 1} for
- * {@code padding="valid"} and {@code ceil(n / s)} for {@code "same"}; states {@code h} and {@code c} of the output's
- * shape. Weights as Keras: {@code kernel (kd, kh, kw, channels, 4 * filters)}, {@code recurrent_kernel (kd, kh, kw, filters, 4 * filters)}, {@code bias (4 * filters)}.
+ * <p>Input shape {@code (batch, timesteps, depth, rows, cols, channels)} with known time steps, spatial sizes and
+ * channels; output {@code (batch, newDepth, newRows, newCols, filters)}, or {@code (batch, timesteps, newDepth,
+ * newRows, newCols, filters)} with {@code returnSequences}, each new size {@code floor((n - d (k - 1) - 1) / s) +
+ * 1} for {@code padding="valid"} and {@code ceil(n / s)} for {@code "same"}; states {@code h} and {@code c} of the
+ * output's shape. Weights as Keras: {@code kernel (kd, kh, kw, channels, 4 * filters)}, {@code recurrent_kernel
+ * (kd, kh, kw, filters, 4 * filters)}, {@code bias (4 * filters)}.
  *
  * <pre>{@code
  * new ConvLSTM3D(4, 3);                  // (None, 3, 8, 8, 8, 1) -> (None, 6, 6, 6, 4)

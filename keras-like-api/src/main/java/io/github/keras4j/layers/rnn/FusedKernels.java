@@ -73,8 +73,8 @@ final class FusedKernels {
     if (!training || rate <= 0 || rate >= 1) {
       return inputs;
     }
-    Operand<TFloat32> mask = BaseRnn.dropoutMasks(tf, Shapes.dims(tf, inputs, 0, 1), new long[] {inputs.shape().get(2)}, rate, 1,
-        maskSeed, 0).get(0);
+    Operand<TFloat32> mask = BaseRnn.dropoutMasks(tf, Shapes.dims(tf, inputs, 0, 1), new long[] {inputs.shape().get(2)},
+        rate, 1, maskSeed, 0).get(0);
     return tf.math.mul(inputs, tf.expandDims(mask, tf.constant(1)));
   }
 

@@ -1,8 +1,9 @@
 /**
  * Recurrent layers, Keras's {@code keras.layers} RNN family: {@link io.github.keras4j.layers.rnn.SimpleRNN},
- * {@link io.github.keras4j.layers.rnn.LSTM} and {@link io.github.keras4j.layers.rnn.GRU} (sharing
- * {@link io.github.keras4j.layers.rnn.BaseRnn}), and the wrappers
- * {@link io.github.keras4j.layers.rnn.Bidirectional} and {@link io.github.keras4j.layers.rnn.TimeDistributed}.
+ * {@link io.github.keras4j.layers.rnn.LSTM} and {@link io.github.keras4j.layers.rnn.GRU}, the convolutional
+ * {@link io.github.keras4j.layers.rnn.ConvLSTM1D}, {@link io.github.keras4j.layers.rnn.ConvLSTM2D} and
+ * {@link io.github.keras4j.layers.rnn.ConvLSTM3D} (all sharing {@link io.github.keras4j.layers.rnn.BaseRnn}), and the
+ * wrappers {@link io.github.keras4j.layers.rnn.Bidirectional} and {@link io.github.keras4j.layers.rnn.TimeDistributed}.
  *
  * <p>Recurrent layers are unrolled statically over a known number of time steps (TensorFlow Java cannot
  * differentiate a while loop); see {@link io.github.keras4j.layers.rnn.BaseRnn} for what that costs.

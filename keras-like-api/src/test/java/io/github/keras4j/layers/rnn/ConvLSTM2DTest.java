@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.keras4j.backend.Backend;
+import io.github.keras4j.constraints.NonNeg;
 import io.github.keras4j.graph.GraphRuntime;
 import io.github.keras4j.layers.Input;
 import io.github.keras4j.layers.KerasTensor;
@@ -16,6 +17,9 @@ import io.github.keras4j.layers.Layer;
 import io.github.keras4j.layers.LayerChecks;
 import io.github.keras4j.layers.rnn.ConvLstmReference.Settings;
 import io.github.keras4j.models.Model;
+import io.github.keras4j.optimizers.SGD;
+import io.github.keras4j.regularizers.L1;
+import io.github.keras4j.regularizers.L2;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -229,6 +233,52 @@ class ConvLSTM2DTest {
         }
       }
     }
+  }
+
+  @Test
+  void regularizersAddTheirPenaltiesAndConstraintsProjectTheWeights() {
+    // Expected loss by hand: MSE of the reference output against zeros + 0.1 sum(K^2) + 0.05 sum|R| + 0.2 sum(B^2)
+    // + 0.01 sum|h| / batch (Keras 3's activity penalty).
+    ConvLSTM2D layer = ConvLSTM2D.builder(2, 3).kernelRegularizer(new L2(0.1)).recurrentRegularizer(new L1(0.05))
+        .biasRegularizer(new L2(0.2)).activityRegularizer(new L1(0.01)).kernelConstraint(new NonNeg()).build();
+    try (Model m = model(layer)) {
+      m.setWeights(weights(true));
+      m.compile(new SGD(0.1f), "mse");
+      double[] h = ConvLstmReference.last(reference(settings(new int[] {1, 1}, new int[] {1, 1}, false, false), true,
+          null));
+      double mse = 0;
+      double abs = 0;
+      for (double v : h) {
+        mse += v * v / h.length;
+        abs += Math.abs(v);
+      }
+      double expected = mse + 0.1 * sum(K, 2) + 0.05 * sum(R, 1) + 0.2 * sum(B, 2) + 0.01 * abs / BATCH;
+      double loss = m.trainOnBatch(inputs(), NdArrays.ofFloats(Shape.of(BATCH, 2, 2, 2))).get("loss");
+      assertEquals(expected, loss, 1e-5);
+      float[] kernel = new float[K.length];
+      m.getWeights().get(0).copyTo(DataBuffers.of(kernel, false, false));
+      for (float v : kernel) {
+        assertTrue(v >= 0, "NonNeg left " + v);
+      }
+      assertTrue(hasNegative(K), "the test must exercise NonNeg");
+    }
+  }
+
+  private static double sum(float[] w, int power) {
+    double s = 0;
+    for (float v : w) {
+      s += power == 1 ? Math.abs(v) : (double) v * v;
+    }
+    return s;
+  }
+
+  private static boolean hasNegative(float[] w) {
+    for (float v : w) {
+      if (v < 0) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Passes its inputs through and marks a step real when any of its values is non-zero: a (batch, time) mask. */
