@@ -1,6 +1,5 @@
 package io.github.keras4j.metrics;
 
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -46,10 +45,7 @@ public final class AUC extends EpochStateMetric {
   private final String summationMethod;
   private final boolean fromLogits;
   private final float[] thresholds;
-  private final double[] tp;
-  private final double[] fp;
-  private final double[] tn;
-  private final double[] fn;
+  private final ConfusionCounts.Totals totals;
 
   /** ROC AUC named {@code auc}, 200 thresholds, trapezoids, probabilities. */
   public AUC() {
@@ -96,10 +92,7 @@ public final class AUC extends EpochStateMetric {
       thresholds[i] = (float) (i * 1.0 / (numThresholds - 1));
     }
     thresholds[numThresholds - 1] = (float) (1.0 + EPSILON);
-    this.tp = new double[numThresholds];
-    this.fp = new double[numThresholds];
-    this.tn = new double[numThresholds];
-    this.fn = new double[numThresholds];
+    this.totals = new ConfusionCounts.Totals(numThresholds);
   }
 
   /** The number of thresholds. */
@@ -122,19 +115,12 @@ public final class AUC extends EpochStateMetric {
       Operand<TFloat32> sampleWeight) {
     Operand<TFloat32> p = fromLogits ? tf.math.sigmoid(yPred) : yPred;
     return ConfusionCounts.counts(tf, name(), yTrue, p, sampleWeight, thresholds, null,
-        ConfusionCounts.Kind.TRUE_POSITIVES, ConfusionCounts.Kind.FALSE_POSITIVES,
-        ConfusionCounts.Kind.TRUE_NEGATIVES, ConfusionCounts.Kind.FALSE_NEGATIVES);
+        ConfusionCounts.Totals.KINDS);
   }
 
   @Override
   public void updateState(float[] packed, int offset) {
-    int t = numThresholds;
-    for (int i = 0; i < t; i++) {
-      tp[i] += packed[offset + i];
-      fp[i] += packed[offset + t + i];
-      tn[i] += packed[offset + 2 * t + i];
-      fn[i] += packed[offset + 3 * t + i];
-    }
+    totals.add(packed, offset);
   }
 
   @Override
@@ -146,13 +132,13 @@ public final class AUC extends EpochStateMetric {
     double[] x = new double[t];
     double[] y = new double[t];
     for (int i = 0; i < t; i++) {
-      double recall = ratio(tp[i], tp[i] + fn[i]);
+      double recall = ratio(totals.tp[i], totals.tp[i] + totals.fn[i]);
       if (curve.equals("ROC")) {
-        x[i] = ratio(fp[i], fp[i] + tn[i]);
+        x[i] = ratio(totals.fp[i], totals.fp[i] + totals.tn[i]);
         y[i] = recall;
       } else {
         x[i] = recall;
-        y[i] = ratio(tp[i], tp[i] + fp[i]);
+        y[i] = ratio(totals.tp[i], totals.tp[i] + totals.fp[i]);
       }
     }
     double area = 0;
@@ -171,13 +157,14 @@ public final class AUC extends EpochStateMetric {
   private double interpolatedPrAuc() {
     double area = 0;
     for (int i = 0; i < numThresholds - 1; i++) {
-      double dtp = tp[i] - tp[i + 1];
-      double pA = tp[i] + fp[i];
-      double pB = tp[i + 1] + fp[i + 1];
+      double dtp = totals.tp[i] - totals.tp[i + 1];
+      double pA = totals.tp[i] + totals.fp[i];
+      double pB = totals.tp[i + 1] + totals.fp[i + 1];
       double slope = ratio(dtp, Math.max(pA - pB, 0));
-      double intercept = tp[i + 1] - slope * pB;
+      double intercept = totals.tp[i + 1] - slope * pB;
       double pRatio = pA > 0 && pB > 0 ? ratio(pA, Math.max(pB, 0)) : 1;
-      area += ratio(slope * (dtp + intercept * Math.log(pRatio)), Math.max(tp[i + 1] + fn[i + 1], 0));
+      area += ratio(slope * (dtp + intercept * Math.log(pRatio)),
+          Math.max(totals.tp[i + 1] + totals.fn[i + 1], 0));
     }
     return area;
   }
@@ -189,10 +176,7 @@ public final class AUC extends EpochStateMetric {
 
   @Override
   public void resetState() {
-    Arrays.fill(tp, 0);
-    Arrays.fill(fp, 0);
-    Arrays.fill(tn, 0);
-    Arrays.fill(fn, 0);
+    totals.reset();
   }
 
   @Override

@@ -104,4 +104,44 @@ final class ConfusionCounts {
     }
     return out.size() == 1 ? out.get(0) : tf.concat(out, tf.constant(0));
   }
+
+  /**
+   * The running per-threshold totals of all four counts, in the order of {@link #KINDS}, for the metrics that keep
+   * them over an epoch ({@link AUC} and the rates at a target).
+   */
+  static final class Totals {
+    /** The four counts, in the order the packed batch state holds them. */
+    static final Kind[] KINDS = {Kind.TRUE_POSITIVES, Kind.FALSE_POSITIVES, Kind.TRUE_NEGATIVES,
+        Kind.FALSE_NEGATIVES};
+
+    final double[] tp;
+    final double[] fp;
+    final double[] tn;
+    final double[] fn;
+
+    Totals(int thresholds) {
+      tp = new double[thresholds];
+      fp = new double[thresholds];
+      tn = new double[thresholds];
+      fn = new double[thresholds];
+    }
+
+    /** Adds one batch's counts, packed as {@link #counts} returns them for {@link #KINDS}, from {@code offset}. */
+    void add(float[] packed, int offset) {
+      int t = tp.length;
+      for (int i = 0; i < t; i++) {
+        tp[i] += packed[offset + i];
+        fp[i] += packed[offset + t + i];
+        tn[i] += packed[offset + 2 * t + i];
+        fn[i] += packed[offset + 3 * t + i];
+      }
+    }
+
+    void reset() {
+      Arrays.fill(tp, 0);
+      Arrays.fill(fp, 0);
+      Arrays.fill(tn, 0);
+      Arrays.fill(fn, 0);
+    }
+  }
 }

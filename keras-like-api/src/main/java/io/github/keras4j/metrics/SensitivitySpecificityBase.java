@@ -1,6 +1,5 @@
 package io.github.keras4j.metrics;
 
-import java.util.Arrays;
 import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
@@ -30,10 +29,7 @@ abstract sealed class SensitivitySpecificityBase extends EpochStateMetric
   private final Rate constrained;
   private final Rate dependent;
   private final float[] thresholds;
-  private final double[] tp;
-  private final double[] fp;
-  private final double[] tn;
-  private final double[] fn;
+  private final ConfusionCounts.Totals totals;
 
   /**
    * @param valueName Keras's name of the target argument ({@code "recall"}, ...), for the config and messages
@@ -71,10 +67,7 @@ abstract sealed class SensitivitySpecificityBase extends EpochStateMetric
         thresholds[i] = (float) (i * 1.0 / (numThresholds - 1));
       }
     }
-    this.tp = new double[numThresholds];
-    this.fp = new double[numThresholds];
-    this.tn = new double[numThresholds];
-    this.fn = new double[numThresholds];
+    this.totals = new ConfusionCounts.Totals(numThresholds);
   }
 
   /** The target of the constrained rate. */
@@ -108,19 +101,12 @@ abstract sealed class SensitivitySpecificityBase extends EpochStateMetric
     Operand<TFloat32> p = numThresholds == 1 ? yPred
         : tf.clipByValue(yPred, tf.constant(0f), tf.constant(1f));
     return ConfusionCounts.counts(tf, name(), yTrue, p, sampleWeight, thresholds, classId,
-        ConfusionCounts.Kind.TRUE_POSITIVES, ConfusionCounts.Kind.FALSE_POSITIVES,
-        ConfusionCounts.Kind.TRUE_NEGATIVES, ConfusionCounts.Kind.FALSE_NEGATIVES);
+        ConfusionCounts.Totals.KINDS);
   }
 
   @Override
   public void updateState(float[] packed, int offset) {
-    int t = numThresholds;
-    for (int i = 0; i < t; i++) {
-      tp[i] += packed[offset + i];
-      fp[i] += packed[offset + t + i];
-      tn[i] += packed[offset + 2 * t + i];
-      fn[i] += packed[offset + 3 * t + i];
-    }
+    totals.add(packed, offset);
   }
 
   /**
@@ -140,9 +126,9 @@ abstract sealed class SensitivitySpecificityBase extends EpochStateMetric
 
   private double rate(Rate rate, int i) {
     return switch (rate) {
-      case SENSITIVITY -> ratio(tp[i], tp[i] + fn[i]);
-      case SPECIFICITY -> ratio(tn[i], tn[i] + fp[i]);
-      case PRECISION -> ratio(tp[i], tp[i] + fp[i]);
+      case SENSITIVITY -> ratio(totals.tp[i], totals.tp[i] + totals.fn[i]);
+      case SPECIFICITY -> ratio(totals.tn[i], totals.tn[i] + totals.fp[i]);
+      case PRECISION -> ratio(totals.tp[i], totals.tp[i] + totals.fp[i]);
     };
   }
 
@@ -153,10 +139,7 @@ abstract sealed class SensitivitySpecificityBase extends EpochStateMetric
 
   @Override
   public void resetState() {
-    Arrays.fill(tp, 0);
-    Arrays.fill(fp, 0);
-    Arrays.fill(tn, 0);
-    Arrays.fill(fn, 0);
+    totals.reset();
   }
 
   /** {@code name}, {@code class_id}, {@code num_thresholds} and the target ({@code recall}, ...), as Keras. */
