@@ -1,13 +1,9 @@
 package io.github.keras4j.layers.preprocessing;
 
 import io.github.keras4j.backend.Backend;
-import io.github.keras4j.graph.Shapes;
-import io.github.keras4j.layers.InputSpec;
-import io.github.keras4j.layers.Layer;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
-import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
@@ -37,13 +33,9 @@ import org.tensorflow.types.TInt32;
  * new RandomCrop(24, 24, 42L, null);   // seeded
  * }</pre>
  */
-public class RandomCrop extends Layer {
+public class RandomCrop extends BaseCrop {
 
-  private final int height;
-  private final int width;
   private final long seed;
-  private long inputHeight;
-  private long inputWidth;
 
   /** Crops a random {@code (height, width)} window in training; seed from the global seed sequence. */
   public RandomCrop(int height, int width) {
@@ -57,64 +49,28 @@ public class RandomCrop extends Layer {
    * @param name the layer's name, or null for a generated one
    */
   public RandomCrop(int height, int width, Long seed, String name) {
-    super(name);
-    if (height <= 0 || width <= 0) {
-      throw new IllegalArgumentException(describe() + ": `height` and `width` must be positive. Received: height="
-          + height + ", width=" + width);
-    }
-    this.height = height;
-    this.width = width;
+    super(height, width, name);
     this.seed = seed != null ? seed : Backend.nextSeed();
-    setInputSpec(new InputSpec(null, 4, Map.of()));
-  }
-
-  @Override
-  public Shape computeOutputShape(Shape inputShape) {
-    if (inputShape.get(1) < 0 || inputShape.get(2) < 0) {
-      throw new IllegalArgumentException(describe() + " requires the input to have a fully defined height and width. "
-          + "Received: images.shape=" + Shapes.format(inputShape));
-    }
-    return Shape.of(inputShape.get(0), height, width, inputShape.get(3));
-  }
-
-  @Override
-  protected void build(Ops tf, Shape inputShape) {
-    computeOutputShape(inputShape);
-    inputHeight = inputShape.get(1);
-    inputWidth = inputShape.get(2);
   }
 
   @Override
   protected Operand<TFloat32> call(Ops tf, Operand<TFloat32> inputs, boolean training) {
-    if (training && inputHeight >= height && inputWidth >= width) {
+    long spareRows = inputHeight() - height();
+    long spareColumns = inputWidth() - width();
+    if (training && spareRows >= 0 && spareColumns >= 0) {
       Operand<TInt32> scalar = tf.constant(new int[0]);
-      Operand<TInt32> top = tf.dtypes.cast(ImageTransforms.uniform(tf, scalar, 0, inputHeight - height + 1, seed, 0),
+      Operand<TInt32> top = tf.dtypes.cast(ImageTransforms.uniform(tf, scalar, 0, spareRows + 1, seed, 0),
           TInt32.class);
-      Operand<TInt32> left = tf.dtypes.cast(ImageTransforms.uniform(tf, scalar, 0, inputWidth - width + 1, seed, 1),
+      Operand<TInt32> left = tf.dtypes.cast(ImageTransforms.uniform(tf, scalar, 0, spareColumns + 1, seed, 1),
           TInt32.class);
       // A draw of exactly the upper end (float rounding) would overrun: clamp.
-      top = tf.math.minimum(top, tf.constant((int) (inputHeight - height)));
-      left = tf.math.minimum(left, tf.constant((int) (inputWidth - width)));
+      top = tf.math.minimum(top, tf.constant((int) spareRows));
+      left = tf.math.minimum(left, tf.constant((int) spareColumns));
       Operand<TInt32> zero = tf.constant(0);
       Operand<TInt32> begin = tf.stack(List.of(zero, top, left, zero));
-      return tf.slice(inputs, begin, tf.constant(new int[] {-1, height, width, -1}));
+      return tf.slice(inputs, begin, tf.constant(new int[] {-1, height(), width(), -1}));
     }
-    int[] box = ImageTransforms.aspectCrop(inputHeight, inputWidth, height, width);
-    Operand<TFloat32> cropped = ImageTransforms.crop(tf, inputs, box[0], box[1], box[2], box[3]);
-    if (box[2] == height && box[3] == width) {
-      return cropped;
-    }
-    return ImageTransforms.resize(tf, cropped, height, width, "bilinear");
-  }
-
-  /** The output height. */
-  public int height() {
-    return height;
-  }
-
-  /** The output width. */
-  public int width() {
-    return width;
+    return smartResize(tf, inputs);
   }
 
   /** The seed of the layer's random offsets. */
@@ -122,13 +78,11 @@ public class RandomCrop extends Layer {
     return seed;
   }
 
+  /** The crop's settings and {@code seed}. */
   @Override
   public Map<String, Object> getConfig() {
     Map<String, Object> c = super.getConfig();
-    c.put("height", height);
-    c.put("width", width);
     c.put("seed", seed);
-    c.put("data_format", "channels_last");
     return c;
   }
 }
