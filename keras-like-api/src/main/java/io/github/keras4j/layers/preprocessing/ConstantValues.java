@@ -9,8 +9,8 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
 /**
- * The initial value of a preprocessing layer's state weight (learned boundaries, a vocabulary, idf weights): the
- * given values (row-major, of the weight's size), or {@code fill} everywhere when there are none yet.
+ * The initial value of a preprocessing layer's state weight (mean and variance, learned boundaries, a vocabulary, idf
+ * weights): the given values (row-major, of the weight's size), or {@code fill} everywhere when there are none yet.
  *
  * @param values the values, or null
  * @param fill the value of every element when {@code values} is null

@@ -4,7 +4,6 @@ import io.github.keras4j.data.ArrayData;
 import io.github.keras4j.data.Dataset;
 import io.github.keras4j.graph.GraphVariable;
 import io.github.keras4j.graph.Shapes;
-import io.github.keras4j.initializers.Initializer;
 import io.github.keras4j.layers.InputSpec;
 import io.github.keras4j.layers.Layer;
 import java.util.ArrayList;
@@ -228,10 +227,10 @@ public class Normalization extends Layer {
     if (inputMean == null) {
       Statistics s = pending;
       Shape statShape = Shape.of(sizes);
-      mean = addWeight("mean", statShape, new Values(s == null ? null : s.mean(), 0f), false);
-      variance = addWeight("variance", statShape, new Values(s == null ? null : s.variance(), 1f), false);
+      mean = addWeight("mean", statShape, new ConstantValues(s == null ? null : s.mean(), 0f), false);
+      variance = addWeight("variance", statShape, new ConstantValues(s == null ? null : s.variance(), 1f), false);
       count = addWeight("count", Shape.scalar(),
-          new Values(s == null ? null : new float[] {(float) s.count()}, 0f), false);
+          new ConstantValues(s == null ? null : new float[] {(float) s.count()}, 0f), false);
       pending = null;
     }
     setInputSpec(new InputSpec(null, rank, spec));
@@ -459,27 +458,6 @@ public class Normalization extends Layer {
    * @param count the number of values behind each statistic
    */
   record Statistics(long[] shape, float[] mean, float[] variance, long count) {}
-
-  /** The initial value of a statistic: the adapted values, or {@code fill} everywhere. */
-  private record Values(float[] values, float fill) implements Initializer {
-    @Override
-    public Operand<TFloat32> call(Ops tf, Shape shape, long seed) {
-      if (values != null) {
-        return tf.constant(shape, DataBuffers.of(values, true, false));
-      }
-      return tf.fill(tf.constant(shape.asArray()), tf.constant(fill));
-    }
-
-    @Override
-    public String id() {
-      return "constant";
-    }
-
-    @Override
-    public Map<String, Object> getConfig() {
-      return Map.of("value", fill);
-    }
-  }
 
   // ------------------------------------------------------------------ accessors and config
 
