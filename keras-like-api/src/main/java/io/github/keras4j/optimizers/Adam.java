@@ -23,11 +23,8 @@ import java.util.Map;
  * model.compile(new Adam(new ExponentialDecay(0.01, 1000, 0.9)).clipnorm(1f), "mse");
  * }</pre>
  */
-public class Adam extends Optimizer {
+public class Adam extends MomentOptimizer {
 
-  private final float beta1;
-  private final float beta2;
-  private final float epsilon;
   private final boolean amsgrad;
 
   /** Adam with Keras's defaults. */
@@ -81,19 +78,13 @@ public class Adam extends Optimizer {
   /** For subclasses ({@link AdamW}): Adam over {@code update}, built with the same settings. */
   protected Adam(
       AdamUpdate update, LearningRateSchedule schedule, float beta1, float beta2, float epsilon, boolean amsgrad) {
-    super(update, schedule);
-    this.beta1 = beta1;
-    this.beta2 = beta2;
-    this.epsilon = epsilon;
+    super(update, schedule, beta1, beta2, epsilon);
     this.amsgrad = amsgrad;
   }
 
   @Override
   public Map<String, Object> getConfig() {
-    Map<String, Object> c = baseConfig();
-    c.put("beta_1", beta1);
-    c.put("beta_2", beta2);
-    c.put("epsilon", epsilon);
+    Map<String, Object> c = super.getConfig();
     c.put("amsgrad", amsgrad);
     return c;
   }

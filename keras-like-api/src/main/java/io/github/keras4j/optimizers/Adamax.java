@@ -3,7 +3,6 @@ package io.github.keras4j.optimizers;
 import io.github.keras4j.backend.Backend;
 import io.github.keras4j.graph.optimizers.AdamaxUpdate;
 import io.github.keras4j.optimizers.schedules.LearningRateSchedule;
-import java.util.Map;
 
 /**
  * Adamax (Kingma and Ba, 2014, section 7.1), Adam with the infinity norm, with Keras's defaults:
@@ -18,11 +17,7 @@ import java.util.Map;
  *
  * <pre>{@code model.compile(new Adamax(0.002f), "mse");}</pre>
  */
-public class Adamax extends Optimizer {
-
-  private final float beta1;
-  private final float beta2;
-  private final float epsilon;
+public class Adamax extends MomentOptimizer {
 
   /** Adamax with Keras's defaults. */
   public Adamax() {
@@ -41,10 +36,8 @@ public class Adamax extends Optimizer {
    * @param epsilon added to the infinity norm, {@code >= 0}
    */
   public Adamax(float learningRate, float beta1, float beta2, float epsilon) {
-    super(new AdamaxUpdate(Backend.uniqueName("adamax"), learningRate, beta1, beta2, epsilon));
-    this.beta1 = beta1;
-    this.beta2 = beta2;
-    this.epsilon = epsilon;
+    super(new AdamaxUpdate(Backend.uniqueName("adamax"), learningRate, beta1, beta2, epsilon), null, beta1, beta2,
+        epsilon);
   }
 
   /** Adamax with a learning-rate schedule and Keras's other defaults. */
@@ -57,18 +50,7 @@ public class Adamax extends Optimizer {
    * {@code learningRate.valueAt(k)}, computed in the graph.
    */
   public Adamax(LearningRateSchedule learningRate, float beta1, float beta2, float epsilon) {
-    super(new AdamaxUpdate(Backend.uniqueName("adamax"), inGraph(learningRate), beta1, beta2, epsilon), learningRate);
-    this.beta1 = beta1;
-    this.beta2 = beta2;
-    this.epsilon = epsilon;
-  }
-
-  @Override
-  public Map<String, Object> getConfig() {
-    Map<String, Object> c = baseConfig();
-    c.put("beta_1", beta1);
-    c.put("beta_2", beta2);
-    c.put("epsilon", epsilon);
-    return c;
+    super(new AdamaxUpdate(Backend.uniqueName("adamax"), inGraph(learningRate), beta1, beta2, epsilon),
+        learningRate, beta1, beta2, epsilon);
   }
 }

@@ -3,7 +3,6 @@ package io.github.keras4j.optimizers;
 import io.github.keras4j.backend.Backend;
 import io.github.keras4j.graph.optimizers.NadamUpdate;
 import io.github.keras4j.optimizers.schedules.LearningRateSchedule;
-import java.util.Map;
 
 /**
  * Nadam (Dozat, 2016, "Incorporating Nesterov Momentum into Adam"), with Keras's defaults:
@@ -18,11 +17,7 @@ import java.util.Map;
  *
  * <pre>{@code model.compile(new Nadam(0.002f), "mse");}</pre>
  */
-public class Nadam extends Optimizer {
-
-  private final float beta1;
-  private final float beta2;
-  private final float epsilon;
+public class Nadam extends MomentOptimizer {
 
   /** Nadam with Keras's defaults. */
   public Nadam() {
@@ -41,10 +36,8 @@ public class Nadam extends Optimizer {
    * @param epsilon added to the square root of the second moment, {@code >= 0}
    */
   public Nadam(float learningRate, float beta1, float beta2, float epsilon) {
-    super(new NadamUpdate(Backend.uniqueName("nadam"), learningRate, beta1, beta2, epsilon));
-    this.beta1 = beta1;
-    this.beta2 = beta2;
-    this.epsilon = epsilon;
+    super(new NadamUpdate(Backend.uniqueName("nadam"), learningRate, beta1, beta2, epsilon), null, beta1, beta2,
+        epsilon);
   }
 
   /** Nadam with a learning-rate schedule and Keras's other defaults. */
@@ -57,18 +50,7 @@ public class Nadam extends Optimizer {
    * {@code learningRate.valueAt(k)}, computed in the graph.
    */
   public Nadam(LearningRateSchedule learningRate, float beta1, float beta2, float epsilon) {
-    super(new NadamUpdate(Backend.uniqueName("nadam"), inGraph(learningRate), beta1, beta2, epsilon), learningRate);
-    this.beta1 = beta1;
-    this.beta2 = beta2;
-    this.epsilon = epsilon;
-  }
-
-  @Override
-  public Map<String, Object> getConfig() {
-    Map<String, Object> c = baseConfig();
-    c.put("beta_1", beta1);
-    c.put("beta_2", beta2);
-    c.put("epsilon", epsilon);
-    return c;
+    super(new NadamUpdate(Backend.uniqueName("nadam"), inGraph(learningRate), beta1, beta2, epsilon),
+        learningRate, beta1, beta2, epsilon);
   }
 }
