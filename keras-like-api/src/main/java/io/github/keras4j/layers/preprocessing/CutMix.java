@@ -136,10 +136,8 @@ public class CutMix extends BaseImagePreprocessingLayer {
   }
 
   /** Optional settings of {@link CutMix}, with Keras's defaults. */
-  public static final class Builder {
+  public static final class Builder extends RandomLayerBuilder<Builder> {
     private double[] factor = {1.0};
-    private Long seed;
-    private String name;
 
     private Builder() {}
 
@@ -149,15 +147,8 @@ public class CutMix extends BaseImagePreprocessingLayer {
       return this;
     }
 
-    /** The draws' seed; by default one from the global seed sequence. */
-    public Builder seed(long seed) {
-      this.seed = seed;
-      return this;
-    }
-
-    /** The layer's name. */
-    public Builder name(String name) {
-      this.name = name;
+    @Override
+    Builder self() {
       return this;
     }
 

@@ -104,10 +104,8 @@ public class MixUp extends BaseImagePreprocessingLayer {
   }
 
   /** Optional settings of {@link MixUp}, with Keras's defaults. */
-  public static final class Builder {
+  public static final class Builder extends RandomLayerBuilder<Builder> {
     private double alpha = 0.2;
-    private Long seed;
-    private String name;
 
     private Builder() {}
 
@@ -117,15 +115,8 @@ public class MixUp extends BaseImagePreprocessingLayer {
       return this;
     }
 
-    /** The draws' seed; by default one from the global seed sequence. */
-    public Builder seed(long seed) {
-      this.seed = seed;
-      return this;
-    }
-
-    /** The layer's name. */
-    public Builder name(String name) {
-      this.name = name;
+    @Override
+    Builder self() {
       return this;
     }
 

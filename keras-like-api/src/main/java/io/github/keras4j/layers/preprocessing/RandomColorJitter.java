@@ -130,22 +130,13 @@ public class RandomColorJitter extends BaseImagePreprocessingLayer {
   }
 
   /** Optional settings of {@link RandomColorJitter}, with Keras's defaults (no step). */
-  public static final class Builder {
-    private double[] valueRange = {0, 255};
+  public static final class Builder extends RandomLayerBuilder.WithValueRange<Builder> {
     private double[] brightnessFactor;
     private double[] contrastFactor;
     private double[] saturationFactor;
     private double[] hueFactor;
-    private Long seed;
-    private String name;
 
     private Builder() {}
-
-    /** The range of the input values; default {@code (0, 255)}. */
-    public Builder valueRange(double low, double high) {
-      this.valueRange = new double[] {low, high};
-      return this;
-    }
 
     /** Adds the {@link RandomBrightness} step with this factor (one number or two). */
     public Builder brightnessFactor(double... factor) {
@@ -171,15 +162,8 @@ public class RandomColorJitter extends BaseImagePreprocessingLayer {
       return this;
     }
 
-    /** The draws' seed; by default one from the global seed sequence. */
-    public Builder seed(long seed) {
-      this.seed = seed;
-      return this;
-    }
-
-    /** The layer's name. */
-    public Builder name(String name) {
-      this.name = name;
+    @Override
+    Builder self() {
       return this;
     }
 

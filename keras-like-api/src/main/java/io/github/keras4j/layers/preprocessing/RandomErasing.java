@@ -160,13 +160,10 @@ public class RandomErasing extends BaseImagePreprocessingLayer {
   }
 
   /** Optional settings of {@link RandomErasing}, with Keras's defaults. */
-  public static final class Builder {
+  public static final class Builder extends RandomLayerBuilder.WithValueRange<Builder> {
     private final double[] factor;
     private double[] scale = {0.02, 0.33};
     private Double fillValue;
-    private double[] valueRange = {0, 255};
-    private Long seed;
-    private String name;
 
     private Builder(double... factor) {
       this.factor = factor == null ? null : factor.clone();
@@ -184,21 +181,8 @@ public class RandomErasing extends BaseImagePreprocessingLayer {
       return this;
     }
 
-    /** The range of the input values; default (0, 255). */
-    public Builder valueRange(double low, double high) {
-      this.valueRange = new double[] {low, high};
-      return this;
-    }
-
-    /** The draws' seed; by default one from the global seed sequence. */
-    public Builder seed(long seed) {
-      this.seed = seed;
-      return this;
-    }
-
-    /** The layer's name. */
-    public Builder name(String name) {
-      this.name = name;
+    @Override
+    Builder self() {
       return this;
     }
 

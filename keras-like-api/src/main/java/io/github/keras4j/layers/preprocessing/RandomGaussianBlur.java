@@ -157,13 +157,10 @@ public class RandomGaussianBlur extends BaseImagePreprocessingLayer {
   }
 
   /** Optional settings of {@link RandomGaussianBlur}, with Keras's defaults. */
-  public static final class Builder {
+  public static final class Builder extends RandomLayerBuilder.WithValueRange<Builder> {
     private final double[] factor;
     private int[] kernelSize = {3};
     private double[] sigma = {1.0};
-    private double[] valueRange = {0, 255};
-    private Long seed;
-    private String name;
 
     private Builder(double... factor) {
       this.factor = factor == null ? null : factor.clone();
@@ -181,21 +178,8 @@ public class RandomGaussianBlur extends BaseImagePreprocessingLayer {
       return this;
     }
 
-    /** The range the output is clipped to; default (0, 255). */
-    public Builder valueRange(double low, double high) {
-      this.valueRange = new double[] {low, high};
-      return this;
-    }
-
-    /** The draws' seed; by default one from the global seed sequence. */
-    public Builder seed(long seed) {
-      this.seed = seed;
-      return this;
-    }
-
-    /** The layer's name. */
-    public Builder name(String name) {
-      this.name = name;
+    @Override
+    Builder self() {
       return this;
     }
 

@@ -166,13 +166,11 @@ public class RandomPerspective extends BaseImagePreprocessingLayer {
   }
 
   /** Optional settings of {@link RandomPerspective}, with Keras's defaults. */
-  public static final class Builder {
+  public static final class Builder extends RandomLayerBuilder<Builder> {
     private double[] factor = {1.0};
     private double scale = 1.0;
     private String interpolation = "bilinear";
     private double fillValue;
-    private Long seed;
-    private String name;
 
     private Builder() {}
 
@@ -200,15 +198,8 @@ public class RandomPerspective extends BaseImagePreprocessingLayer {
       return this;
     }
 
-    /** The draws' seed; by default one from the global seed sequence. */
-    public Builder seed(long seed) {
-      this.seed = seed;
-      return this;
-    }
-
-    /** The layer's name. */
-    public Builder name(String name) {
-      this.name = name;
+    @Override
+    Builder self() {
       return this;
     }
 

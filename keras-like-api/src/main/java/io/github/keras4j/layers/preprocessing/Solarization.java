@@ -103,12 +103,9 @@ public class Solarization extends BaseImagePreprocessingLayer {
   }
 
   /** Optional settings of {@link Solarization}, with Keras's defaults. */
-  public static final class Builder {
+  public static final class Builder extends RandomLayerBuilder.WithValueRange<Builder> {
     private double[] additionFactor = {0};
     private double[] thresholdFactor = {0};
-    private double[] valueRange = {0, 255};
-    private Long seed;
-    private String name;
 
     private Builder() {}
 
@@ -124,21 +121,8 @@ public class Solarization extends BaseImagePreprocessingLayer {
       return this;
     }
 
-    /** The range of the input values; default {@code (0, 255)}; sorted. */
-    public Builder valueRange(double low, double high) {
-      this.valueRange = new double[] {low, high};
-      return this;
-    }
-
-    /** The draws' seed; by default one from the global seed sequence. */
-    public Builder seed(long seed) {
-      this.seed = seed;
-      return this;
-    }
-
-    /** The layer's name. */
-    public Builder name(String name) {
-      this.name = name;
+    @Override
+    Builder self() {
       return this;
     }
 
