@@ -37,6 +37,7 @@ public final class Initializers {
     register("orthogonal", "Orthogonal", Orthogonal::new);
     register("random_normal", "RandomNormal", RandomNormal::new);
     register("random_uniform", "RandomUniform", RandomUniform::new);
+    register("stft", "STFT", STFT::new);
     register("truncated_normal", "TruncatedNormal", TruncatedNormal::new);
     register("variance_scaling", "VarianceScaling", VarianceScaling::new);
     register("zeros", "Zeros", Zeros::new);
@@ -45,6 +46,7 @@ public final class Initializers {
     BY_CLASS_NAME.put("normal", RandomNormal::new);
     BY_CLASS_NAME.put("one", Ones::new);
     BY_CLASS_NAME.put("zero", Zeros::new);
+    BY_CLASS_NAME.put("STFTInitializer", STFT::new);
   }
 
   private Initializers() {}
@@ -56,7 +58,8 @@ public final class Initializers {
 
   /**
    * A new initializer with Keras's defaults for {@code id} ({@code "glorot_uniform"} or {@code "GlorotUniform"};
-   * Keras's aliases {@code "uniform"}, {@code "normal"}, {@code "one"}, {@code "zero"} also work).
+   * Keras's aliases {@code "uniform"}, {@code "normal"}, {@code "one"}, {@code "zero"}, {@code "STFTInitializer"}
+   * also work).
    *
    * @throws IllegalArgumentException for an unknown or null id; the message lists the valid ids
    */
@@ -95,7 +98,8 @@ public final class Initializers {
   /**
    * Keras's {@code keras.initializers.deserialize} for the built-in initializers: a string id
    * ({@code "he_normal"}, as {@link #get}) or the {@code {"class_name": ..., "config": ...}} form written by
-   * {@link #serialize}. A missing config key takes Keras's default.
+   * {@link #serialize}. A missing config key takes Keras's default. Keras's compatibility class name
+   * {@code "STFTInitializer"} reads as {@code "STFT"}.
    *
    * @return null for null
    * @throws IllegalArgumentException for an unknown class name (listing the known ones) or a config value of the
@@ -112,7 +116,8 @@ public final class Initializers {
       throw new IllegalArgumentException("Could not interpret initializer: expected a string id or "
           + "{\"class_name\": ..., \"config\": {...}}. Received: " + spec);
     }
-    Function<Map<?, ?>, Initializer> factory = FROM_CONFIG.get(className);
+    Function<Map<?, ?>, Initializer> factory = FROM_CONFIG.get(
+        "STFTInitializer".equals(className) ? "STFT" : className);
     if (factory == null) {
       throw new IllegalArgumentException("Unknown initializer class '" + className + "'. Built-in classes: "
           + String.join(", ", FROM_CONFIG.keySet()));
@@ -160,6 +165,21 @@ public final class Initializers {
       double mean = number(c, "mean", 0.0);
       double stddev = number(c, "stddev", 0.05);
       return seed(c) == null ? new TruncatedNormal(mean, stddev) : new TruncatedNormal(mean, stddev, seed(c));
+    });
+    FROM_CONFIG.put("STFT", c -> {
+      String side = c.get("side") == null ? "real" : (String) c.get("side");
+      // Absent keys take Keras's defaults; a null window or scaling means none.
+      Object window = c.containsKey("window") ? c.get("window") : "hann";
+      String scaling = c.containsKey("scaling") ? (String) c.get("scaling") : "density";
+      boolean periodic = c.get("periodic") != null && (Boolean) c.get("periodic");
+      if (window instanceof List<?> values) {
+        double[] w = new double[values.size()];
+        for (int i = 0; i < w.length; i++) {
+          w[i] = ((Number) values.get(i)).doubleValue();
+        }
+        return STFT.withWindowValues(side, w, scaling, periodic);
+      }
+      return new STFT(side, (String) window, scaling, periodic);
     });
     FROM_CONFIG.put("VarianceScaling", c -> {
       double scale = number(c, "scale", 1.0);

@@ -34,6 +34,7 @@ class InitializersTest {
             Map.entry("orthogonal", Orthogonal.class),
             Map.entry("random_normal", RandomNormal.class),
             Map.entry("random_uniform", RandomUniform.class),
+            Map.entry("stft", STFT.class),
             Map.entry("truncated_normal", TruncatedNormal.class),
             Map.entry("variance_scaling", VarianceScaling.class),
             Map.entry("zeros", Zeros.class));
@@ -53,8 +54,8 @@ class InitializersTest {
         assertThrows(IllegalArgumentException.class, () -> Initializers.get("glorot_unifrom"));
     assertEquals(
         "Unknown initializer: 'glorot_unifrom'. Valid ids: constant, glorot_normal, glorot_uniform, he_normal, "
-            + "he_uniform, lecun_normal, lecun_uniform, ones, orthogonal, random_normal, random_uniform, truncated_normal, "
-            + "variance_scaling, zeros",
+            + "he_uniform, lecun_normal, lecun_uniform, ones, orthogonal, random_normal, random_uniform, stft, "
+            + "truncated_normal, variance_scaling, zeros",
         e.getMessage());
     assertTrue(
         assertThrows(IllegalArgumentException.class, () -> Initializers.get(null))

@@ -24,6 +24,7 @@ import io.github.keras4j.initializers.Ones;
 import io.github.keras4j.initializers.Orthogonal;
 import io.github.keras4j.initializers.RandomNormal;
 import io.github.keras4j.initializers.RandomUniform;
+import io.github.keras4j.initializers.STFT;
 import io.github.keras4j.initializers.TruncatedNormal;
 import io.github.keras4j.initializers.VarianceScaling;
 import io.github.keras4j.initializers.Zeros;
@@ -72,7 +73,7 @@ class ObjectSerializationTest {
         new GlorotUniform(), new HeNormal(2), new HeUniform(), new LecunNormal(3), new LecunUniform(),
         new Orthogonal(0.5, 4), new Orthogonal(), new RandomNormal(0.1, 0.2, 5), new RandomUniform(-1, 2),
         new TruncatedNormal(0.0, 0.3, 6), new VarianceScaling(2.0, "fan_avg", "untruncated_normal", 7),
-        new VarianceScaling());
+        new VarianceScaling(), new STFT("imag", "hamming", null, true));
     for (Initializer init : all) {
       Initializer back = Initializers.deserialize(throughJson(Initializers.serialize(init)));
       assertEquals(init.getClass(), back.getClass(), init.toString());

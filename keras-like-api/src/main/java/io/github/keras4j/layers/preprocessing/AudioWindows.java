@@ -1,5 +1,6 @@
 package io.github.keras4j.layers.preprocessing;
 
+import io.github.keras4j.initializers.STFT;
 import java.util.List;
 
 /**
@@ -7,12 +8,13 @@ import java.util.List;
  * {@code get_window(name, length, fftbins=periodic)} and TensorFlow's {@code tf.signal.hann_window} /
  * {@code hamming_window}: a generalized cosine window {@code a - (1 - a) cos(2 pi n / D)} with {@code a = 0.5}
  * (Hann) or {@code 0.54} (Hamming), where {@code D = length} for a periodic window (the first {@code length}
- * points of a symmetric window of {@code length + 1}) and {@code D = length - 1} for a symmetric one.
+ * points of a symmetric window of {@code length + 1}) and {@code D = length - 1} for a symmetric one. The formula
+ * lives in {@link STFT#window(String, int, boolean)}, the initializer of {@link STFTSpectrogram}'s kernels.
  */
 final class AudioWindows {
 
   /** The window names both layers accept. */
-  static final List<String> NAMES = List.of("hann", "hamming");
+  static final List<String> NAMES = STFT.WINDOWS;
 
   private AudioWindows() {}
 
@@ -24,17 +26,7 @@ final class AudioWindows {
    * @param periodic true for the periodic (DFT-even) form, false for the symmetric one
    */
   static double[] window(String name, int length, boolean periodic) {
-    double a = "hamming".equals(name) ? 0.54 : 0.5;
-    double[] w = new double[length];
-    if (length == 1) {
-      w[0] = 1;
-      return w;
-    }
-    double denominator = periodic ? length : length - 1;
-    for (int n = 0; n < length; n++) {
-      w[n] = a - (1 - a) * Math.cos(2 * Math.PI * n / denominator);
-    }
-    return w;
+    return STFT.window(name, length, periodic);
   }
 
   /** Checks a window name; null means no window. */

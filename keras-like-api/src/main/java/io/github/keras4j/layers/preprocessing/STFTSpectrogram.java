@@ -1,18 +1,16 @@
 package io.github.keras4j.layers.preprocessing;
 
 import io.github.keras4j.graph.GraphVariable;
-import io.github.keras4j.initializers.Initializer;
+import io.github.keras4j.initializers.STFT;
 import io.github.keras4j.layers.InputSpec;
 import io.github.keras4j.layers.Layer;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
-import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Squeeze;
 import org.tensorflow.types.TFloat32;
@@ -31,6 +29,7 @@ import org.tensorflow.types.TInt32;
  * thus Fourier transformed as if zero-padded to {@code fftLength}. The kernels are weights, trainable like any
  * other unless the layer is frozen ({@code setTrainable(false)}, Keras's {@code trainable=False} for pure
  * preprocessing); {@code "real"} mode has no {@code imag_kernel} and {@code "imag"} mode no {@code real_kernel}.
+ * They are initialised by {@link STFT} ({@code keras.initializers.STFT}), as in Keras.
  * The same kernels are applied to each input channel.
  *
  * <p>Output modes, with {@code re}, {@code im} the convolutions and {@code p = re^2 + im^2}: {@code "log"}
@@ -197,10 +196,10 @@ public class STFTSpectrogram extends Layer {
   protected void build(Ops tf, Shape inputShape) {
     Shape shape = Shape.of(frameLength, 1, bins());
     if (!"imag".equals(mode)) {
-      realKernel = addWeight("real_kernel", shape, new KernelInitializer(true), true);
+      realKernel = addWeight("real_kernel", shape, new STFT("real", window, scaling, periodic), true);
     }
     if (!"real".equals(mode)) {
-      imagKernel = addWeight("imag_kernel", shape, new KernelInitializer(false), true);
+      imagKernel = addWeight("imag_kernel", shape, new STFT("imag", window, scaling, periodic), true);
     }
   }
 
@@ -281,69 +280,6 @@ public class STFTSpectrogram extends Layer {
   /** {@code x[..., begin:begin + size]} of a rank-4 tensor. */
   private static Operand<TFloat32> slice(Ops tf, Operand<TFloat32> x, int begin, int size) {
     return tf.slice(x, tf.constant(new int[] {0, 0, 0, begin}), tf.constant(new int[] {-1, -1, -1, size}));
-  }
-
-  /**
-   * The kernel values in double precision, rounded to float: {@code cos} ({@code real}) or {@code sin} of
-   * {@code -2 pi t k / D}, times the window over its scaling; shape {@code (frameLength, 1, bins)}.
-   */
-  float[] kernelValues(boolean real) {
-    int bins = bins();
-    int d = 2 * (bins - 1);
-    double[] w = window == null ? null : AudioWindows.window(window, frameLength, periodic);
-    double scale = 1;
-    if (w != null && "density".equals(scaling)) {
-      double sum = 0;
-      for (double v : w) {
-        sum += v * v;
-      }
-      scale = Math.sqrt(sum);
-    } else if (w != null && "spectrum".equals(scaling)) {
-      double sum = 0;
-      for (double v : w) {
-        sum += Math.abs(v);
-      }
-      scale = sum;
-    }
-    float[] values = new float[frameLength * bins];
-    for (int t = 0; t < frameLength; t++) {
-      for (int k = 0; k < bins; k++) {
-        // The angle reduced modulo 2 pi through integer arithmetic, for accuracy at large t * k.
-        double angle = d == 0 ? 0 : -2 * Math.PI * ((long) t * k % d) / d;
-        double v = real ? Math.cos(angle) : Math.sin(angle);
-        values[t * bins + k] = (float) (w == null ? v : v * w[t] / scale);
-      }
-    }
-    return values;
-  }
-
-  /** Keras's {@code initializers.STFT}: the DFT kernel for one side. */
-  private final class KernelInitializer implements Initializer {
-    private final boolean real;
-
-    KernelInitializer(boolean real) {
-      this.real = real;
-    }
-
-    @Override
-    public Operand<TFloat32> call(Ops tf, Shape shape, long seed) {
-      return tf.constant(shape, DataBuffers.of(kernelValues(real), true, false));
-    }
-
-    @Override
-    public String id() {
-      return "stft";
-    }
-
-    @Override
-    public Map<String, Object> getConfig() {
-      Map<String, Object> c = new LinkedHashMap<>();
-      c.put("side", real ? "real" : "imag");
-      c.put("window", window);
-      c.put("periodic", periodic);
-      c.put("scaling", scaling);
-      return c;
-    }
   }
 
   /** The output mode. */
