@@ -31,6 +31,7 @@ import io.github.keras4j.layers.core.Embedding;
 import io.github.keras4j.layers.core.Identity;
 import io.github.keras4j.layers.core.Masking;
 import io.github.keras4j.layers.core.ReversibleEmbedding;
+import io.github.keras4j.layers.core.TernaryDense;
 import io.github.keras4j.layers.merging.Add;
 import io.github.keras4j.layers.merging.Average;
 import io.github.keras4j.layers.merging.Concatenate;
@@ -762,6 +763,24 @@ final class BuiltinLayers {
       ifSet(c.initializer("embeddings_initializer"), b::embeddingsInitializer);
       b.embeddingsRegularizer(c.regularizer("embeddings_regularizer"));
       b.embeddingsConstraint(c.constraint("embeddings_constraint"));
+      return b.build();
+    });
+
+    // ---- core: TernaryDense (the training path; Keras's quantized form is not supported)
+    add("TernaryDense", c -> {
+      // Keras saves a quantized layer with a TernaryDTypePolicy ("ternary_from_float32") and a packed uint8 kernel.
+      Object dtype = c.get("dtype");
+      if (dtype != null && String.valueOf(dtype).contains("ternary")) {
+        throw new IllegalArgumentException(c.owner() + ": a quantized TernaryDense (quantize(\"ternary\"), dtype "
+            + Json.describe(dtype) + ") is not supported by Keras4J; save the layer before quantizing it");
+      }
+      TernaryDense.Builder b = TernaryDense.builder(c.getInt("units")).name(c.name())
+          .threshold(c.getDoubleOrNull("threshold")).useBias(c.getBoolean("use_bias", true));
+      ifSet(c.getString("activation", null), b::activation);
+      ifSet(c.initializer("kernel_initializer"), b::kernelInitializer);
+      ifSet(c.initializer("bias_initializer"), b::biasInitializer);
+      b.kernelRegularizer(c.regularizer("kernel_regularizer")).biasRegularizer(c.regularizer("bias_regularizer"));
+      b.kernelConstraint(c.constraint("kernel_constraint")).biasConstraint(c.constraint("bias_constraint"));
       return b.build();
     });
   }

@@ -48,6 +48,7 @@ import io.github.keras4j.layers.core.Identity;
 import io.github.keras4j.layers.core.Lambda;
 import io.github.keras4j.layers.core.Masking;
 import io.github.keras4j.layers.core.ReversibleEmbedding;
+import io.github.keras4j.layers.core.TernaryDense;
 import io.github.keras4j.layers.merging.Add;
 import io.github.keras4j.layers.merging.Average;
 import io.github.keras4j.layers.merging.Concatenate;
@@ -441,7 +442,12 @@ class LayerRoundTripTest {
             Dense.builder(2).kernelRegularizer(new L2(0.01)).build())), s(4, 4, 1)),
         new Case("ReversibleEmbedding", () -> ReversibleEmbedding.builder(10, 4).tieWeights(false).logitSoftCap(3.0)
             .embeddingsInitializer(new HeUniform(7)).embeddingsRegularizer(new L2(0.01)).maskZero(true).build(),
-            new long[][] {s(5)}, true));
+            new long[][] {s(5)}, true),
+        of("TernaryDense", () -> TernaryDense.builder(3).threshold(0.7).activation("tanh")
+            .kernelInitializer(new RandomNormal(0.0, 0.1, 42)).biasInitializer(new Constant(0.5))
+            .kernelRegularizer(new L2(0.01)).activityRegularizer(new L1(0.01)).kernelConstraint(new MaxNorm(3, 0))
+            .build(), s(2, 4)),
+        of("TernaryDense/default threshold, no bias", () -> TernaryDense.builder(2).useBias(false).build(), s(5)));
   }
 
   @ParameterizedTest(name = "{0}")
