@@ -1,2 +1,5 @@
-/** Core layers: Dense, EinsumDense, Activation, Embedding, ReversibleEmbedding, Lambda, Masking, Identity. */
+/**
+ * Core layers: Dense, TernaryDense, EinsumDense, Activation, Embedding, ReversibleEmbedding, Lambda, Masking,
+ * Identity.
+ */
 package io.github.keras4j.layers.core;
