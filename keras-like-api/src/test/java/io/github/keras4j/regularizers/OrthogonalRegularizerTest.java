@@ -4,6 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.keras4j.backend.Backend;
+import io.github.keras4j.layers.Input;
+import io.github.keras4j.layers.KerasTensor;
+import io.github.keras4j.layers.core.Dense;
+import io.github.keras4j.models.Model;
 import io.github.keras4j.saving.Json;
 import java.util.List;
 import java.util.Map;
@@ -169,6 +174,22 @@ class OrthogonalRegularizerTest {
           Result r = s.runner().feed(in, feed).fetch(p).run()) {
         assertEquals(reference(x, 0.2, "rows"), ((TFloat32) r.get(0)).getFloat(), 1e-6);
       }
+    }
+  }
+
+  @Test
+  void addsItsPenaltyToTheLossOfALayer() {
+    // Dense kernel [[1, 0], [1, 1]] (no bias) with OrthogonalRegularizer(0.1, "rows"): rows e1 and (e1 + e2)/sqrt 2,
+    // one pair of cosine 1/sqrt 2, penalty 0.1 / sqrt 2. Input 0 and target 0 make the mse 0, so the loss is the
+    // penalty alone.
+    Backend.clearSession();
+    KerasTensor in = Input.of(2);
+    Dense dense = Dense.builder(2).useBias(false).kernelRegularizer(new OrthogonalRegularizer(0.1, "rows")).build();
+    try (Model model = new Model(in, dense.apply(in))) {
+      model.setWeights(List.of(StdArrays.ndCopyOf(new float[][] {{1f, 0f}, {1f, 1f}})));
+      model.compile("sgd", "mse");
+      double loss = model.evaluate(new float[4][2], new float[4][2]).get("loss");
+      assertEquals(0.1 / Math.sqrt(2), loss, 1e-6);
     }
   }
 

@@ -155,6 +155,7 @@ import io.github.keras4j.models.Model;
 import io.github.keras4j.regularizers.L1;
 import io.github.keras4j.regularizers.L1L2;
 import io.github.keras4j.regularizers.L2;
+import io.github.keras4j.regularizers.OrthogonalRegularizer;
 import java.io.IOException;
 import java.lang.reflect.Modifier;
 import java.net.URISyntaxException;
@@ -445,8 +446,8 @@ class LayerRoundTripTest {
             new long[][] {s(5)}, true),
         of("TernaryDense", () -> TernaryDense.builder(3).threshold(0.7).activation("tanh")
             .kernelInitializer(new RandomNormal(0.0, 0.1, 42)).biasInitializer(new Constant(0.5))
-            .kernelRegularizer(new L2(0.01)).activityRegularizer(new L1(0.01)).kernelConstraint(new MaxNorm(3, 0))
-            .build(), s(2, 4)),
+            .kernelRegularizer(new OrthogonalRegularizer(0.02, "columns")).activityRegularizer(new L1(0.01))
+            .kernelConstraint(new MaxNorm(3, 0)).build(), s(2, 4)),
         of("TernaryDense/default threshold, no bias", () -> TernaryDense.builder(2).useBias(false).build(), s(5)));
   }
 
