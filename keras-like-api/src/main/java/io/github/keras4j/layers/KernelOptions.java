@@ -33,7 +33,10 @@ public interface KernelOptions<B> {
     return self();
   }
 
-  /** Penalty on the kernel by Keras id ({@code "l1"}, {@code "l2"}, {@code "l1_l2"}); null for none. */
+  /**
+   * Penalty on the kernel by Keras id ({@code "l1"}, {@code "l2"}, {@code "l1_l2"}, {@code "orthogonal_regularizer"});
+   * null for none.
+   */
   default B kernelRegularizer(String id) {
     return kernelRegularizer(Regularizers.get(id));
   }
