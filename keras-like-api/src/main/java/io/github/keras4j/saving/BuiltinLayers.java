@@ -65,6 +65,7 @@ import io.github.keras4j.layers.pooling.GlobalMaxPooling3D;
 import io.github.keras4j.layers.pooling.MaxPooling1D;
 import io.github.keras4j.layers.pooling.MaxPooling2D;
 import io.github.keras4j.layers.pooling.MaxPooling3D;
+import io.github.keras4j.layers.preprocessing.AugMix;
 import io.github.keras4j.layers.preprocessing.AutoContrast;
 import io.github.keras4j.layers.preprocessing.BaseAffineTransformLayer;
 import io.github.keras4j.layers.preprocessing.BaseColorAugmentation;
@@ -80,6 +81,7 @@ import io.github.keras4j.layers.preprocessing.MelSpectrogram;
 import io.github.keras4j.layers.preprocessing.MixUp;
 import io.github.keras4j.layers.preprocessing.Normalization;
 import io.github.keras4j.layers.preprocessing.Pipeline;
+import io.github.keras4j.layers.preprocessing.RandAugment;
 import io.github.keras4j.layers.preprocessing.RandomBrightness;
 import io.github.keras4j.layers.preprocessing.RandomColorDegeneration;
 import io.github.keras4j.layers.preprocessing.RandomColorJitter;
@@ -782,6 +784,26 @@ final class BuiltinLayers {
       b.kernelRegularizer(c.regularizer("kernel_regularizer")).biasRegularizer(c.regularizer("bias_regularizer"));
       b.kernelConstraint(c.constraint("kernel_constraint")).biasConstraint(c.constraint("bias_constraint"));
       return b.build();
+    });
+
+    // ---- augmentation policies
+    add("RandAugment", c -> {
+      c.requireValue("data_format", "channels_last");
+      RandAugment.Builder b = RandAugment.builder().name(c.name()).numOps(c.getInt("num_ops", 2))
+          .factor(c.getDoubles("factor", 0.5)).interpolation(c.getString("interpolation", "bilinear"));
+      ifSet(c.getLongOrNull("seed"), b::seed);
+      double[] range = valueRange(c);
+      return b.valueRange(range[0], range[1]).build();
+    });
+    add("AugMix", c -> {
+      c.requireValue("data_format", "channels_last");
+      AugMix.Builder b = AugMix.builder().name(c.name()).numChains(c.getInt("num_chains", 3))
+          .chainDepth(c.getInt("chain_depth", 3)).factor(c.getDoubles("factor", 0.3))
+          .alpha(c.getDouble("alpha", 1.0)).allOps(c.getBoolean("all_ops", true))
+          .interpolation(c.getString("interpolation", "bilinear"));
+      ifSet(c.getLongOrNull("seed"), b::seed);
+      double[] range = valueRange(c);
+      return b.valueRange(range[0], range[1]).build();
     });
   }
 

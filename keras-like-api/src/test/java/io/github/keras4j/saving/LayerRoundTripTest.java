@@ -81,6 +81,7 @@ import io.github.keras4j.layers.pooling.GlobalMaxPooling3D;
 import io.github.keras4j.layers.pooling.MaxPooling1D;
 import io.github.keras4j.layers.pooling.MaxPooling2D;
 import io.github.keras4j.layers.pooling.MaxPooling3D;
+import io.github.keras4j.layers.preprocessing.AugMix;
 import io.github.keras4j.layers.preprocessing.AutoContrast;
 import io.github.keras4j.layers.preprocessing.CategoryEncoding;
 import io.github.keras4j.layers.preprocessing.CenterCrop;
@@ -94,6 +95,7 @@ import io.github.keras4j.layers.preprocessing.MelSpectrogram;
 import io.github.keras4j.layers.preprocessing.MixUp;
 import io.github.keras4j.layers.preprocessing.Normalization;
 import io.github.keras4j.layers.preprocessing.Pipeline;
+import io.github.keras4j.layers.preprocessing.RandAugment;
 import io.github.keras4j.layers.preprocessing.RandomBrightness;
 import io.github.keras4j.layers.preprocessing.RandomColorDegeneration;
 import io.github.keras4j.layers.preprocessing.RandomColorJitter;
@@ -448,7 +450,11 @@ class LayerRoundTripTest {
             .kernelInitializer(new RandomNormal(0.0, 0.1, 42)).biasInitializer(new Constant(0.5))
             .kernelRegularizer(new OrthogonalRegularizer(0.02, "columns")).activityRegularizer(new L1(0.01))
             .kernelConstraint(new MaxNorm(3, 0)).build(), s(2, 4)),
-        of("TernaryDense/default threshold, no bias", () -> TernaryDense.builder(2).useBias(false).build(), s(5)));
+        of("TernaryDense/default threshold, no bias", () -> TernaryDense.builder(2).useBias(false).build(), s(5)),
+        of("RandAugment", () -> RandAugment.builder().valueRange(-1, 1).numOps(3).factor(0.2, 0.7)
+            .interpolation("nearest").seed(11).build(), s(4, 4, 3)),
+        of("AugMix", () -> AugMix.builder().valueRange(-1, 1).numChains(2).chainDepth(1).factor(0.6).alpha(0.5)
+            .allOps(false).interpolation("nearest").seed(12).build(), s(4, 4, 2)));
   }
 
   @ParameterizedTest(name = "{0}")
