@@ -40,6 +40,9 @@ import org.tensorflow.types.TFloat32;
  *
  * <p>In training, gradients flow back to the input through the image's own term and the augmentations that pass them.
  *
+ * <p>Cost: a graph cannot branch per image, so each of the {@code numChains * chainDepth} steps computes all the
+ * augmentations on the whole batch and keeps, per image, the one drawn (99 augmentation passes with the defaults).
+ *
  * <p>Differences from Keras: the steps, the chain weights and {@code w} are drawn per image (Keras draws them once per
  * call, and its steps with Python's {@code random.choice}, so that on TensorFlow they are fixed when the graph is
  * traced; called on one image at a time the two agree); each step's augmentation layers draw from their own seeds

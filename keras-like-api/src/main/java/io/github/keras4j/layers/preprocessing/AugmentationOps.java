@@ -22,6 +22,9 @@ import org.tensorflow.types.TFloat32;
  * layer an index names with its own draws. The layers' seeds are consecutive from the seed given, their names the
  * policy's name with the key (and a slot) appended, so that making a policy does not move the generated names of
  * other layers.
+ *
+ * <p>A graph cannot branch per image, so {@link #choose} computes every layer of the set on the whole batch and keeps,
+ * per image, the output its index names: one step costs about as much as all the layers together.
  */
 final class AugmentationOps {
 
@@ -136,11 +139,6 @@ final class AugmentationOps {
   /** The number of layers. */
   int size() {
     return ops.size();
-  }
-
-  /** The layer with index {@code k}. */
-  Layer layer(int k) {
-    return ops.get(k).layer();
   }
 
   /** The number of draws per image of {@link #draw}. */

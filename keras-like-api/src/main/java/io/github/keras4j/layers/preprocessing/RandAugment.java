@@ -33,6 +33,9 @@ import org.tensorflow.types.TFloat32;
  * <p>In training, gradients flow back to the input through the augmentations that pass them (all but posterization
  * and equalization, see their classes).
  *
+ * <p>Cost: a graph cannot branch per image, so each of the {@code numOps} steps computes all eleven augmentations on
+ * the whole batch and keeps, per image, the one drawn.
+ *
  * <p>Differences from Keras: the augmentations are drawn per image (Keras draws the {@code numOps} indices once per
  * call, so every image of a batch goes through the same augmentations, each with its own parameters; called on one
  * image at a time, as in a {@code tf.data} map, the two agree); the augmentation layers draw from seeds
