@@ -239,24 +239,15 @@ public class AugMix extends BaseImagePreprocessingLayer {
   }
 
   /** Optional settings of {@link AugMix}, with Keras's defaults. */
-  public static final class Builder {
-    private double[] valueRange = {0, 255};
+  public static final class Builder extends RandomLayerBuilder.WithValueRange<Builder> {
     private int numChains = 3;
     private int chainDepth = 3;
     private double[] factor = {0.3};
     private double alpha = 1.0;
     private boolean allOps = true;
     private String interpolation = "bilinear";
-    private Long seed;
-    private String name;
 
     private Builder() {}
-
-    /** The range of the input values, increasing, which the output is clipped to; default {@code (0, 255)}. */
-    public Builder valueRange(double low, double high) {
-      this.valueRange = new double[] {low, high};
-      return this;
-    }
 
     /** The number of chains mixed, at least 1; default 3. */
     public Builder numChains(int numChains) {
@@ -294,15 +285,8 @@ public class AugMix extends BaseImagePreprocessingLayer {
       return this;
     }
 
-    /** The draws' seed; by default one from the global seed sequence. */
-    public Builder seed(long seed) {
-      this.seed = seed;
-      return this;
-    }
-
-    /** The layer's name. */
-    public Builder name(String name) {
-      this.name = name;
+    @Override
+    Builder self() {
       return this;
     }
 

@@ -144,21 +144,12 @@ public class RandAugment extends BaseImagePreprocessingLayer {
   }
 
   /** Optional settings of {@link RandAugment}, with Keras's defaults. */
-  public static final class Builder {
-    private double[] valueRange = {0, 255};
+  public static final class Builder extends RandomLayerBuilder.WithValueRange<Builder> {
     private int numOps = 2;
     private double[] factor = {0.5};
     private String interpolation = "bilinear";
-    private Long seed;
-    private String name;
 
     private Builder() {}
-
-    /** The range of the input values, increasing; default {@code (0, 255)}. */
-    public Builder valueRange(double low, double high) {
-      this.valueRange = new double[] {low, high};
-      return this;
-    }
 
     /** The number of augmentations each image goes through, at least 0; default 2. */
     public Builder numOps(int numOps) {
@@ -178,15 +169,8 @@ public class RandAugment extends BaseImagePreprocessingLayer {
       return this;
     }
 
-    /** The draws' seed; by default one from the global seed sequence. */
-    public Builder seed(long seed) {
-      this.seed = seed;
-      return this;
-    }
-
-    /** The layer's name. */
-    public Builder name(String name) {
-      this.name = name;
+    @Override
+    Builder self() {
       return this;
     }
 
