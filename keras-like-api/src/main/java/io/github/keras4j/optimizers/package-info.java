@@ -13,7 +13,10 @@
  * decay weights ({@link io.github.keras4j.optimizers.Optimizer#weightDecay(float)}), accumulate gradients over
  * several steps ({@link io.github.keras4j.optimizers.Optimizer#gradientAccumulationSteps(Integer)}), keep a moving
  * average of the weights ({@link io.github.keras4j.optimizers.Optimizer#useEma(boolean)}) and scale the loss
- * ({@link io.github.keras4j.optimizers.Optimizer#lossScaleFactor(Float)}).
+ * ({@link io.github.keras4j.optimizers.Optimizer#lossScaleFactor(Float)}). Two wrappers combine them:
+ * {@link io.github.keras4j.optimizers.LossScaleOptimizer} (dynamic loss scaling) and
+ * {@link io.github.keras4j.optimizers.MultiOptimizer} (an optimizer per group of variables, chosen by an
+ * {@link io.github.keras4j.optimizers.OptimizerMap}).
  *
  * <pre>{@code model.compile(new SGD(0.1f, 0.9f), "mse");}</pre>
  */

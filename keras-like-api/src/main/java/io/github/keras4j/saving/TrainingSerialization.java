@@ -25,6 +25,8 @@ import io.github.keras4j.optimizers.AdamW;
 import io.github.keras4j.optimizers.Adamax;
 import io.github.keras4j.optimizers.Ftrl;
 import io.github.keras4j.optimizers.Lion;
+import io.github.keras4j.optimizers.LossScaleOptimizer;
+import io.github.keras4j.optimizers.MultiOptimizer;
 import io.github.keras4j.optimizers.Nadam;
 import io.github.keras4j.optimizers.Optimizer;
 import io.github.keras4j.optimizers.RMSprop;
@@ -94,8 +96,8 @@ public final class TrainingSerialization {
    * Rebuilds an optimizer: {@code SGD}, {@code Adam}, {@code AdamW}, {@code RMSprop}, {@code Adagrad},
    * {@code Adamax}, {@code Nadam}, {@code Adadelta}, {@code Lion}, {@code Ftrl}, {@code Adafactor} from their
    * configs (a number or a schedule as {@code learning_rate}, the weight decay, clipping, EMA, loss scale and
-   * gradient accumulation settings), other
-   * classes through {@code custom}.
+   * gradient accumulation settings), the wrappers {@code LossScaleOptimizer} and {@code MultiOptimizer} (see their
+   * {@code fromConfig}), other classes through {@code custom}.
    *
    * @throws IllegalArgumentException for an unknown class or a bad config
    */
@@ -106,6 +108,12 @@ public final class TrainingSerialization {
       return custom(factory, spec, custom);
     }
     Config c = new Config(Map.of(), className, custom).nestedConfig(spec);
+    if (className.equals("LossScaleOptimizer")) {
+      return LossScaleOptimizer.fromConfig(c);
+    }
+    if (className.equals("MultiOptimizer")) {
+      return MultiOptimizer.fromConfig(c);
+    }
     Object lr = c.get("learning_rate");
     LearningRateSchedule schedule = lr instanceof Map ? deserializeSchedule(lr) : null;
     float rate = schedule != null ? Float.NaN : c.getFloat("learning_rate", Float.NaN);
