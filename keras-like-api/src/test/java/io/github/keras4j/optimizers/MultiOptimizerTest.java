@@ -14,16 +14,21 @@ import io.github.keras4j.layers.InputLayer;
 import io.github.keras4j.layers.LayerChecks;
 import io.github.keras4j.layers.core.Dense;
 import io.github.keras4j.models.CompileOptions;
+import io.github.keras4j.models.Model;
+import io.github.keras4j.models.Models;
 import io.github.keras4j.models.Sequential;
 import io.github.keras4j.saving.Json;
 import io.github.keras4j.saving.TrainingSerialization;
 import io.github.keras4j.training.FitOptions;
 import io.github.keras4j.training.History;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.FloatNdArray;
 import org.tensorflow.ndarray.Shape;
@@ -378,6 +383,46 @@ class MultiOptimizerTest {
       assertEquals(24, multi.iterations());
       assertEquals(24, multi.optimizers().get(0).iterations()); // Adam
       assertEquals(24, multi.optimizers().get(1).iterations()); // SGD
+    }
+  }
+
+  /**
+   * A model compiled with a MultiOptimizer is saved and loaded with it: the map's keys and optimizers, the wrapper's
+   * step count, and the same next step (plain SGD has no slots to restore).
+   */
+  @Test
+  void savedModelComesBackWithItsMultiOptimizer(@TempDir Path dir) throws IOException {
+    Backend.clearSession();
+    Backend.setRandomSeed(4);
+    Path file = dir.resolve("multi.keras");
+    float[][] x = LayerChecks.randomMatrix(16, 3, 7);
+    float[] y = new float[16];
+    for (int i = 0; i < 16; i++) {
+      y[i] = x[i][0] - x[i][2];
+    }
+    try (Sequential a = new Sequential(new InputLayer(3), Dense.builder(4).activation("tanh").name("dense_1").build(),
+        Dense.builder(1).name("dense_2").build())) {
+      OptimizerMap map = new OptimizerMap(new SGD(0.01f));
+      map.put("dense_1/.*", new SGD(0.1f));
+      a.compile(new CompileOptions().optimizer(new MultiOptimizer(map)).loss("mse"));
+      for (int i = 0; i < 3; i++) {
+        a.trainOnBatch(x, y);
+      }
+      a.save(file);
+      Backend.clearSession();
+      try (Model b = Models.load(file)) {
+        MultiOptimizer loaded = (MultiOptimizer) b.getOptimizer();
+        assertEquals(List.of("dense_1/.*"), loaded.getOptimizerMap().keys());
+        assertEquals(0.1f, loaded.optimizers().get(0).getLearningRate());
+        assertEquals(0.01f, loaded.optimizers().get(1).getLearningRate());
+        assertEquals(3, loaded.iterations());
+        assertEquals(a.trainOnBatch(x, y), b.trainOnBatch(x, y));
+        List<FloatNdArray> wa = a.getWeights();
+        List<FloatNdArray> wb = b.getWeights();
+        for (int i = 0; i < wa.size(); i++) {
+          assertArrayEquals(values(wa.get(i)), values(wb.get(i)), "weight " + i + " after the 4th step");
+        }
+      }
     }
   }
 
