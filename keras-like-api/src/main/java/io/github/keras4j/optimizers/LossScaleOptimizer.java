@@ -48,7 +48,8 @@ import org.tensorflow.types.TInt64;
  * optimizer; the wrapper's own setters for them throw as Keras's constructor does (their default values are
  * accepted). Differences from Keras: the inner optimizer's {@code lossScaleFactor} is turned off by the constructor
  * (Keras too) so it must not have trained yet with one; wrapping another {@code LossScaleOptimizer} is refused; the
- * scale and step count are not yet saved with a model (only the inner optimizer's step counter is).
+ * scale, the step count and the inner optimizer's slots are not yet saved with a model (only the inner optimizer's
+ * step counter is: a saved model's file lists the variables under the wrapper's own name only).
  */
 public class LossScaleOptimizer extends Optimizer {
 

@@ -39,7 +39,8 @@ import org.tensorflow.types.TFloat32;
  * other base settings (clipping, weight decay, EMA, gradient accumulation) are set on the inner optimizers; the
  * wrapper's setters for them throw (their default values are accepted). Differences from Keras: Keras refuses
  * gradients for variables it was not built with, here a later update may include new variables (they get their
- * optimizer then); the inner optimizers' slots are not yet saved with a model (the wrapper's step counter is).
+ * optimizer then); the inner optimizers' state (slots, step counters) is not yet saved with a model (the
+ * wrapper's step counter is: a saved model's file lists the variables under the wrapper's own name only).
  */
 public class MultiOptimizer extends Optimizer {
 
