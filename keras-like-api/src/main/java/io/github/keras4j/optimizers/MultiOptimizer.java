@@ -163,7 +163,7 @@ public class MultiOptimizer extends Optimizer {
 
   /**
    * Keras's {@code apply}: the variables are grouped by optimizer ({@link #optimizerFor}), each inner optimizer
-   * builds its update of its group (waiting for {@code barrier}), and the wrapper's step counter is incremented
+   * builds its update of its group (waiting for {@code barrier} and for every group's gradients), and the wrapper's step counter is incremented
    * after all of them. With no variables it is a no-op that does not count.
    */
   @Override
@@ -189,6 +189,10 @@ public class MultiOptimizer extends Optimizer {
       }
       assigned.putIfAbsent(v, o);
     }
+    // Every group's update waits for every gradient, not only its own: a gradient of one group reads the weights
+    // of another (a lower layer's gradient goes through the upper layer's kernel), so none may change first.
+    List<Op> allGradients = new ArrayList<>(barrier);
+    allGradients.addAll(gradients);
     List<Op> done = new ArrayList<>();
     for (Optimizer o : optimizers) {
       List<Integer> group = groups.get(o);
@@ -201,7 +205,7 @@ public class MultiOptimizer extends Optimizer {
         vars.add(variables.get(i));
         grads.add(gradients.get(i));
       }
-      done.add(o.applyGradients(rt, vars, grads, barrier));
+      done.add(o.applyGradients(rt, vars, grads, allGradients));
     }
     // The wrapper's own counter (Keras's _iterations.assign_add(1)) after every inner update.
     return own.applyGradients(rt, variables, gradients, done);
