@@ -23,8 +23,10 @@ public final class Optimizers {
     BY_ID.put("adamw", AdamW::new);
     BY_ID.put("ftrl", Ftrl::new);
     BY_ID.put("lion", Lion::new);
+    BY_ID.put("muon", Muon::new);
     BY_ID.put("nadam", Nadam::new);
     BY_ID.put("rmsprop", RMSprop::new);
+    BY_ID.put("schedulefreeadamw", ScheduleFreeAdamW::new);
     BY_ID.put("sgd", SGD::new);
   }
 
@@ -33,8 +35,8 @@ public final class Optimizers {
   /**
    * A new optimizer with Keras's defaults for {@code id}, ignoring case: {@code "sgd"}, {@code "rmsprop"},
    * {@code "adagrad"}, {@code "adam"}, {@code "adamw"}, {@code "adamax"}, {@code "nadam"}, {@code "adadelta"},
-   * {@code "lion"}, {@code "ftrl"}, {@code "adafactor"} (Keras's class names such as {@code "SGD"}, {@code "RMSprop"}
-   * or {@code "AdamW"} work too).
+   * {@code "lion"}, {@code "ftrl"}, {@code "adafactor"}, {@code "muon"}, {@code "schedulefreeadamw"} (Keras's class
+   * names such as {@code "SGD"}, {@code "RMSprop"}, {@code "AdamW"} or {@code "ScheduleFreeAdamW"} work too).
    *
    * @throws IllegalArgumentException for an unknown id; the message lists the valid ones
    */

@@ -27,10 +27,12 @@ import io.github.keras4j.optimizers.Ftrl;
 import io.github.keras4j.optimizers.Lion;
 import io.github.keras4j.optimizers.LossScaleOptimizer;
 import io.github.keras4j.optimizers.MultiOptimizer;
+import io.github.keras4j.optimizers.Muon;
 import io.github.keras4j.optimizers.Nadam;
 import io.github.keras4j.optimizers.Optimizer;
 import io.github.keras4j.optimizers.RMSprop;
 import io.github.keras4j.optimizers.SGD;
+import io.github.keras4j.optimizers.ScheduleFreeAdamW;
 import io.github.keras4j.optimizers.schedules.CosineDecay;
 import io.github.keras4j.optimizers.schedules.CosineDecayRestarts;
 import io.github.keras4j.optimizers.schedules.ExponentialDecay;
@@ -38,6 +40,7 @@ import io.github.keras4j.optimizers.schedules.InverseTimeDecay;
 import io.github.keras4j.optimizers.schedules.LearningRateSchedule;
 import io.github.keras4j.optimizers.schedules.PiecewiseConstantDecay;
 import io.github.keras4j.optimizers.schedules.PolynomialDecay;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -94,10 +97,10 @@ public final class TrainingSerialization {
 
   /**
    * Rebuilds an optimizer: {@code SGD}, {@code Adam}, {@code AdamW}, {@code RMSprop}, {@code Adagrad},
-   * {@code Adamax}, {@code Nadam}, {@code Adadelta}, {@code Lion}, {@code Ftrl}, {@code Adafactor} from their
-   * configs (a number or a schedule as {@code learning_rate}, the weight decay, clipping, EMA, loss scale and
-   * gradient accumulation settings), the wrappers {@code LossScaleOptimizer} and {@code MultiOptimizer} (see their
-   * {@code fromConfig}), other classes through {@code custom}.
+   * {@code Adamax}, {@code Nadam}, {@code Adadelta}, {@code Lion}, {@code Ftrl}, {@code Adafactor}, {@code Muon},
+   * {@code ScheduleFreeAdamW} from their configs (a number or a schedule as {@code learning_rate}, the weight
+   * decay, clipping, EMA, loss scale and gradient accumulation settings), the wrappers {@code LossScaleOptimizer}
+   * and {@code MultiOptimizer} (see their {@code fromConfig}), other classes through {@code custom}.
    *
    * @throws IllegalArgumentException for an unknown class or a bad config
    */
@@ -201,8 +204,18 @@ public final class TrainingSerialization {
             : new Adafactor(Float.isNaN(rate) ? 0.001f : rate, beta2Decay, epsilon1, epsilon2, clipThreshold,
                 relativeStep);
       }
+      case "Muon" -> muon(c, schedule, rate);
+      case "ScheduleFreeAdamW" -> {
+        float beta1 = c.getFloat("beta_1", 0.9f);
+        float beta2 = c.getFloat("beta_2", 0.999f);
+        float epsilon = c.getFloat("epsilon", 1e-8f);
+        int warmupSteps = c.getInt("warmup_steps", 0);
+        yield schedule != null ? new ScheduleFreeAdamW(schedule, beta1, beta2, epsilon, warmupSteps)
+            : new ScheduleFreeAdamW(Float.isNaN(rate) ? 0.0025f : rate, beta1, beta2, epsilon, warmupSteps);
+      }
       default -> throw new IllegalArgumentException("Unknown optimizer class '" + className + "'. Built-in: SGD, "
-          + "Adam, AdamW, RMSprop, Adagrad, Adamax, Nadam, Adadelta, Lion, Ftrl, Adafactor; register others with "
+          + "Adam, AdamW, RMSprop, Adagrad, Adamax, Nadam, Adadelta, Lion, Ftrl, Adafactor, Muon, ScheduleFreeAdamW; "
+          + "register others with "
           + "new CustomObjects().optimizer(\"" + className + "\", config -> ...)");
     };
     if (c.has("weight_decay")) {
@@ -231,6 +244,48 @@ public final class TrainingSerialization {
       o.gradientAccumulationSteps(c.getInt("gradient_accumulation_steps"));
     }
     return o;
+  }
+
+  /**
+   * Muon from its config: every Keras argument, {@code weight_decay}, {@code adam_weight_decay} and {@code rms_rate}
+   * null when saved as null (Keras's {@code None}), Keras's defaults for absent keys.
+   */
+  private static Optimizer muon(Config c, LearningRateSchedule schedule, float rate) {
+    Muon.Builder b = Muon.builder();
+    if (schedule != null) {
+      b.learningRate(schedule);
+    } else {
+      b.learningRate(Float.isNaN(rate) ? 0.001f : rate);
+    }
+    b.weightDecay(floatOrNull(c, "weight_decay", 0.004f)).adamWeightDecay(floatOrNull(c, "adam_weight_decay", 0.004f))
+        .rmsRate(floatOrNull(c, "rms_rate", 0.2f))
+        .adamBeta1(c.getFloat("adam_beta_1", 0.9f)).adamBeta2(c.getFloat("adam_beta_2", 0.999f))
+        .epsilon(c.getFloat("epsilon", 1e-7f))
+        .muonCoefficients(c.getFloat("muon_a", 3.4445f), c.getFloat("muon_b", -4.7750f), c.getFloat("muon_c", 2.0315f))
+        .adamLrRatio(c.getFloat("adam_lr_ratio", 1f)).momentum(c.getFloat("momentum", 0.95f))
+        .nsSteps(c.getInt("ns_steps", 5)).nesterov(c.getBoolean("nesterov", true))
+        .excludeEmbeddings(c.getBoolean("exclude_embeddings", true));
+    if (c.has("exclude_layers")) {
+      List<String> layers = new ArrayList<>();
+      for (Object o : c.getList("exclude_layers")) {
+        if (!(o instanceof String s)) {
+          throw new IllegalArgumentException("Muon config: exclude_layers must be a list of strings, found "
+              + Json.describe(o));
+        }
+        layers.add(s);
+      }
+      b.excludeLayers(layers);
+    }
+    return b.build();
+  }
+
+  /** A number as a float; null when saved as null; {@code absent} when the key is missing. */
+  private static Float floatOrNull(Config c, String key, float absent) {
+    if (!c.map().containsKey(key)) {
+      return absent;
+    }
+    Double d = c.getDoubleOrNull(key);
+    return d == null ? null : d.floatValue();
   }
 
   // ------------------------------------------------------------------ schedules

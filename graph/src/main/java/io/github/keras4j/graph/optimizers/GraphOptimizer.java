@@ -194,6 +194,13 @@ public abstract class GraphOptimizer {
       // of the previous copy, although the fresh read waits for that copy's update.
       lr = schedule.call(rt.scope(name + "/learning_rate").withControlDependencies(before), counter);
     }
+    List<Op> prologue = beforeWeightDecay(gated, variables);
+    if (!prologue.isEmpty()) {
+      List<Op> afterPrologue = new ArrayList<>(before);
+      afterPrologue.addAll(prologue);
+      before = afterPrologue;
+      gated = tf.withControlDependencies(before);
+    }
     List<Op> decays = weightDecay(gated, variables, lr);
     if (!decays.isEmpty()) {
       List<Op> beforeUpdates = new ArrayList<>(before);
@@ -294,18 +301,38 @@ public abstract class GraphOptimizer {
    * applies wait for all of them, as Keras decays every variable before updating any.
    */
   private List<Op> weightDecay(Ops tf, List<GraphVariable> variables, Operand<TFloat32> lr) {
-    if (weightDecay == null) {
-      return List.of();
-    }
-    Ops s = tf.withSubScope("weight_decay");
-    Operand<TFloat32> wd = s.constant(weightDecay);
+    Ops s = null;
+    Map<Float, Operand<TFloat32>> rates = new HashMap<>();
     List<Op> out = new ArrayList<>();
     for (GraphVariable v : variables) {
-      if (usesWeightDecay(v)) {
-        out.add(s.assignSub(v.variable(), s.math.mul(s.math.mul(v.value(), wd), lr)));
+      Float rate = weightDecayRate(v);
+      if (rate != null) {
+        Ops scope = s == null ? (s = tf.withSubScope("weight_decay")) : s;
+        Operand<TFloat32> wd = rates.computeIfAbsent(rate, r -> scope.constant(r.floatValue()));
+        out.add(scope.assignSub(v.variable(), scope.math.mul(scope.math.mul(v.value(), wd), lr)));
       }
     }
     return out;
+  }
+
+  /**
+   * The weight decay rate of {@code variable} ({@code w = w - w * rate * lr} before the update), or null for none:
+   * by default the {@link #setWeightDecay weightDecay} setting for a variable {@link #usesWeightDecay uses weight
+   * decay}. A hook for rules that decay some variables at another rate (Keras's {@code Muon}, whose Adam-updated
+   * variables decay at {@code adam_weight_decay}).
+   */
+  protected Float weightDecayRate(GraphVariable variable) {
+    return weightDecay != null && usesWeightDecay(variable) ? weightDecay : null;
+  }
+
+  /**
+   * A hook for ops that must run on every update before the weight decay and the applies (which wait for them),
+   * such as a rule's lazy initialisation of its slots from the variables' values (Keras's {@code build} copying
+   * them, as {@code ScheduleFreeAdamW} does); {@code tf} waits for the caller's barrier and the gradients. None by
+   * default. Built once per update op.
+   */
+  protected List<Op> beforeWeightDecay(Ops tf, List<GraphVariable> variables) {
+    return List.of();
   }
 
   /**
@@ -363,7 +390,7 @@ public abstract class GraphOptimizer {
    * ({@link #afterValues}). Only valid inside {@link #applyOne}.
    */
   protected final Operand<TFloat32> variableValue(Ops tf, GraphVariable variable) {
-    if (weightDecay != null && usesWeightDecay(variable)) {
+    if (weightDecayRate(variable) != null) {
       return tf.identity(variable.variable());
     }
     return variable.value();
