@@ -29,6 +29,8 @@ class OptimizersTest {
     assertInstanceOf(Ftrl.class, Optimizers.get("Ftrl"));
     assertInstanceOf(Adafactor.class, Optimizers.get("adafactor"));
     assertInstanceOf(Adafactor.class, Optimizers.get("Adafactor"));
+    assertInstanceOf(Muon.class, Optimizers.get("Muon"));
+    assertInstanceOf(ScheduleFreeAdamW.class, Optimizers.get("ScheduleFreeAdamW"));
   }
 
   @Test
@@ -41,10 +43,10 @@ class OptimizersTest {
 
   @Test
   void unknownIdListsTheValidOnes() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Optimizers.get("muon"));
-    assertTrue(e.getMessage().contains("'muon'"), e.getMessage());
-    assertTrue(e.getMessage().contains("adadelta, adafactor, adagrad, adam, adamax, adamw, ftrl, lion, nadam, rmsprop, "
-        + "sgd"),
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Optimizers.get("adamz"));
+    assertTrue(e.getMessage().contains("'adamz'"), e.getMessage());
+    assertTrue(e.getMessage().contains("adadelta, adafactor, adagrad, adam, adamax, adamw, ftrl, lion, muon, nadam, "
+        + "rmsprop, schedulefreeadamw, sgd"),
         e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> Optimizers.get(null));
   }

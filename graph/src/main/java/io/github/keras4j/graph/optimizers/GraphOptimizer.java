@@ -296,9 +296,10 @@ public abstract class GraphOptimizer {
 
   /**
    * Keras 3's decoupled weight decay ({@code _apply_weight_decay} in {@code keras/src/optimizers/base_optimizer.py}
-   * and its TensorFlow backend): before the update, each variable not excluded becomes
-   * {@code w - (w * weightDecay) * lr}, with the learning rate of this step. One {@code AssignSub} per variable; the
-   * applies wait for all of them, as Keras decays every variable before updating any.
+   * and its TensorFlow backend): before the update, each variable with a {@link #weightDecayRate} (by default each
+   * variable not excluded) becomes {@code w - (w * rate) * lr}, with the learning rate of this step. One
+   * {@code AssignSub} per variable; the applies wait for all of them, as Keras decays every variable before
+   * updating any.
    */
   private List<Op> weightDecay(Ops tf, List<GraphVariable> variables, Operand<TFloat32> lr) {
     Ops s = null;
@@ -307,7 +308,10 @@ public abstract class GraphOptimizer {
     for (GraphVariable v : variables) {
       Float rate = weightDecayRate(v);
       if (rate != null) {
-        Ops scope = s == null ? (s = tf.withSubScope("weight_decay")) : s;
+        if (s == null) {
+          s = tf.withSubScope("weight_decay");
+        }
+        Ops scope = s;
         Operand<TFloat32> wd = rates.computeIfAbsent(rate, r -> scope.constant(r.floatValue()));
         out.add(scope.assignSub(v.variable(), scope.math.mul(scope.math.mul(v.value(), wd), lr)));
       }
