@@ -25,9 +25,10 @@ import java.util.Map;
  *
  * <p>Java differences: the {@code momentum} slot is copied from the variable by the first update (before its weight
  * decay, as Keras copies it when building the optimizer), marked by a per-variable scalar slot {@code initialized}
- * that Keras does not have. On its TensorFlow backend Keras reads the "old" {@code z} of the formula for {@code x}
- * after having updated it (its {@code momentum.value} is the variable itself, read after the assignment); Keras4J
- * uses the value before the update, as the formula, its comment and Keras's JAX backend do.
+ * that Keras does not have. The {@code z} in the formula for {@code x} is the value before the step, as Keras's code
+ * comment ("store momentum_old before any updates") and its JAX backend have it; reading Keras's code, its
+ * TensorFlow backend seems to read it after the update instead ({@code momentum.value} is the variable itself there,
+ * read when used), which Keras4J does not copy.
  *
  * <pre>{@code model.compile(new ScheduleFreeAdamW(0.0025f), "mse");}</pre>
  */
