@@ -103,11 +103,18 @@ import org.tensorflow.types.TInt32;
  * {@code returnSequences}, masked steps output zeros (Keras forces {@code zero_output_for_mask} there). Without a
  * mask the graph has no masking ops at all.
  *
+ * <h2>Initial states</h2>
+ * As Keras's {@code initial_state}, {@link #apply(KerasTensor, List)} starts the recurrence from given states instead
+ * of zeros ({@link #applyWithState(KerasTensor, List)} with {@code returnState}): the states become the call's
+ * inputs after the sequence, are checked against the layer's states (number and shape, with the layer's name and
+ * both shapes in the error), take part in masking (a masked step keeps them; masked steps before the first real one
+ * output zeros, as Keras) and receive gradients. The fused kernels take them too.
+ *
  * <h2>Differences from Keras</h2>
  * <ul>
  *   <li>Weights are named {@code lstm/kernel}, {@code lstm/recurrent_kernel}, {@code lstm/bias} (Keras:
  *       {@code lstm/lstm_cell/kernel}); names, shapes, gate order and {@code get_weights()} order are Keras's.
- *   <li>No {@code initial_state} or {@code stateful}; unrolled or fused, never a symbolic loop; no cuDNN
+ *   <li>No {@code stateful}; unrolled or fused, never a symbolic loop; no cuDNN
  *       ({@code useFused} plays {@code use_cudnn}'s part).
  *   <li>{@code returnState}: {@link #apply(KerasTensor)} returns the output only (a layer call gives one tensor);
  *       {@link #applyWithState(KerasTensor)} returns the output and the final states.
@@ -129,6 +136,8 @@ public abstract class BaseRnn extends Layer implements ReturnsState {
   private final float recurrentDropout;
   private final long seed;
   private CellWeights cell;
+  /** The sequence's (input 0's) spec; the initial states, inputs 1.., are checked by {@link InitialStates}. */
+  private InputSpec sequenceSpec;
   /** Final states of each traced call, by the call's output operand; only with returnState. */
   private final Map<Operand<TFloat32>, List<Operand<TFloat32>>> finalStates = new IdentityHashMap<>();
 
@@ -153,7 +162,7 @@ public abstract class BaseRnn extends Layer implements ReturnsState {
     this.dropout = (float) Math.min(1.0, Math.max(0.0, b.dropout));
     this.recurrentDropout = (float) Math.min(1.0, Math.max(0.0, b.recurrentDropout));
     this.seed = b.seed != null ? b.seed : Backend.nextSeed();
-    setInputSpec(new InputSpec(null, 3, Map.of()));
+    this.sequenceSpec = new InputSpec(null, 3, Map.of());
     setSupportsMasking(true);
   }
 
@@ -272,7 +281,53 @@ public abstract class BaseRnn extends Layer implements ReturnsState {
   protected void build(Ops tf, Shape inputShape) {
     long inputDim = checkSequenceShape(inputShape);
     cell = createWeights(this::addWeight, inputDim);
-    setInputSpec(new InputSpec(null, inputShape.numDimensions(), Map.of(-1, inputDim)));
+    sequenceSpec = new InputSpec(null, inputShape.numDimensions(), Map.of(-1, inputDim));
+  }
+
+  /** Builds on the sequence's shape (input 0); the initial states (inputs 1..) need no weights. */
+  @Override
+  protected void build(Ops tf, List<Shape> inputShapes) {
+    build(tf, inputShapes.get(0));
+  }
+
+  /**
+   * The spec of the sequence (input 0), checked when the layer is called; the initial states are checked against
+   * the layer's states instead.
+   */
+  @Override
+  public InputSpec inputSpec() {
+    return sequenceSpec;
+  }
+
+  /** Sets the spec of the sequence (input 0); null for none. */
+  final void setSequenceSpec(InputSpec spec) {
+    this.sequenceSpec = spec;
+  }
+
+  /**
+   * The output shape for the sequence (input 0), after checking it against {@link #inputSpec()} and any initial
+   * states (inputs 1..) against the layer's states: one per {@link #stateNames() state}, each
+   * {@code (batch, }{@link #stateShape}{@code )}.
+   */
+  @Override
+  public Shape computeOutputShape(List<Shape> inputShapes) {
+    Shape sequence = inputShapes.get(0);
+    InitialStates.checkSequence(name(), sequenceSpec, sequence);
+    if (inputShapes.size() > 1) {
+      checkSequenceShape(sequence);
+      InitialStates.check(name(), sequence, inputShapes.subList(1, inputShapes.size()), stateNames(),
+          stateDims(sequence));
+    }
+    return computeOutputShape(sequence);
+  }
+
+  /** Each state's shape without the batch axis, for a sequence of shape {@code sequence}. */
+  final List<long[]> stateDims(Shape sequence) {
+    List<long[]> dims = new ArrayList<>();
+    for (int i = 0; i < stateNames().size(); i++) {
+      dims.add(stateShape(sequence));
+    }
+    return dims;
   }
 
   /**
@@ -357,7 +412,29 @@ public abstract class BaseRnn extends Layer implements ReturnsState {
 
   @Override
   protected Operand<TFloat32> call(Ops tf, Operand<TFloat32> inputs, Operand<TBool> mask, boolean training) {
-    Unrolled u = run(tf, inputs, mask, false, cell, goBackwards, training, seed);
+    return call(tf, inputs, mask, null, training);
+  }
+
+  /** The sequence (input 0) from the initial states (inputs 1..). */
+  @Override
+  protected Operand<TFloat32> call(Ops tf, List<Operand<TFloat32>> inputs, boolean training) {
+    return call(tf, inputs, Collections.nCopies(inputs.size(), null), training);
+  }
+
+  /** The sequence (input 0) under its mask from the initial states (inputs 1..), whose masks are ignored. */
+  @Override
+  protected Operand<TFloat32> call(Ops tf, List<Operand<TFloat32>> inputs, List<Operand<TBool>> masks,
+      boolean training) {
+    List<Operand<TFloat32>> initial = inputs.size() == 1 ? null : inputs.subList(1, inputs.size());
+    return call(tf, inputs.get(0), masks.get(0), initial, training);
+  }
+
+  private Operand<TFloat32> call(Ops tf, Operand<TFloat32> inputs, Operand<TBool> mask,
+      List<Operand<TFloat32>> initialState, boolean training) {
+    if (initialState != null) {
+      checkInitialOperands(inputs, initialState);
+    }
+    Unrolled u = run(tf, inputs, mask, false, cell, goBackwards, training, seed, initialState);
     Operand<TFloat32> out = returnSequences ? u.sequence(tf, false) : u.last();
     if (returnState) {
       synchronized (finalStates) {
@@ -386,14 +463,31 @@ public abstract class BaseRnn extends Layer implements ReturnsState {
     return returnSequences ? masks.get(0) : null;
   }
 
+  /** Checks operands given as initial states (a direct {@code invoke}, which skips {@link #computeOutputShape}). */
+  final void checkInitialOperands(Operand<TFloat32> inputs, List<Operand<TFloat32>> initialState) {
+    List<Shape> shapes = new ArrayList<>();
+    initialState.forEach(s -> shapes.add(s.shape()));
+    InitialStates.check(name(), inputs.shape(), shapes, stateNames(), stateDims(inputs.shape()));
+  }
+
   /**
-   * Runs one direction over {@code inputs}: with the subclass's {@link #fused fused kernel} when it takes the call,
-   * else {@link #unroll unrolled}. The arguments are {@link #unroll}'s.
+   * Runs one direction over {@code inputs} from zero states: with the subclass's {@link #fused fused kernel} when it
+   * takes the call, else {@link #unroll unrolled}. The arguments are {@link #unroll}'s.
    */
   protected final Unrolled run(Ops tf, Operand<TFloat32> inputs, Operand<TBool> mask, boolean zeroOutputForMask,
       CellWeights w, boolean backwards, boolean training, long maskSeed) {
-    Unrolled fused = fused(tf, inputs, mask, w, backwards, training, maskSeed);
-    return fused != null ? fused : unroll(tf, inputs, mask, zeroOutputForMask, w, backwards, training, maskSeed);
+    return run(tf, inputs, mask, zeroOutputForMask, w, backwards, training, maskSeed, null);
+  }
+
+  /**
+   * As {@link #run(Ops, Operand, Operand, boolean, CellWeights, boolean, boolean, long)}, from the given initial
+   * states (null for zeros).
+   */
+  protected final Unrolled run(Ops tf, Operand<TFloat32> inputs, Operand<TBool> mask, boolean zeroOutputForMask,
+      CellWeights w, boolean backwards, boolean training, long maskSeed, List<Operand<TFloat32>> initialState) {
+    Unrolled fused = fused(tf, inputs, mask, w, backwards, training, maskSeed, initialState);
+    return fused != null ? fused
+        : unroll(tf, inputs, mask, zeroOutputForMask, w, backwards, training, maskSeed, initialState);
   }
 
   /**
@@ -401,8 +495,14 @@ public abstract class BaseRnn extends Layer implements ReturnsState {
    * {@link LSTM} and {@link GRU} override this (see "Fused kernels" above). The arguments are {@link #unroll}'s.
    */
   protected Unrolled fused(Ops tf, Operand<TFloat32> inputs, Operand<TBool> mask, CellWeights w, boolean backwards,
-      boolean training, long maskSeed) {
+      boolean training, long maskSeed, List<Operand<TFloat32>> initialState) {
     return null;
+  }
+
+  /** {@link #unroll(Ops, Operand, Operand, boolean, CellWeights, boolean, boolean, long, List)} from zero states. */
+  protected final Unrolled unroll(Ops tf, Operand<TFloat32> inputs, Operand<TBool> mask, boolean zeroOutputForMask,
+      CellWeights w, boolean backwards, boolean training, long maskSeed) {
+    return unroll(tf, inputs, mask, zeroOutputForMask, w, backwards, training, maskSeed, null);
   }
 
   /**
@@ -414,9 +514,11 @@ public abstract class BaseRnn extends Layer implements ReturnsState {
    * @param backwards whether to process the steps from last to first
    * @param training whether dropout masks apply
    * @param maskSeed the seed of the dropout masks
+   * @param initialState the states before the first step, one per {@link #stateNames() state}, each
+   *     {@code (batch, }{@link #stateShape}{@code )}; null for zeros (Keras's {@code initial_state})
    */
   protected final Unrolled unroll(Ops tf, Operand<TFloat32> inputs, Operand<TBool> mask, boolean zeroOutputForMask,
-      CellWeights w, boolean backwards, boolean training, long maskSeed) {
+      CellWeights w, boolean backwards, boolean training, long maskSeed, List<Operand<TFloat32>> initialState) {
     Shape s = inputs.shape();
     int timesteps = (int) s.get(1);
     // One step's sample shape, (features) or ConvLSTM's (rows, cols, channels); n steps are (n, ...) = stepsShape.
@@ -475,9 +577,12 @@ public abstract class BaseRnn extends Layer implements ReturnsState {
         tf.constant(0f));
     List<Operand<TFloat32>> states = new ArrayList<>();
     for (int i = 0; i < stateNames().size(); i++) {
-      states.add(zeros);
+      states.add(initialState == null ? zeros : initialState.get(i));
     }
     List<Operand<TFloat32>> stepMasks = mask == null ? null : stepMasks(tf, mask, timesteps, stateShape.length);
+    // From zero states the output state is the previous output; from given states masked steps before the first
+    // real one still output zeros (Keras's prev_output), so the output is then tracked on its own.
+    Operand<TFloat32> previous = initialState == null ? null : zeros;
     List<Operand<TFloat32>> outputs = new ArrayList<>();
     for (int i = 0; i < timesteps; i++) {
       int t = backwards ? timesteps - 1 - i : i;
@@ -495,7 +600,12 @@ public abstract class BaseRnn extends Layer implements ReturnsState {
           blended.add(tf.math.add(tf.math.mul(m, next.get(k)), tf.math.mul(keep, states.get(k))));
         }
         states = blended;
-        outputs.add(zeroOutputForMask ? tf.math.mul(m, states.get(0)) : states.get(0));
+        Operand<TFloat32> out = states.get(0);
+        if (previous != null) {
+          previous = tf.math.add(tf.math.mul(m, next.get(0)), tf.math.mul(keep, previous));
+          out = previous;
+        }
+        outputs.add(zeroOutputForMask ? tf.math.mul(m, out) : out);
       }
     }
     return new Unrolled(outputs, null, List.copyOf(states));
@@ -566,17 +676,51 @@ public abstract class BaseRnn extends Layer implements ReturnsState {
    */
   @Override
   public List<KerasTensor> applyWithState(KerasTensor input) {
+    return applyWithState(input, null);
+  }
+
+  /**
+   * As {@link #applyWithState(KerasTensor)}, starting from {@code initialState} (see
+   * {@link #apply(KerasTensor, List)}): Keras's {@code layer(x, initial_state=[h, c])} with {@code return_state=True},
+   * the decoder of a sequence-to-sequence model at inference.
+   *
+   * @throws IllegalStateException if the layer was built without {@code returnState(true)}
+   * @throws IllegalArgumentException if the initial states do not match the layer's states
+   */
+  @Override
+  public List<KerasTensor> applyWithState(KerasTensor input, List<KerasTensor> initialState) {
     if (!returnState) {
       throw new IllegalStateException("Layer '" + name() + "' was created with returnState=false: create it with "
           + getClass().getSimpleName() + ".builder(...).returnState(true) to get its final states");
     }
-    KerasTensor out = apply(input);
+    KerasTensor out = apply(input, initialState);
     List<KerasTensor> result = new ArrayList<>();
     result.add(out);
     for (int i = 0; i < stateNames().size(); i++) {
       result.add(new RnnStateOutput(this, i, name() + "_state_" + stateNames().get(i)).apply(out));
     }
     return result;
+  }
+
+  /**
+   * Calls the layer on the sequence {@code inputs} starting from {@code initialState} instead of zeros, as Keras's
+   * {@code layer(inputs, initial_state=[h, c])}: one tensor per {@link #stateNames() state} ({@code [h]} for
+   * SimpleRNN and GRU, {@code [h, c]} for LSTM and ConvLSTM), each {@code (batch, units)} ({@code (batch, rows, cols,
+   * filters)} for ConvLSTM2D: the shape of the layer's output at one step). The call's inputs are then the sequence
+   * followed by the states, so gradients flow into the states (the encoder of an encoder-decoder model trains
+   * through them):
+   *
+   * <pre>{@code
+   * List<KerasTensor> encoded = LSTM.builder(64).returnState(true).build().applyWithState(encoderInputs);
+   * KerasTensor decoded = LSTM.builder(64).returnSequences(true).build()
+   *     .apply(decoderInputs, encoded.subList(1, 3));
+   * }</pre>
+   *
+   * @param initialState the initial states, or null or empty for zeros
+   * @throws IllegalArgumentException naming the layer and both shapes when a state's number or shape does not match
+   */
+  public KerasTensor apply(KerasTensor inputs, List<KerasTensor> initialState) {
+    return apply(InitialStates.inputs(name(), inputs, initialState));
   }
 
   /** The final state {@code index} of the traced call that returned {@code output}. */

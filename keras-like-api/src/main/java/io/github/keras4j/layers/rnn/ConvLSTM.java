@@ -80,7 +80,7 @@ public abstract class ConvLSTM extends GatedRnn {
     }
     this.unitForgetBias = b.unitForgetBias;
     // The rank is checked by checkSequenceShape, whose message shows the expected layout.
-    setInputSpec(null);
+    setSequenceSpec(null);
   }
 
   private static int max(int[] values) {
@@ -184,7 +184,7 @@ public abstract class ConvLSTM extends GatedRnn {
   protected void build(Ops tf, Shape inputShape) {
     super.build(tf, inputShape);
     // The rank stays checked by checkSequenceShape, whose message shows the expected layout.
-    setInputSpec(new InputSpec(null, null, Map.of(-1, inputShape.get(rank + 2))));
+    setSequenceSpec(new InputSpec(null, null, Map.of(-1, inputShape.get(rank + 2))));
   }
 
   /** With {@code unitForgetBias}: {@code [biasInitializer(f), ones(f), biasInitializer(2 f)]}, as Keras. */

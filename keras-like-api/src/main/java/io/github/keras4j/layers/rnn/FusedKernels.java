@@ -83,10 +83,11 @@ final class FusedKernels {
    * batch ({@link #batchParts()}, sizes {@code batch / parts} and the rest in the last): the inputs go
    * time-major (reversed for {@code backwards}), {@code w = [kernel; recurrent_kernel]} ({@code (features + units,
    * 4 * units)}, columns in Keras's gate order i, f, c, o, which is V2's), {@code b} the bias or zeros, no forget
-   * bias (Keras's {@code unitForgetBias} lives in the bias), no cell clipping, zero peephole weights, zero initial
-   * states.
+   * bias (Keras's {@code unitForgetBias} lives in the bias), no cell clipping, zero peephole weights; the initial
+   * states {@code [h, c]} (cut into the same batch slices), or zeros for null.
    */
-  static Unrolled lstm(Ops tf, Operand<TFloat32> inputs, CellWeights w, int units, boolean backwards) {
+  static Unrolled lstm(Ops tf, Operand<TFloat32> inputs, CellWeights w, int units, boolean backwards,
+      List<Operand<TFloat32>> initialState) {
     long timesteps = inputs.shape().get(1);
     Operand<TFloat32> x = tf.linalg.transpose(inputs, tf.constant(new int[] {1, 0, 2}));
     if (backwards) {
@@ -98,9 +99,15 @@ final class FusedKernels {
     Operand<TFloat32> peephole = tf.zeros(tf.constant(new long[] {units}), TFloat32.class);
     int parts = batchParts();
     List<Operand<TFloat32>> xs = new ArrayList<>();
+    List<Operand<TFloat32>> h0 = new ArrayList<>();
+    List<Operand<TFloat32>> c0 = new ArrayList<>();
     Operand<TInt32> b = Shapes.dims(tf, x, 1, 1);
     if (parts == 1) {
       xs.add(x);
+      if (initialState != null) {
+        h0.add(initialState.get(0));
+        c0.add(initialState.get(1));
+      }
     } else {
       Operand<TInt32> each = tf.math.floorDiv(b, tf.constant(parts));
       List<Operand<TInt32>> sizes = new ArrayList<>();
@@ -110,16 +117,29 @@ final class FusedKernels {
       sizes.add(tf.math.sub(b, tf.math.mul(each, tf.constant(parts - 1))));
       Operand<TInt32> sizeSplits = tf.concat(sizes, tf.constant(0));
       xs.addAll(tf.splitV(x, sizeSplits, tf.constant(1), (long) parts).output());
+      if (initialState != null) {
+        h0.addAll(tf.splitV(initialState.get(0), sizeSplits, tf.constant(0), (long) parts).output());
+        c0.addAll(tf.splitV(initialState.get(1), sizeSplits, tf.constant(0), (long) parts).output());
+      }
     }
     List<Operand<TFloat32>> hs = new ArrayList<>();
     List<Operand<TFloat32>> lastH = new ArrayList<>();
     List<Operand<TFloat32>> lastC = new ArrayList<>();
-    for (Operand<TFloat32> xi : xs) {
-      Operand<TInt32> rows = parts == 1 ? b
-          : Shapes.dims(tf, xi, 1, 1);
-      Operand<TFloat32> state = zeros(tf, rows, units);
+    for (int p = 0; p < xs.size(); p++) {
+      Operand<TFloat32> xi = xs.get(p);
+      Operand<TFloat32> cPrev;
+      Operand<TFloat32> hPrev;
+      if (initialState == null) {
+        Operand<TInt32> rows = parts == 1 ? b
+            : Shapes.dims(tf, xi, 1, 1);
+        cPrev = zeros(tf, rows, units);
+        hPrev = cPrev;
+      } else {
+        cPrev = c0.get(p);
+        hPrev = h0.get(p);
+      }
       // cell_clip <= 0 disables clipping.
-      BlockLSTM<TFloat32> op = tf.nn.blockLSTM(tf.constant(timesteps), xi, state, state, weights, peephole, peephole,
+      BlockLSTM<TFloat32> op = tf.nn.blockLSTM(tf.constant(timesteps), xi, cPrev, hPrev, weights, peephole, peephole,
           peephole, bias, BlockLSTM.cellClip(0f), BlockLSTM.usePeephole(false));
       hs.add(op.h());
       lastH.add(lastStep(tf, op.h(), timesteps));
@@ -176,9 +196,11 @@ final class FusedKernels {
    * A {@code resetAfter=false} GRU over {@code inputs}, one {@code GRUBlockCell} op per step. Keras's columns
    * {@code z, r, h} of {@code [kernel; recurrent_kernel]} become the cell's {@code w_ru = [r, z]} and
    * {@code w_c = h}; the bias {@code [b_z, b_r, b_h]} becomes {@code b_ru = [b_r, b_z]}, {@code b_c = b_h} (zeros
-   * without bias). The cell's update gate {@code u} is Keras's {@code z}: {@code h' = u * h + (1 - u) * c}.
+   * without bias). The cell's update gate {@code u} is Keras's {@code z}: {@code h' = u * h + (1 - u) * c}. Starts
+   * from the initial state {@code [h]}, or zeros for null.
    */
-  static Unrolled gru(Ops tf, Operand<TFloat32> inputs, CellWeights w, int units, boolean backwards) {
+  static Unrolled gru(Ops tf, Operand<TFloat32> inputs, CellWeights w, int units, boolean backwards,
+      List<Operand<TFloat32>> initialState) {
     int timesteps = (int) inputs.shape().get(1);
     Operand<TFloat32> full = tf.concat(List.of(w.kernel().value(), w.recurrentKernel().value()), tf.constant(0));
     List<? extends Operand<TFloat32>> cols = tf.split(tf.constant(1), full, 3L).output();
@@ -190,7 +212,7 @@ final class FusedKernels {
     Operand<TFloat32> bRu = tf.concat(List.of(b.get(1), b.get(0)), tf.constant(0));
     Operand<TFloat32> bC = b.get(2);
     List<? extends Operand<TFloat32>> xs = tf.unstack(inputs, (long) timesteps, Unstack.axis(1L)).output();
-    Operand<TFloat32> h = zeroState(tf, inputs, units);
+    Operand<TFloat32> h = initialState == null ? zeroState(tf, inputs, units) : initialState.get(0);
     List<Operand<TFloat32>> outputs = new ArrayList<>();
     for (int i = 0; i < timesteps; i++) {
       h = tf.nn.gRUBlockCell(xs.get(backwards ? timesteps - 1 - i : i), h, wRu, wC, bRu, bC).h();

@@ -92,14 +92,14 @@ public class GRU extends GatedRnn {
    */
   @Override
   protected Unrolled fused(Ops tf, Operand<TFloat32> inputs, Operand<TBool> mask, CellWeights w, boolean backwards,
-      boolean training, long maskSeed) {
+      boolean training, long maskSeed, List<Operand<TFloat32>> initialState) {
     String obstacle = resetAfter ? "resetAfter=true (the GRUBlockCell kernel applies the reset gate before the "
         + "recurrent kernel)" : null;
     if (!fuses(obstacle, mask, training)) {
       return null;
     }
     return FusedKernels.gru(tf, FusedKernels.droppedInputs(tf, this, inputs, training, maskSeed), w, units(),
-        backwards);
+        backwards, initialState);
   }
 
   /** Whether the reset gate is applied after the recurrent matrix multiplication. */

@@ -80,12 +80,12 @@ public class LSTM extends GatedRnn {
   /** Computes the call with TensorFlow's fused {@code BlockLSTMV2} kernel when it can (see {@link BaseRnn}). */
   @Override
   protected Unrolled fused(Ops tf, Operand<TFloat32> inputs, Operand<TBool> mask, CellWeights w, boolean backwards,
-      boolean training, long maskSeed) {
+      boolean training, long maskSeed, List<Operand<TFloat32>> initialState) {
     if (!fuses(null, mask, training)) {
       return null;
     }
     return FusedKernels.lstm(tf, FusedKernels.droppedInputs(tf, this, inputs, training, maskSeed), w, units(),
-        backwards);
+        backwards, initialState);
   }
 
   /** Whether the forget gate's bias starts at 1. */

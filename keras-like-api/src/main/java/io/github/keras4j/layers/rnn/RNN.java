@@ -5,6 +5,7 @@ import io.github.keras4j.layers.InputSpec;
 import io.github.keras4j.layers.KerasTensor;
 import io.github.keras4j.layers.Layer;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,7 +40,8 @@ import org.tensorflow.types.TInt32;
  *
  * <p>Differences from Keras: the loop is always unrolled statically (Keras's {@code unroll=True}; TensorFlow Java has
  * no usable gradient for a symbolic loop), so the number of time steps must be known (see {@link BaseRnn} for graph
- * sizes); no {@code stateful}, no {@code initial_state} and no {@code constants}; states are flat {@code (batch,
+ * sizes); no {@code stateful} and no {@code constants} (Keras 3's {@code RNN.call} has none either);
+ * {@code initial_state} is {@link #apply(KerasTensor, List)}; states are flat {@code (batch,
  * size)} tensors; the cell's weights are named after the cell ({@code lstm_cell/kernel}; Keras:
  * {@code rnn/lstm_cell/kernel}). {@code RNN(new LSTMCell(n))} never runs on TensorFlow's fused kernel, which
  * {@link LSTM} uses: both compute the same results to float rounding.
@@ -51,6 +53,8 @@ public class RNN extends Layer implements ReturnsState {
   private final boolean returnState;
   private final boolean goBackwards;
   private final boolean zeroOutputForMask;
+  /** The sequence's (input 0's) spec; the initial states, inputs 1.., are checked by {@link InitialStates}. */
+  private InputSpec sequenceSpec;
   /** Final states of each traced call, by the call's output operand; only with returnState. */
   private final Map<Operand<TFloat32>, List<Operand<TFloat32>>> finalStates = new IdentityHashMap<>();
 
@@ -82,7 +86,7 @@ public class RNN extends Layer implements ReturnsState {
     this.returnState = b.returnState;
     this.goBackwards = b.goBackwards;
     this.zeroOutputForMask = b.zeroOutputForMask;
-    setInputSpec(new InputSpec(null, 3, Map.of()));
+    this.sequenceSpec = new InputSpec(null, 3, Map.of());
     setSupportsMasking(true);
   }
 
@@ -98,12 +102,52 @@ public class RNN extends Layer implements ReturnsState {
         : Shape.of(inputShape.get(0), cell.outputSize());
   }
 
+  /**
+   * The output shape for the sequence (input 0), after checking it against {@link #inputSpec()} and any initial
+   * states (inputs 1..) against the cell's {@link RnnCell#stateSize()}: one {@code (batch, size)} tensor per state.
+   */
+  @Override
+  public Shape computeOutputShape(List<Shape> inputShapes) {
+    Shape sequence = inputShapes.get(0);
+    InitialStates.checkSequence(name(), sequenceSpec, sequence);
+    if (inputShapes.size() > 1) {
+      BaseRnn.checkSequenceShape(name(), sequence);
+      InitialStates.check(name(), sequence, inputShapes.subList(1, inputShapes.size()), stateNames(cell),
+          InitialStates.sizes(cell.stateSize()));
+    }
+    return computeOutputShape(sequence);
+  }
+
+  /** The states' names for messages: {@code state_0}, {@code state_1}, ... */
+  static List<String> stateNames(RnnCell cell) {
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < cell.stateSize().size(); i++) {
+      names.add("state_" + i);
+    }
+    return names;
+  }
+
+  /**
+   * The spec of the sequence (input 0), checked when the layer is called; the initial states are checked against
+   * the cell's states instead.
+   */
+  @Override
+  public InputSpec inputSpec() {
+    return sequenceSpec;
+  }
+
   /** Builds the cell on one step's shape {@code (batch, features)}. */
   @Override
   protected void build(Ops tf, Shape inputShape) {
     long features = BaseRnn.checkSequenceShape(name(), inputShape);
     cell.ensureBuilt(runtime(), List.of(Shape.of(inputShape.get(0), features)));
-    setInputSpec(new InputSpec(null, 3, Map.of(-1, features)));
+    sequenceSpec = new InputSpec(null, 3, Map.of(-1, features));
+  }
+
+  /** Builds on the sequence's shape (input 0); the initial states (inputs 1..) need no weights. */
+  @Override
+  protected void build(Ops tf, List<Shape> inputShapes) {
+    build(tf, inputShapes.get(0));
   }
 
   @Override
@@ -113,17 +157,74 @@ public class RNN extends Layer implements ReturnsState {
 
   @Override
   protected Operand<TFloat32> call(Ops tf, Operand<TFloat32> inputs, Operand<TBool> mask, boolean training) {
+    return call(tf, inputs, mask, null, training);
+  }
+
+  /** The sequence (input 0) from the initial states (inputs 1..). */
+  @Override
+  protected Operand<TFloat32> call(Ops tf, List<Operand<TFloat32>> inputs, boolean training) {
+    return call(tf, inputs, Collections.nCopies(inputs.size(), null), training);
+  }
+
+  /** The sequence (input 0) under its mask from the initial states (inputs 1..), whose masks are ignored. */
+  @Override
+  protected Operand<TFloat32> call(Ops tf, List<Operand<TFloat32>> inputs, List<Operand<TBool>> masks,
+      boolean training) {
+    List<Operand<TFloat32>> initial = inputs.size() == 1 ? null : inputs.subList(1, inputs.size());
+    return call(tf, inputs.get(0), masks.get(0), initial, training);
+  }
+
+  private Operand<TFloat32> call(Ops tf, Operand<TFloat32> inputs, Operand<TBool> mask,
+      List<Operand<TFloat32>> initialState, boolean training) {
+    Run run = run(tf, name(), cell, inputs, mask, initialState, goBackwards, zeroOutputForMask, training);
+    List<Operand<TFloat32>> outputs = run.outputs();
+    List<Operand<TFloat32>> states = run.states();
+    int timesteps = outputs.size();
+    Operand<TFloat32> out = returnSequences ? tf.stack(outputs, Stack.axis(1L)) : outputs.get(timesteps - 1);
+    if (returnState) {
+      synchronized (finalStates) {
+        finalStates.put(out, states);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The result of running a cell over a sequence.
+   *
+   * @param outputs each step's output, in processing order (reversed time order when going backwards)
+   * @param states the final states
+   */
+  record Run(List<Operand<TFloat32>> outputs, List<Operand<TFloat32>> states) {}
+
+  /**
+   * Runs {@code cell} over {@code inputs} {@code (batch, timesteps, features)}; used by this layer and by both
+   * directions of {@link Bidirectional}.
+   *
+   * @param layerName the calling layer, for messages
+   * @param mask {@code (batch, timesteps)} or null
+   * @param initialState the states before the first step (checked against the cell), or null for zeros
+   * @param backwards whether to process the steps from last to first
+   * @param zeroOutputForMask whether masked steps output zeros instead of repeating the previous output
+   */
+  static Run run(Ops tf, String layerName, RnnCell cell, Operand<TFloat32> inputs, Operand<TBool> mask,
+      List<Operand<TFloat32>> initialState, boolean backwards, boolean zeroOutputForMask, boolean training) {
+    if (initialState != null) {
+      List<Shape> shapes = new ArrayList<>();
+      initialState.forEach(s -> shapes.add(s.shape()));
+      InitialStates.check(layerName, inputs.shape(), shapes, stateNames(cell), InitialStates.sizes(cell.stateSize()));
+    }
     int timesteps = (int) inputs.shape().get(1);
     Operand<TInt32> batch = Shapes.dims(tf, inputs, 0, 1);
     List<Operand<TFloat32>> xs = new ArrayList<>(tf.unstack(inputs, (long) timesteps, Unstack.axis(1L)).output());
-    List<Operand<TFloat32>> stepMasks = mask == null ? null : stepMasks(tf, mask, timesteps);
+    List<Operand<TFloat32>> stepMasks = mask == null ? null : stepMasks(tf, layerName, mask, timesteps);
     cell.beginSequence(tf, batch, training);
-    List<Operand<TFloat32>> states = cell.zeroStates(tf, batch);
+    List<Operand<TFloat32>> states = initialState == null ? cell.zeroStates(tf, batch) : List.copyOf(initialState);
     Operand<TFloat32> previous = mask == null ? null : RnnCell.zeros(tf, batch, cell.outputSize());
     List<Operand<TFloat32>> outputs = new ArrayList<>();
     for (int i = 0; i < timesteps; i++) {
-      int t = goBackwards ? timesteps - 1 - i : i;
-      RnnCell.Output o = checked(name(), cell, cell.step(tf, xs.get(t), states, training));
+      int t = backwards ? timesteps - 1 - i : i;
+      RnnCell.Output o = checked(layerName, cell, cell.step(tf, xs.get(t), states, training));
       if (stepMasks == null) {
         states = o.states();
         outputs.add(o.output());
@@ -140,20 +241,14 @@ public class RNN extends Layer implements ReturnsState {
         outputs.add(zeroOutputForMask ? tf.math.mul(m, previous) : previous);
       }
     }
-    Operand<TFloat32> out = returnSequences ? tf.stack(outputs, Stack.axis(1L)) : outputs.get(timesteps - 1);
-    if (returnState) {
-      synchronized (finalStates) {
-        finalStates.put(out, List.copyOf(states));
-      }
-    }
-    return out;
+    return new Run(outputs, List.copyOf(states));
   }
 
   /** Each step's mask as 0/1 floats {@code (batch, 1)}, checked against the inputs. */
-  private List<Operand<TFloat32>> stepMasks(Ops tf, Operand<TBool> mask, int timesteps) {
+  private static List<Operand<TFloat32>> stepMasks(Ops tf, String layerName, Operand<TBool> mask, int timesteps) {
     Shape ms = mask.shape();
     if (ms.numDimensions() != 2 || (ms.get(1) >= 0 && ms.get(1) != timesteps)) {
-      throw new IllegalArgumentException("Layer '" + name() + "': the mask must have shape (batch, timesteps) = "
+      throw new IllegalArgumentException("Layer '" + layerName + "': the mask must have shape (batch, timesteps) = "
           + "(None, " + timesteps + "). Received a mask of shape " + format(ms));
     }
     Operand<TFloat32> f = tf.expandDims(tf.dtypes.cast(mask, TFloat32.class), tf.constant(-1));
@@ -206,11 +301,23 @@ public class RNN extends Layer implements ReturnsState {
    */
   @Override
   public List<KerasTensor> applyWithState(KerasTensor input) {
+    return applyWithState(input, null);
+  }
+
+  /**
+   * As {@link #applyWithState(KerasTensor)}, starting from {@code initialState} (see {@link #apply(KerasTensor,
+   * List)}).
+   *
+   * @throws IllegalStateException if the layer was built without {@code returnState(true)}
+   * @throws IllegalArgumentException if the initial states do not match the cell's states
+   */
+  @Override
+  public List<KerasTensor> applyWithState(KerasTensor input, List<KerasTensor> initialState) {
     if (!returnState) {
       throw new IllegalStateException("Layer '" + name() + "' was created with returnState=false: create it with "
           + "RNN.builder(cell).returnState(true) to get its final states");
     }
-    KerasTensor out = apply(input);
+    KerasTensor out = apply(input, initialState);
     List<KerasTensor> result = new ArrayList<>();
     result.add(out);
     List<Integer> sizes = cell.stateSize();
@@ -219,6 +326,19 @@ public class RNN extends Layer implements ReturnsState {
           name() + "_state_" + i).apply(out));
     }
     return result;
+  }
+
+  /**
+   * Calls the layer on the sequence {@code inputs} starting from {@code initialState} instead of zeros, as Keras's
+   * {@code layer(inputs, initial_state=[...])}: one {@code (batch, size)} tensor per entry of the cell's
+   * {@link RnnCell#stateSize()} (a {@link StackedRNNCells} takes its cells' states in order, flat). The states are the
+   * call's inputs after the sequence and receive gradients.
+   *
+   * @param initialState the initial states, or null or empty for zeros
+   * @throws IllegalArgumentException naming the layer and both shapes when a state's number or shape does not match
+   */
+  public KerasTensor apply(KerasTensor inputs, List<KerasTensor> initialState) {
+    return apply(InitialStates.inputs(name(), inputs, initialState));
   }
 
   /** The final state {@code index} of the traced call that returned {@code output}. */

@@ -27,8 +27,8 @@ final class RnnStateOutput extends Layer {
   private final boolean returnSequences;
   private final StateLookup lookup;
   private final int index;
-  /** The state's size, or -1 to read the state's shape off the layer's output. */
-  private final long stateSize;
+  /** The state's shape without the batch axis, or null to read it off the layer's output. */
+  private final long[] stateDims;
 
   RnnStateOutput(BaseRnn rnn, int index, String namePrefix) {
     this(rnn, rnn.returnSequences(), rnn::finalState, index, -1, namePrefix);
@@ -42,19 +42,35 @@ final class RnnStateOutput extends Layer {
    */
   RnnStateOutput(Layer rnn, boolean returnSequences, StateLookup lookup, int index, long stateSize,
       String namePrefix) {
+    this(rnn, returnSequences, lookup, index, stateSize >= 0 ? new long[] {stateSize} : null, namePrefix);
+  }
+
+  /**
+   * @param stateDims the state's shape without the batch axis ({@code (units)}, or ConvLSTM2D's {@code (rows, cols,
+   *     filters)}), for a layer whose output does not tell it ({@link Bidirectional})
+   */
+  RnnStateOutput(Layer rnn, StateLookup lookup, int index, long[] stateDims, String namePrefix) {
+    this(rnn, false, lookup, index, stateDims.clone(), namePrefix);
+  }
+
+  private RnnStateOutput(Layer rnn, boolean returnSequences, StateLookup lookup, int index, long[] stateDims,
+      String namePrefix) {
     super(Backend.uniqueName(namePrefix));
     this.rnn = rnn;
     this.returnSequences = returnSequences;
     this.lookup = lookup;
     this.index = index;
-    this.stateSize = stateSize;
+    this.stateDims = stateDims;
   }
 
   /** The recurrent layer's output shape without its time axis (if it returns sequences): a state's shape. */
   @Override
   public Shape computeOutputShape(Shape inputShape) {
-    if (stateSize >= 0) {
-      return Shape.of(inputShape.get(0), stateSize);
+    if (stateDims != null) {
+      long[] out = new long[stateDims.length + 1];
+      out[0] = inputShape.get(0);
+      System.arraycopy(stateDims, 0, out, 1, stateDims.length);
+      return Shape.of(out);
     }
     if (!returnSequences) {
       return inputShape;

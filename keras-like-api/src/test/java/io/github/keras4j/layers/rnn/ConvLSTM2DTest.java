@@ -362,9 +362,6 @@ class ConvLSTM2DTest {
     IllegalArgumentException fused = assertThrows(IllegalArgumentException.class,
         () -> ConvLSTM2D.builder(2, 3).useFused(true).name("c").build());
     assertTrue(fused.getMessage().contains("no fused kernel"), fused.getMessage());
-    IllegalArgumentException bi = assertThrows(IllegalArgumentException.class,
-        () -> new Bidirectional(new ConvLSTM2D(2, 3)));
-    assertTrue(bi.getMessage().contains("ConvLSTM"), bi.getMessage());
   }
 
   /** Runs the model's training trace (dropout on) on {@code x} once per fetch; each run draws new masks. */
