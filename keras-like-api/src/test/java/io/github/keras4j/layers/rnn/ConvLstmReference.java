@@ -68,6 +68,15 @@ final class ConvLstmReference {
    */
   static Run run(Settings s, float[] x, int batch, int time, float[] kernel, float[] recurrent, float[] bias,
       boolean[][] mask) {
+    return run(s, x, batch, time, kernel, recurrent, bias, mask, null, null);
+  }
+
+  /**
+   * As {@link #run(Settings, float[], int, int, float[], float[], float[], boolean[][])}, from the initial states
+   * {@code h0}, {@code c0} {@code (batch, outSize..., filters)} (flat), or zeros for null.
+   */
+  static Run run(Settings s, float[] x, int batch, int time, float[] kernel, float[] recurrent, float[] bias,
+      boolean[][] mask, float[] h0, float[] c0) {
     int f = s.filters();
     int[] out = s.outSize();
     int positions = product(out);
@@ -80,6 +89,12 @@ final class ConvLstmReference {
     for (int b = 0; b < batch; b++) {
       double[] h = new double[positions * f];
       double[] c = new double[positions * f];
+      if (h0 != null) {
+        for (int i = 0; i < h.length; i++) {
+          h[i] = h0[b * h.length + i];
+          c[i] = c0[b * c.length + i];
+        }
+      }
       for (int step = 0; step < time; step++) {
         int t = s.backwards() ? time - 1 - step : step;
         if (mask != null && !mask[b][t]) {

@@ -116,13 +116,18 @@ final class RnnReference {
 
   /** SimpleRNN: {@code h = tanh(x . K + b + h_prev . R)}. */
   static Run simpleRnn(float[][][] x, float[][] k, float[][] r, float[] bias, boolean backwards) {
+    return simpleRnn(x, k, r, bias, backwards, null);
+  }
+
+  /** As {@link #simpleRnn(float[][][], float[][], float[][], float[], boolean)} from {@code init} {@code [1][batch][u]}. */
+  static Run simpleRnn(float[][][] x, float[][] k, float[][] r, float[] bias, boolean backwards, float[][][] init) {
     int batch = x.length;
     int time = x[0].length;
     int u = r.length;
     double[][][] outs = new double[batch][time][];
     double[][][] states = new double[1][batch][];
     for (int b = 0; b < batch; b++) {
-      double[] h = new double[u];
+      double[] h = init == null ? new double[u] : toDouble(init[0][b]);
       for (int s = 0; s < time; s++) {
         double[] xt = toDouble(x[b][timeIndex(s, time, backwards)]);
         double[] a = dot(xt, k, 0, u);
@@ -144,14 +149,19 @@ final class RnnReference {
    * {@code i = σ(z_i), f = σ(z_f), c = f * c + i * tanh(z_c), o = σ(z_o), h = o * tanh(c)}.
    */
   static Run lstm(float[][][] x, float[][] k, float[][] r, float[] bias, boolean backwards) {
+    return lstm(x, k, r, bias, backwards, null);
+  }
+
+  /** As {@link #lstm(float[][][], float[][], float[][], float[], boolean)} from {@code init = [h, c]}, each {@code [batch][u]}. */
+  static Run lstm(float[][][] x, float[][] k, float[][] r, float[] bias, boolean backwards, float[][][] init) {
     int batch = x.length;
     int time = x[0].length;
     int u = r.length;
     double[][][] outs = new double[batch][time][];
     double[][][] states = new double[2][batch][];
     for (int b = 0; b < batch; b++) {
-      double[] h = new double[u];
-      double[] c = new double[u];
+      double[] h = init == null ? new double[u] : toDouble(init[0][b]);
+      double[] c = init == null ? new double[u] : toDouble(init[1][b]);
       for (int s = 0; s < time; s++) {
         double[] xt = toDouble(x[b][timeIndex(s, time, backwards)]);
         double[] zx = dot(xt, k, 0, 4 * u);
@@ -185,6 +195,12 @@ final class RnnReference {
    * {@code hh = tanh(x_h + (r * h) . R_h)}. Then {@code h = z * h + (1 - z) * hh}.
    */
   static Run gru(float[][][] x, float[][] k, float[][] r, float[][] bias, boolean resetAfter, boolean backwards) {
+    return gru(x, k, r, bias, resetAfter, backwards, null);
+  }
+
+  /** As {@link #gru(float[][][], float[][], float[][], float[][], boolean, boolean)} from {@code init} {@code [1][batch][u]}. */
+  static Run gru(float[][][] x, float[][] k, float[][] r, float[][] bias, boolean resetAfter, boolean backwards,
+      float[][][] init) {
     int batch = x.length;
     int time = x[0].length;
     int u = r.length;
@@ -193,7 +209,7 @@ final class RnnReference {
     float[] bIn = bias == null ? new float[3 * u] : bias[0];
     float[] bRec = bias == null || !resetAfter ? new float[3 * u] : bias[1];
     for (int b = 0; b < batch; b++) {
-      double[] h = new double[u];
+      double[] h = init == null ? new double[u] : toDouble(init[0][b]);
       for (int s = 0; s < time; s++) {
         double[] xt = toDouble(x[b][timeIndex(s, time, backwards)]);
         double[] xp = dot(xt, k, 0, 3 * u);
