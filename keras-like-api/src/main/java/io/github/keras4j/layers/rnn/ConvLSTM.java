@@ -43,9 +43,13 @@ import org.tensorflow.types.TFloat32;
  * {@code biasInitializer="zeros"}, {@code unitForgetBias=true}; {@code strides > 1} and {@code dilationRate > 1}
  * cannot be combined.
  *
+ * <p>Initial states ({@link #apply(io.github.keras4j.layers.KerasTensor, List)}) are the feature maps {@code h} and
+ * {@code c}, each of the output's shape at one step ({@code (batch, newRows, newCols, filters)} for ConvLSTM2D), and
+ * {@link Bidirectional} wraps the layer, as in Keras.
+ *
  * <p>Differences from Keras: channels-last only ({@code data_format="channels_last"}, as the convolution layers);
- * no {@code stateful} or {@code initial_state} (as the other recurrent layers); no fused kernel ({@code
- * useFused(true)} is rejected); {@link Bidirectional} does not wrap it; strides of 0 are rejected.
+ * no {@code stateful} (as the other recurrent layers); no fused kernel ({@code useFused(true)} is rejected); strides of
+ * 0 are rejected.
  */
 public abstract class ConvLSTM extends GatedRnn {
 

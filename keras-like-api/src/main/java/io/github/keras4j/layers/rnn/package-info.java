@@ -10,6 +10,10 @@
  * {@link io.github.keras4j.layers.rnn.LSTMCell} and {@link io.github.keras4j.layers.rnn.GRUCell}, which share their
  * step with the layers above, {@link io.github.keras4j.layers.rnn.StackedRNNCells}, or a cell written in Java).
  *
+ * <p>Every recurrent layer can start from given states (Keras's {@code initial_state}: {@code layer.apply(x,
+ * List.of(h, c))}, the decoder of an encoder-decoder model) and, with {@code returnState}, return its final states
+ * ({@code applyWithState}); {@link io.github.keras4j.layers.rnn.Bidirectional} wraps any of them.
+ *
  * <p>Recurrent layers are unrolled statically over a known number of time steps (TensorFlow Java cannot
  * differentiate a while loop); see {@link io.github.keras4j.layers.rnn.BaseRnn} for what that costs.
  */
