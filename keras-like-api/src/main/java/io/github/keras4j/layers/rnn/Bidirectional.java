@@ -142,7 +142,13 @@ public class Bidirectional extends Layer implements ReturnsState {
     RnnCell cell = rnn.cell();
     Layer copy;
     try {
-      copy = LayerRegistry.deserialize(renamed(LayerRegistry.serialize(cell), prefix), null);
+      Map<String, Object> spec = LayerRegistry.serialize(cell);
+      String lost = lostInConfig(spec, "");
+      if (lost != null) {
+        throw new IllegalArgumentException("its " + lost + " is a Java function or object without a Keras id, which a "
+            + "config cannot hold. Use built-in ids (\"tanh\", \"glorot_uniform\", \"l2\", ...)");
+      }
+      copy = LayerRegistry.deserialize(renamed(spec, prefix), null);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("Bidirectional copies the cell '" + cell.name() + "' of layer '"
           + rnn.name() + "' from its config for each direction, as Keras does, but the config could not be rebuilt: "
@@ -154,6 +160,37 @@ public class Bidirectional extends Layer implements ReturnsState {
           + " instead of a " + cell.getClass().getSimpleName());
     }
     return c;
+  }
+
+  /**
+   * The path of a setting that a config loses, or null: an activation given as a Java function (saved as null) or an
+   * object of a lambda or anonymous class (a {@code class_name} that is not a Java name).
+   */
+  private static String lostInConfig(Object value, String path) {
+    if (value instanceof Map<?, ?> map) {
+      if (map.get("class_name") instanceof String className && !className.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+        return path.isEmpty() ? "class" : path;
+      }
+      boolean activationLayer = "Activation".equals(map.get("class_name"));
+      for (Map.Entry<?, ?> e : map.entrySet()) {
+        String key = String.valueOf(e.getKey());
+        if (e.getValue() == null && !activationLayer && (key.equals("activation") || key.endsWith("_activation"))) {
+          return key;
+        }
+        String lost = lostInConfig(e.getValue(), key.equals("config") ? path : path.isEmpty() ? key : path + "." + key);
+        if (lost != null) {
+          return lost;
+        }
+      }
+    } else if (value instanceof List<?> list) {
+      for (Object item : list) {
+        String lost = lostInConfig(item, path);
+        if (lost != null) {
+          return lost;
+        }
+      }
+    }
+    return null;
   }
 
   /** A copy of a saved layer spec whose layers (this one and nested ones) are named {@code prefix + name}. */

@@ -261,6 +261,12 @@ class BidirectionalStatesTest {
     assertEquals("Layer 'bi2': an `initial_state` was passed that is not compatible with the layer's states: "
         + "initial state 1 (backward_h) should have shape (None, 5), but received shape (None, 6).",
         shape.getMessage());
+    // An RNN's cell is copied through its config, which cannot hold a Java function.
+    RNN javaActivation = new RNN(SimpleRNNCell.builder(2).activation((tf, v) -> tf.math.tanh(v)).build());
+    IllegalArgumentException lost = assertThrows(IllegalArgumentException.class,
+        () -> new Bidirectional(javaActivation));
+    assertTrue(lost.getMessage().contains("config could not be rebuilt: its activation is a Java function"),
+        lost.getMessage());
     IllegalStateException noState = assertThrows(IllegalStateException.class,
         () -> new Bidirectional(new LSTM(2), "sum", "bi3").applyWithState(x));
     assertTrue(noState.getMessage().contains("returnState"), noState.getMessage());
