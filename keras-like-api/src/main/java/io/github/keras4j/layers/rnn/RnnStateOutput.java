@@ -2,10 +2,12 @@ package io.github.keras4j.layers.rnn;
 
 import io.github.keras4j.backend.Backend;
 import io.github.keras4j.layers.Layer;
+import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
+import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -61,6 +63,14 @@ final class RnnStateOutput extends Layer {
     this.lookup = lookup;
     this.index = index;
     this.stateDims = stateDims;
+    // The recurrent layer's output may carry its input's mask; a state has no time axis and takes none (no warning).
+    setSupportsMasking(true);
+  }
+
+  /** None: a final state has no time axis. */
+  @Override
+  protected Operand<TBool> computeMask(Ops tf, List<Operand<TFloat32>> inputs, List<Operand<TBool>> masks) {
+    return null;
   }
 
   /** The recurrent layer's output shape without its time axis (if it returns sequences): a state's shape. */

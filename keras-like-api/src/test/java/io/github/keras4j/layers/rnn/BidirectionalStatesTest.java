@@ -10,7 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.keras4j.backend.Backend;
 import io.github.keras4j.layers.Input;
 import io.github.keras4j.layers.KerasTensor;
+import io.github.keras4j.layers.Layer;
 import io.github.keras4j.layers.LayerChecks;
+import io.github.keras4j.layers.core.Masking;
 import io.github.keras4j.layers.core.Dense;
 import io.github.keras4j.models.Model;
 import java.util.ArrayList;
@@ -198,6 +200,41 @@ class BidirectionalStatesTest {
         () -> ConvLSTM3D.builder(1, 2).returnSequences(true).returnState(true).build(),
         () -> ConvLSTM3D.builder(1, 2).returnSequences(true).returnState(true).goBackwards(true).build(),
         new long[] {2, 3, 3, 3, 1}, true);
+  }
+
+  @Test
+  void cellRnnAndLstmAgreeUnderAMaskFromInitialStates() {
+    // Bidirectional(RNN(LSTMCell)) and Bidirectional(LSTM) compute the same recurrence with the same weights (both
+    // checked against RnnReference above): under a mask (sample 0's last step and sample 1's first are padding) and
+    // from initial states, their sequences (masked steps output zeros, as Keras forces in Bidirectional) and final
+    // states must agree.
+    float[][][] x = RnnReference.inputs(2, 3, 2);
+    x[0][2] = new float[] {0, 0};
+    x[1][0] = new float[] {0, 0};
+    List<List<FloatNdArray>> results = new ArrayList<>();
+    for (Layer inner : List.<Layer>of(RNN.builder(new LSTMCell(3)).returnSequences(true).returnState(true).build(),
+        LSTM.builder(3).returnSequences(true).returnState(true).build())) {
+      Bidirectional bi = new Bidirectional(inner);
+      KerasTensor in = Input.of(3, 2);
+      List<KerasTensor> states = List.of(Input.of(3), Input.of(3), Input.of(3), Input.of(3));
+      List<KerasTensor> inputs = new ArrayList<>(List.of(in));
+      inputs.addAll(states);
+      try (Model m = new Model(inputs, bi.applyWithState(new Masking().apply(in), states))) {
+        m.setWeights(nd(KF, RF, BF, KB, RB, BB));
+        results.add(m.predictOutputs(List.of(x, FH, FC, BH, BC), 8));
+      }
+    }
+    FloatNdArray seq = results.get(0).get(0);
+    assertEquals(0f, seq.getFloat(0, 2, 0), 0f, "masked step");
+    assertEquals(0f, seq.getFloat(1, 0, 5), 0f, "masked step");
+    for (int i = 0; i < 5; i++) {
+      FloatNdArray a = results.get(0).get(i);
+      FloatNdArray b = results.get(1).get(i);
+      for (long k = 0; k < a.size(); k++) {
+        long[] at = coords(a.shape().asArray(), k);
+        assertEquals(b.getFloat(at), a.getFloat(at), 1e-5, "output " + i + " at " + java.util.Arrays.toString(at));
+      }
+    }
   }
 
   @Test
