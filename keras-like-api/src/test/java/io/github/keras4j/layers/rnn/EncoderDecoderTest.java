@@ -73,6 +73,11 @@ class EncoderDecoderTest {
     Path file = dir.resolve("seq2seq.keras");
     FloatNdArray trained;
     try (Model model = new Model(List.of(encIn, decIn), List.of(out))) {
+      StringBuilder summary = new StringBuilder();
+      model.summary(line -> summary.append(line).append('\n'));
+      // The summary connects the decoder to its inputs and (after a comma) the encoder's states.
+      assertTrue(summary.toString().lines().anyMatch(l -> l.contains("decoder (LSTM)")
+          && l.contains("input_layer_1[0][0], ")), summary.toString());
       model.compile(new Adam(0.02f), "mse");
       FloatNdArray encoderKernel = model.getWeights().get(0);
       History h = model.fit(List.of(d[0], d[1]), d[2], new FitOptions().epochs(30).batchSize(16).verbose(0));
