@@ -126,7 +126,6 @@ import io.github.keras4j.layers.reshaping.UpSampling3D;
 import io.github.keras4j.layers.reshaping.ZeroPadding1D;
 import io.github.keras4j.layers.reshaping.ZeroPadding2D;
 import io.github.keras4j.layers.reshaping.ZeroPadding3D;
-import io.github.keras4j.layers.rnn.BaseRnn;
 import io.github.keras4j.layers.rnn.Bidirectional;
 import io.github.keras4j.layers.rnn.CellBuilder;
 import io.github.keras4j.layers.rnn.ConvLSTM1D;
@@ -361,14 +360,7 @@ final class BuiltinLayers {
       ifSet(c.getString("recurrent_activation", null), b::recurrentActivation);
       return b.build();
     });
-    add("Bidirectional", c -> {
-      Layer inner = c.layer("layer");
-      if (!(inner instanceof BaseRnn rnn)) {
-        throw new IllegalArgumentException(c.owner() + ": the wrapped layer must be a SimpleRNN, LSTM or GRU, found "
-            + inner.getClass().getSimpleName());
-      }
-      return new Bidirectional(rnn, c.getString("merge_mode", "concat"), c.name());
-    });
+    add("Bidirectional", c -> new Bidirectional(c.layer("layer"), c.getString("merge_mode", "concat"), c.name()));
     add("TimeDistributed", c -> new TimeDistributed(c.layer("layer"), c.name()));
 
     // ---- preprocessing, and more core, normalization and reshaping layers

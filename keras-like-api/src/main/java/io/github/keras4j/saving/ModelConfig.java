@@ -398,9 +398,10 @@ public final class ModelConfig {
       return;
     }
     Layer layer = layers.get(e.name);
-    if (layer instanceof ReturnsState rnn && rnn.returnState() && args.size() == 1) {
-      // The final states: every RnnStateOutput entry called on this call's output gets the state it names.
-      List<KerasTensor> withState = rnn.applyWithState(args.get(0));
+    if (layer instanceof ReturnsState rnn && rnn.returnState()) {
+      // The final states: every RnnStateOutput entry called on this call's output gets the state it names. The
+      // arguments after the sequence are the call's initial states.
+      List<KerasTensor> withState = rnn.applyWithState(args.get(0), args.subList(1, args.size()));
       tensors.put(key(e.name, index, 0), withState.get(0));
       for (SideCall state : sideCalls(model, sideEntries, RNN_STATE, e.name, index)) {
         Config c = new Config(Map.of(), RNN_STATE, null).nestedConfig(state.entry.spec);

@@ -9,6 +9,7 @@ import io.github.keras4j.layers.Input;
 import io.github.keras4j.layers.KerasTensor;
 import io.github.keras4j.layers.core.Dense;
 import io.github.keras4j.layers.merging.Concatenate;
+import io.github.keras4j.layers.reshaping.RepeatVector;
 import io.github.keras4j.models.Model;
 import io.github.keras4j.models.Models;
 import io.github.keras4j.optimizers.Adam;
@@ -138,6 +139,45 @@ class EncoderDecoderTest {
     Backend.clearSession();
     try (Model loaded = Models.load(file)) {
       assertEquals(before, loaded.predict(List.of(d[0], d[1])));
+    }
+  }
+
+  @Test
+  void inferenceDecoderWithStateInputsAndOutputsReloads() throws IOException {
+    // The decoder called on [x, h, c] whose final states are model outputs (Keras's inference decoder), and a
+    // Bidirectional over RNN(cell): both rebuild from the saved config with the same predictions.
+    Backend.clearSession();
+    Backend.setRandomSeed(23);
+    float[][][][] d = data();
+    KerasTensor encIn = Input.of(ENCODER_STEPS, 2);
+    List<KerasTensor> enc = new Bidirectional(RNN.builder(new LSTMCell(4)).returnState(true).build())
+        .applyWithState(encIn);
+    KerasTensor decIn = Input.of(DECODER_STEPS, 1);
+    KerasTensor hIn = Input.of(4);
+    KerasTensor cIn = Input.of(4);
+    LSTM decoder = LSTM.builder(4).returnSequences(true).returnState(true).name("decoder").build();
+    List<KerasTensor> step = decoder.applyWithState(decIn, List.of(hIn, cIn));
+    KerasTensor out = new Dense(1).apply(new Concatenate().apply(List.of(step.get(0),
+        new RepeatVector(DECODER_STEPS).apply(enc.get(0)))));
+    float[][] h0 = new float[SAMPLES][4];
+    float[][] c0 = new float[SAMPLES][4];
+    for (int i = 0; i < SAMPLES; i++) {
+      h0[i][i % 4] = 0.5f;
+      c0[i][(i + 1) % 4] = -0.5f;
+    }
+    List<Object> x = List.of(d[0], d[1], h0, c0);
+    Path file = dir.resolve("inference.keras");
+    List<FloatNdArray> before;
+    try (Model model = new Model(List.of(encIn, decIn, hIn, cIn), List.of(out, step.get(1), step.get(2)))) {
+      before = model.predictOutputs(x, 32);
+      model.save(file);
+    }
+    Backend.clearSession();
+    try (Model loaded = Models.load(file)) {
+      List<FloatNdArray> after = loaded.predictOutputs(x, 32);
+      for (int i = 0; i < before.size(); i++) {
+        assertEquals(before.get(i), after.get(i), "output " + i);
+      }
     }
   }
 
