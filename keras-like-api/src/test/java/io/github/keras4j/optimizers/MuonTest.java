@@ -11,6 +11,9 @@ import io.github.keras4j.graph.GraphRuntime;
 import io.github.keras4j.graph.GraphVariable;
 import io.github.keras4j.layers.LayerChecks;
 import io.github.keras4j.optimizers.schedules.ExponentialDecay;
+import io.github.keras4j.saving.Json;
+import io.github.keras4j.saving.TrainingSerialization;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -400,5 +403,32 @@ class MuonTest {
         () -> Muon.builder().muonCoefficients(Float.NaN, 1f, 1f).build());
     assertTrue(e.getMessage().endsWith("muonA must be a finite number. Received: muonA=NaN"), e.getMessage());
     assertNull(Muon.builder().rmsRate(null).build().getRmsRate());
+  }
+
+  @Test
+  void muonConfigWithEverySettingRoundTrips() {
+    Muon muon = Muon.builder().learningRate(0.5f).epsilon(1e-5f).adamBeta1(0.8f).adamBeta2(0.95f)
+        .adamWeightDecay(null).excludeLayers("last", "head\\d").excludeEmbeddings(false)
+        .muonCoefficients(3f, -4f, 2f).adamLrRatio(0.1f).momentum(0.9f).nsSteps(6).nesterov(false).rmsRate(0.3f)
+        .build();
+    muon.clipnorm(1f);
+    Object saved = Json.parse(Json.write(TrainingSerialization.serializeOptimizer(muon)), "test");
+    Muon back = (Muon) TrainingSerialization.deserializeOptimizer(saved, null);
+    Map<String, Object> expected = new LinkedHashMap<>(muon.getConfig());
+    Map<String, Object> actual = new LinkedHashMap<>(back.getConfig());
+    expected.remove("name"); // Keras4J names optimizers itself (muon, muon_1, ...)
+    actual.remove("name");
+    assertEquals(expected, actual);
+    assertEquals(List.of("last", "head\\d"), back.getExcludeLayers());
+    assertNull(back.getAdamWeightDecay());
+    // Keras's Muon(learning_rate=0.5, epsilon=1e-5) of muon_test.py test_config, as a Keras config would hold it.
+    Map<String, Object> keras = new LinkedHashMap<>();
+    keras.put("class_name", "Muon");
+    keras.put("config", Map.of("name", "muon", "learning_rate", 0.5, "epsilon", 1e-5, "exclude_layers", List.of()));
+    Muon fromKeras = (Muon) TrainingSerialization.deserializeOptimizer(keras, null);
+    assertEquals(0.5f, fromKeras.getLearningRate());
+    assertEquals(1e-5f, fromKeras.getEpsilon());
+    assertEquals(0.004f, fromKeras.getWeightDecay());
+    assertEquals(0.2f, fromKeras.getRmsRate());
   }
 }

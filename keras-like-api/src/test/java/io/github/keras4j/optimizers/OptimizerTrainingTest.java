@@ -34,9 +34,10 @@ import org.tensorflow.ndarray.FloatNdArray;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 
 /**
- * AdamW, Nadam, Adamax, Adadelta, Lion, Ftrl, Adafactor (and Adam with amsgrad, weight decay on other optimizers) in
- * real training: fit reduces the loss; several steps per execution train bit-identically to single steps; a saved model comes back
- * with the optimizer's class, config (weight decay included) and state (slots, Nadam's {@code u_product}, step
+ * AdamW, Nadam, Adamax, Adadelta, Lion, Ftrl, Adafactor, Muon, ScheduleFreeAdamW (and Adam with amsgrad, weight
+ * decay on other optimizers) in real training: fit reduces the loss; several steps per execution train
+ * bit-identically to single steps; a saved model comes back with the optimizer's class, config (weight decay
+ * included) and state (slots, Nadam's {@code u_product}, ScheduleFreeAdamW's momentum copied from the weights, step
  * counter), so it takes the same next step; the config survives serialization through JSON.
  */
 class OptimizerTrainingTest {
@@ -57,7 +58,16 @@ class OptimizerTrainingTest {
         Arguments.of("Ftrl", (Supplier<Optimizer>) () -> new Ftrl(0.5f, -0.5f, 0.1f, 0.001f, 0.001f, 0.01f, 0.1f)),
         Arguments.of("Adafactor", (Supplier<Optimizer>) () -> new Adafactor(0.05f).weightDecay(0.01f)),
         Arguments.of("Adafactor restarts",
-            (Supplier<Optimizer>) () -> new Adafactor(new CosineDecayRestarts(0.1, 10, 2.0, 0.8, 0.1))));
+            (Supplier<Optimizer>) () -> new Adafactor(new CosineDecayRestarts(0.1, 10, 2.0, 0.8, 0.1))),
+        // Keras's muon_test.py test_model_fit excludes the output layer ("last") from Muon.
+        Arguments.of("Muon", (Supplier<Optimizer>) () -> Muon.builder().learningRate(0.02f).excludeLayers("last")
+            .build()),
+        Arguments.of("Muon schedule, no rms", (Supplier<Optimizer>) () -> Muon.builder()
+            .learningRate(new ExponentialDecay(0.05, 10, 0.9)).rmsRate(null).weightDecay(null).nesterov(false)
+            .build()),
+        Arguments.of("ScheduleFreeAdamW", (Supplier<Optimizer>) () -> new ScheduleFreeAdamW(0.02f).weightDecay(0.01f)),
+        Arguments.of("ScheduleFreeAdamW warmup", (Supplier<Optimizer>) () -> new ScheduleFreeAdamW(
+            new ExponentialDecay(0.03, 10, 0.9), 0.9f, 0.99f, 1e-8f, 5)));
   }
 
   private static final float[][] X = LayerChecks.randomMatrix(64, 3, 21);
@@ -72,7 +82,7 @@ class OptimizerTrainingTest {
   }
 
   private static Sequential mlp() {
-    return new Sequential(new InputLayer(3), new Dense(8, "tanh"), new Dense(1));
+    return new Sequential(new InputLayer(3), new Dense(8, "tanh"), Dense.builder(1).name("last").build());
   }
 
   private static List<float[]> values(List<FloatNdArray> weights) {
