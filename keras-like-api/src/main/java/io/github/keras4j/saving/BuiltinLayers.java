@@ -71,6 +71,7 @@ import io.github.keras4j.layers.preprocessing.BaseAffineTransformLayer;
 import io.github.keras4j.layers.preprocessing.BaseColorAugmentation;
 import io.github.keras4j.layers.preprocessing.CategoryEncoding;
 import io.github.keras4j.layers.preprocessing.CenterCrop;
+import io.github.keras4j.layers.preprocessing.ContrastLimitedAdaptiveHistogramEqualization;
 import io.github.keras4j.layers.preprocessing.CutMix;
 import io.github.keras4j.layers.preprocessing.Discretization;
 import io.github.keras4j.layers.preprocessing.Equalization;
@@ -87,6 +88,7 @@ import io.github.keras4j.layers.preprocessing.RandomColorDegeneration;
 import io.github.keras4j.layers.preprocessing.RandomColorJitter;
 import io.github.keras4j.layers.preprocessing.RandomContrast;
 import io.github.keras4j.layers.preprocessing.RandomCrop;
+import io.github.keras4j.layers.preprocessing.RandomElasticTransform;
 import io.github.keras4j.layers.preprocessing.RandomErasing;
 import io.github.keras4j.layers.preprocessing.RandomFlip;
 import io.github.keras4j.layers.preprocessing.RandomGaussianBlur;
@@ -796,6 +798,24 @@ final class BuiltinLayers {
       ifSet(c.getLongOrNull("seed"), b::seed);
       double[] range = valueRange(c);
       return b.valueRange(range[0], range[1]).build();
+    });
+
+    // ---- elastic deformation and adaptive equalization
+    add("RandomElasticTransform", c -> {
+      c.requireValue("data_format", "channels_last");
+      RandomElasticTransform.Builder b = RandomElasticTransform.builder().name(c.name())
+          .factor(c.getDoubles("factor", 1)).scale(c.getDoubles("scale", 1))
+          .interpolation(c.getString("interpolation", "bilinear")).fillMode(c.getString("fill_mode", "reflect"))
+          .fillValue(c.getDouble("fill_value", 0.0));
+      ifSet(c.getLongOrNull("seed"), b::seed);
+      double[] range = valueRange(c);
+      return b.valueRange(range[0], range[1]).build();
+    });
+    add("ContrastLimitedAdaptiveHistogramEqualization", c -> {
+      c.requireValue("data_format", "channels_last");
+      double[] range = valueRange(c);
+      return new ContrastLimitedAdaptiveHistogramEqualization(range[0], range[1], c.getDouble("clip_limit", 4.0),
+          c.getInts("tile_grid_size", 8, 8), c.name());
     });
   }
 

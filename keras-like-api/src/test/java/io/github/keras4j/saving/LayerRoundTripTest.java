@@ -85,6 +85,7 @@ import io.github.keras4j.layers.preprocessing.AugMix;
 import io.github.keras4j.layers.preprocessing.AutoContrast;
 import io.github.keras4j.layers.preprocessing.CategoryEncoding;
 import io.github.keras4j.layers.preprocessing.CenterCrop;
+import io.github.keras4j.layers.preprocessing.ContrastLimitedAdaptiveHistogramEqualization;
 import io.github.keras4j.layers.preprocessing.CutMix;
 import io.github.keras4j.layers.preprocessing.Discretization;
 import io.github.keras4j.layers.preprocessing.Equalization;
@@ -101,6 +102,7 @@ import io.github.keras4j.layers.preprocessing.RandomColorDegeneration;
 import io.github.keras4j.layers.preprocessing.RandomColorJitter;
 import io.github.keras4j.layers.preprocessing.RandomContrast;
 import io.github.keras4j.layers.preprocessing.RandomCrop;
+import io.github.keras4j.layers.preprocessing.RandomElasticTransform;
 import io.github.keras4j.layers.preprocessing.RandomErasing;
 import io.github.keras4j.layers.preprocessing.RandomFlip;
 import io.github.keras4j.layers.preprocessing.RandomGaussianBlur;
@@ -454,7 +456,11 @@ class LayerRoundTripTest {
         of("RandAugment", () -> RandAugment.builder().valueRange(-1, 1).numOps(3).factor(0.2, 0.7)
             .interpolation("nearest").seed(11).build(), s(4, 4, 3)),
         of("AugMix", () -> AugMix.builder().valueRange(-1, 1).numChains(2).chainDepth(1).factor(0.6).alpha(0.5)
-            .allOps(false).interpolation("nearest").seed(12).build(), s(4, 4, 2)));
+            .allOps(false).interpolation("nearest").seed(12).build(), s(4, 4, 2)),
+        of("RandomElasticTransform", () -> RandomElasticTransform.builder().factor(0.2, 0.9).scale(0.4)
+            .interpolation("nearest").fillMode("mirror").fillValue(2).valueRange(-1, 1).seed(3).build(), s(4, 4, 2)),
+        of("ContrastLimitedAdaptiveHistogramEqualization", () -> new ContrastLimitedAdaptiveHistogramEqualization(
+            -1, 1, 2.5, new int[] {2, 3}, null), s(5, 4, 2)));
   }
 
   @ParameterizedTest(name = "{0}")
