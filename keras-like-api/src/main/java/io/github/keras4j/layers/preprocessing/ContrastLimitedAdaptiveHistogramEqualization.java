@@ -23,7 +23,7 @@ import org.tensorflow.types.TInt32;
  * <p>As Keras's code, per image and channel: values are mapped from {@code valueRange} (as given) to
  * {@code [0, 255]}. With {@code tileGridSize = (gh, gw)}, tiles are {@code th = ceil(height / gh)} by
  * {@code tw = ceil(width / gw)} pixels; the image is padded at the bottom and right to {@code (gh th, gw tw)} by
- * symmetric reflection ({@code c b a | a b c}). Each tile's 256-bin histogram counts {@code clip(int(v), 0, 255)};
+ * symmetric reflection ({@code a b c d | d c b a}). Each tile's 256-bin histogram counts {@code clip(int(v), 0, 255)};
  * if {@code clipLimit > 0}, each bin is clipped to {@code clipLimit * th * tw / 256} and the clipped excess spread
  * evenly over the 256 bins (once). With {@code cdf} the histogram's cumulative sum and {@code cdfMin = cdf[0]}, the
  * tile's mapping is {@code clip((cdf - cdfMin) * 255 / (th tw - cdfMin), 0, 255)} (a zero divisor becomes 1). Pixel
