@@ -227,15 +227,12 @@ public class RandomElasticTransform extends BaseImagePreprocessingLayer {
   }
 
   /** Optional settings of {@link RandomElasticTransform}, with Keras's defaults. */
-  public static final class Builder {
+  public static final class Builder extends RandomLayerBuilder.WithValueRange<Builder> {
     private double[] factor = {1.0};
     private double[] scale = {1.0};
     private String interpolation = "bilinear";
     private String fillMode = "reflect";
     private double fillValue;
-    private double[] valueRange = {0, 255};
-    private Long seed;
-    private String name;
 
     private Builder() {}
 
@@ -269,21 +266,8 @@ public class RandomElasticTransform extends BaseImagePreprocessingLayer {
       return this;
     }
 
-    /** The range the output is clipped to; default (0, 255). */
-    public Builder valueRange(double low, double high) {
-      this.valueRange = new double[] {low, high};
-      return this;
-    }
-
-    /** The draws' seed; by default one from the global seed sequence. */
-    public Builder seed(long seed) {
-      this.seed = seed;
-      return this;
-    }
-
-    /** The layer's name. */
-    public Builder name(String name) {
-      this.name = name;
+    @Override
+    Builder self() {
       return this;
     }
 
