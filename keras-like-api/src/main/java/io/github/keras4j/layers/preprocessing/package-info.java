@@ -45,6 +45,10 @@
  * homography they give; {@link io.github.keras4j.layers.preprocessing.MixUp} and
  * {@link io.github.keras4j.layers.preprocessing.CutMix} mix each image with another of the batch (in a model the
  * images only; their {@code transformLabels} mixes labels with the same draws).
+ * {@link io.github.keras4j.layers.preprocessing.RandomElasticTransform} displaces each pixel by a smoothed random
+ * field. {@link io.github.keras4j.layers.preprocessing.ContrastLimitedAdaptiveHistogramEqualization} equalizes
+ * contrast tile by tile, in inference too. The policies {@link io.github.keras4j.layers.preprocessing.RandAugment}
+ * and {@link io.github.keras4j.layers.preprocessing.AugMix} combine the augmentation layers above.
  *
  * <p>Audio layers take batches of raw signals. {@link io.github.keras4j.layers.preprocessing.STFTSpectrogram} computes
  * short-time Fourier transforms (log, magnitude, power spectral density, real, imaginary, angle or both parts) as a
