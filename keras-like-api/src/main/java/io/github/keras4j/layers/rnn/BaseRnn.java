@@ -14,7 +14,6 @@ import io.github.keras4j.regularizers.Regularizer;
 import io.github.keras4j.regularizers.Regularizers;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -120,7 +119,7 @@ import org.tensorflow.types.TInt32;
  *       {@link #applyWithState(KerasTensor)} returns the output and the final states.
  * </ul>
  */
-public abstract class BaseRnn extends Layer implements ReturnsState {
+public abstract class BaseRnn extends RecurrentLayer {
 
   private final int units;
   private final ActivationFunction activation;
@@ -138,8 +137,6 @@ public abstract class BaseRnn extends Layer implements ReturnsState {
   private CellWeights cell;
   /** The sequence's (input 0's) spec; the initial states, inputs 1.., are checked by {@link InitialStates}. */
   private InputSpec sequenceSpec;
-  /** Final states of each traced call, by the call's output operand; only with returnState. */
-  private final Map<Operand<TFloat32>, List<Operand<TFloat32>>> finalStates = new IdentityHashMap<>();
 
   /** Validates and stores the builder's settings. */
   protected BaseRnn(RnnBuilder<?> b) {
@@ -406,30 +403,7 @@ public abstract class BaseRnn extends Layer implements ReturnsState {
   }
 
   @Override
-  protected Operand<TFloat32> call(Ops tf, Operand<TFloat32> inputs, boolean training) {
-    return call(tf, inputs, null, training);
-  }
-
-  @Override
-  protected Operand<TFloat32> call(Ops tf, Operand<TFloat32> inputs, Operand<TBool> mask, boolean training) {
-    return call(tf, inputs, mask, null, training);
-  }
-
-  /** The sequence (input 0) from the initial states (inputs 1..). */
-  @Override
-  protected Operand<TFloat32> call(Ops tf, List<Operand<TFloat32>> inputs, boolean training) {
-    return call(tf, inputs, Collections.nCopies(inputs.size(), null), training);
-  }
-
-  /** The sequence (input 0) under its mask from the initial states (inputs 1..), whose masks are ignored. */
-  @Override
-  protected Operand<TFloat32> call(Ops tf, List<Operand<TFloat32>> inputs, List<Operand<TBool>> masks,
-      boolean training) {
-    List<Operand<TFloat32>> initial = inputs.size() == 1 ? null : inputs.subList(1, inputs.size());
-    return call(tf, inputs.get(0), masks.get(0), initial, training);
-  }
-
-  private Operand<TFloat32> call(Ops tf, Operand<TFloat32> inputs, Operand<TBool> mask,
+  Operand<TFloat32> callSequence(Ops tf, Operand<TFloat32> inputs, Operand<TBool> mask,
       List<Operand<TFloat32>> initialState, boolean training) {
     if (initialState != null) {
       checkInitialOperands(inputs, initialState);
@@ -437,9 +411,7 @@ public abstract class BaseRnn extends Layer implements ReturnsState {
     Unrolled u = run(tf, inputs, mask, false, cell, goBackwards, training, seed, initialState);
     Operand<TFloat32> out = returnSequences ? u.sequence(tf, false) : u.last();
     if (returnState) {
-      synchronized (finalStates) {
-        finalStates.put(out, u.states());
-      }
+      recordFinalStates(out, u.states());
       // Keras's layer call returns [output, states...] and penalizes each; the output's penalty is added by Layer.
       if (activityRegularizer() != null) {
         for (Operand<TFloat32> state : u.states()) {
@@ -665,21 +637,6 @@ public abstract class BaseRnn extends Layer implements ReturnsState {
   // ---------------------------------------------------------------- returnState
 
   /**
-   * Calls the layer and returns its output followed by its final states ({@code [output, h]}, or
-   * {@code [output, h, c]} for LSTM), as Keras's call of a layer with {@code return_state=True}.
-   *
-   * <p>Each state is the output of a small weightless layer ({@code lstm_state_h}, {@code lstm_state_c}) that reads
-   * the state this layer computed for the same call; it adds no recurrence to the graph and shows in the model's
-   * summary with 0 parameters.
-   *
-   * @throws IllegalStateException if the layer was built without {@code returnState(true)}
-   */
-  @Override
-  public List<KerasTensor> applyWithState(KerasTensor input) {
-    return applyWithState(input, null);
-  }
-
-  /**
    * As {@link #applyWithState(KerasTensor)}, starting from {@code initialState} (see
    * {@link #apply(KerasTensor, List)}): Keras's {@code layer(x, initial_state=[h, c])} with {@code return_state=True},
    * the decoder of a sequence-to-sequence model at inference.
@@ -700,39 +657,6 @@ public abstract class BaseRnn extends Layer implements ReturnsState {
       result.add(new RnnStateOutput(this, i, name() + "_state_" + stateNames().get(i)).apply(out));
     }
     return result;
-  }
-
-  /**
-   * Calls the layer on the sequence {@code inputs} starting from {@code initialState} instead of zeros, as Keras's
-   * {@code layer(inputs, initial_state=[h, c])}: one tensor per {@link #stateNames() state} ({@code [h]} for
-   * SimpleRNN and GRU, {@code [h, c]} for LSTM and ConvLSTM), each {@code (batch, units)} ({@code (batch, rows, cols,
-   * filters)} for ConvLSTM2D: the shape of the layer's output at one step). The call's inputs are then the sequence
-   * followed by the states, so gradients flow into the states (the encoder of an encoder-decoder model trains
-   * through them):
-   *
-   * <pre>{@code
-   * List<KerasTensor> encoded = LSTM.builder(64).returnState(true).build().applyWithState(encoderInputs);
-   * KerasTensor decoded = LSTM.builder(64).returnSequences(true).build()
-   *     .apply(decoderInputs, encoded.subList(1, 3));
-   * }</pre>
-   *
-   * @param initialState the initial states, or null or empty for zeros
-   * @throws IllegalArgumentException naming the layer and both shapes when a state's number or shape does not match
-   */
-  public KerasTensor apply(KerasTensor inputs, List<KerasTensor> initialState) {
-    return apply(InitialStates.inputs(name(), inputs, initialState));
-  }
-
-  /** The final state {@code index} of the traced call that returned {@code output}. */
-  Operand<TFloat32> finalState(Operand<TFloat32> output, int index) {
-    List<Operand<TFloat32>> states;
-    synchronized (finalStates) {
-      states = finalStates.get(output);
-    }
-    if (states == null) {
-      throw new IllegalStateException("No traced call of layer '" + name() + "' produced this output");
-    }
-    return states.get(index);
   }
 
   // ---------------------------------------------------------------- accessors and config

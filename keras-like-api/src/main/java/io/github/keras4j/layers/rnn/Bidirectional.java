@@ -9,7 +9,6 @@ import io.github.keras4j.layers.rnn.BaseRnn.Unrolled;
 import io.github.keras4j.saving.LayerRegistry;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,7 +58,7 @@ import org.tensorflow.types.TFloat32;
  * new Bidirectional(ConvLSTM2D.builder(4, 3).padding("same").build());
  * }</pre>
  */
-public class Bidirectional extends Layer implements ReturnsState {
+public class Bidirectional extends RecurrentLayer {
 
   private static final List<String> MERGE_MODES = List.of("sum", "mul", "ave", "concat");
 
@@ -77,8 +76,6 @@ public class Bidirectional extends Layer implements ReturnsState {
   private InputSpec sequenceSpec;
   private CellWeights forward;
   private CellWeights backward;
-  /** Final states (forward, then backward) of each traced call, by the call's output operand; only with returnState. */
-  private final Map<Operand<TFloat32>, List<Operand<TFloat32>>> finalStates = new IdentityHashMap<>();
 
   /** Wraps {@code layer}, concatenating the two directions. */
   public Bidirectional(Layer layer) {
@@ -295,32 +292,9 @@ public class Bidirectional extends Layer implements ReturnsState {
     return dims;
   }
 
-  @Override
-  protected Operand<TFloat32> call(Ops tf, Operand<TFloat32> inputs, boolean training) {
-    return call(tf, inputs, null, training);
-  }
-
   /** Both directions skip masked steps; with {@code returnSequences} masked steps output zeros, as in Keras. */
   @Override
-  protected Operand<TFloat32> call(Ops tf, Operand<TFloat32> inputs, Operand<TBool> mask, boolean training) {
-    return call(tf, inputs, mask, null, training);
-  }
-
-  /** The sequence (input 0) from the initial states (inputs 1..): the forward layer's, then the backward layer's. */
-  @Override
-  protected Operand<TFloat32> call(Ops tf, List<Operand<TFloat32>> inputs, boolean training) {
-    return call(tf, inputs, Collections.nCopies(inputs.size(), null), training);
-  }
-
-  /** As {@link #call(Ops, List, boolean)} with the sequence's mask; the states' masks are ignored. */
-  @Override
-  protected Operand<TFloat32> call(Ops tf, List<Operand<TFloat32>> inputs, List<Operand<TBool>> masks,
-      boolean training) {
-    List<Operand<TFloat32>> initial = inputs.size() == 1 ? null : inputs.subList(1, inputs.size());
-    return call(tf, inputs.get(0), masks.get(0), initial, training);
-  }
-
-  private Operand<TFloat32> call(Ops tf, Operand<TFloat32> inputs, Operand<TBool> mask,
+  Operand<TFloat32> callSequence(Ops tf, Operand<TFloat32> inputs, Operand<TBool> mask,
       List<Operand<TFloat32>> initialState, boolean training) {
     List<Operand<TFloat32>> fwInit = null;
     List<Operand<TFloat32>> bwInit = null;
@@ -369,9 +343,7 @@ public class Bidirectional extends Layer implements ReturnsState {
       default -> tf.math.div(tf.math.add(y, yRev), tf.constant(2f));
     };
     if (returnState()) {
-      synchronized (finalStates) {
-        finalStates.put(out, List.copyOf(states));
-      }
+      recordFinalStates(out, List.copyOf(states));
     }
     return out;
   }
@@ -387,30 +359,6 @@ public class Bidirectional extends Layer implements ReturnsState {
   }
 
   // ---------------------------------------------------------------- initial and final states
-
-  /**
-   * Calls the layer on the sequence {@code inputs}, each direction starting from its half of {@code initialState}:
-   * the forward layer's states, then the backward layer's, as Keras's {@code Bidirectional(...)(x,
-   * initial_state=[...])} ({@code [forward_h, forward_c, backward_h, backward_c]} for an LSTM).
-   *
-   * @param initialState both directions' initial states, or null or empty for zeros
-   * @throws IllegalArgumentException naming the layer and both shapes when a state's number or shape does not match
-   */
-  public KerasTensor apply(KerasTensor inputs, List<KerasTensor> initialState) {
-    return apply(InitialStates.inputs(name(), inputs, initialState));
-  }
-
-  /**
-   * Calls the layer and returns its merged output followed by the forward layer's final states and the backward
-   * layer's ({@code [output, forward_h, forward_c, backward_h, backward_c]} for an LSTM), as Keras's
-   * {@code Bidirectional} of a layer with {@code return_state=True}.
-   *
-   * @throws IllegalStateException if the wrapped layer was built without {@code returnState(true)}
-   */
-  @Override
-  public List<KerasTensor> applyWithState(KerasTensor input) {
-    return applyWithState(input, null);
-  }
 
   /** As {@link #applyWithState(KerasTensor)}, starting from {@code initialState} (see {@link #apply(KerasTensor, List)}). */
   @Override
@@ -429,18 +377,6 @@ public class Bidirectional extends Layer implements ReturnsState {
           .apply(out));
     }
     return result;
-  }
-
-  /** The final state {@code index} of the traced call that returned {@code output}. */
-  Operand<TFloat32> finalState(Operand<TFloat32> output, int index) {
-    List<Operand<TFloat32>> states;
-    synchronized (finalStates) {
-      states = finalStates.get(output);
-    }
-    if (states == null) {
-      throw new IllegalStateException("No traced call of layer '" + name() + "' produced this output");
-    }
-    return states.get(index);
   }
 
   // ---------------------------------------------------------------- accessors and config

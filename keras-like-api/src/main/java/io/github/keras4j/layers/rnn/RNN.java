@@ -5,8 +5,6 @@ import io.github.keras4j.layers.InputSpec;
 import io.github.keras4j.layers.KerasTensor;
 import io.github.keras4j.layers.Layer;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +44,7 @@ import org.tensorflow.types.TInt32;
  * {@code rnn/lstm_cell/kernel}). {@code RNN(new LSTMCell(n))} never runs on TensorFlow's fused kernel, which
  * {@link LSTM} uses: both compute the same results to float rounding.
  */
-public class RNN extends Layer implements ReturnsState {
+public class RNN extends RecurrentLayer {
 
   private final RnnCell cell;
   private final boolean returnSequences;
@@ -55,8 +53,6 @@ public class RNN extends Layer implements ReturnsState {
   private final boolean zeroOutputForMask;
   /** The sequence's (input 0's) spec; the initial states, inputs 1.., are checked by {@link InitialStates}. */
   private InputSpec sequenceSpec;
-  /** Final states of each traced call, by the call's output operand; only with returnState. */
-  private final Map<Operand<TFloat32>, List<Operand<TFloat32>>> finalStates = new IdentityHashMap<>();
 
   /** Runs {@code cell}, returning the last output. */
   public RNN(RnnCell cell) {
@@ -151,30 +147,7 @@ public class RNN extends Layer implements ReturnsState {
   }
 
   @Override
-  protected Operand<TFloat32> call(Ops tf, Operand<TFloat32> inputs, boolean training) {
-    return call(tf, inputs, null, training);
-  }
-
-  @Override
-  protected Operand<TFloat32> call(Ops tf, Operand<TFloat32> inputs, Operand<TBool> mask, boolean training) {
-    return call(tf, inputs, mask, null, training);
-  }
-
-  /** The sequence (input 0) from the initial states (inputs 1..). */
-  @Override
-  protected Operand<TFloat32> call(Ops tf, List<Operand<TFloat32>> inputs, boolean training) {
-    return call(tf, inputs, Collections.nCopies(inputs.size(), null), training);
-  }
-
-  /** The sequence (input 0) under its mask from the initial states (inputs 1..), whose masks are ignored. */
-  @Override
-  protected Operand<TFloat32> call(Ops tf, List<Operand<TFloat32>> inputs, List<Operand<TBool>> masks,
-      boolean training) {
-    List<Operand<TFloat32>> initial = inputs.size() == 1 ? null : inputs.subList(1, inputs.size());
-    return call(tf, inputs.get(0), masks.get(0), initial, training);
-  }
-
-  private Operand<TFloat32> call(Ops tf, Operand<TFloat32> inputs, Operand<TBool> mask,
+  Operand<TFloat32> callSequence(Ops tf, Operand<TFloat32> inputs, Operand<TBool> mask,
       List<Operand<TFloat32>> initialState, boolean training) {
     Run run = run(tf, name(), cell, inputs, mask, initialState, goBackwards, zeroOutputForMask, training);
     List<Operand<TFloat32>> outputs = run.outputs();
@@ -182,9 +155,7 @@ public class RNN extends Layer implements ReturnsState {
     int timesteps = outputs.size();
     Operand<TFloat32> out = returnSequences ? tf.stack(outputs, Stack.axis(1L)) : outputs.get(timesteps - 1);
     if (returnState) {
-      synchronized (finalStates) {
-        finalStates.put(out, states);
-      }
+      recordFinalStates(out, states);
     }
     return out;
   }
@@ -293,18 +264,6 @@ public class RNN extends Layer implements ReturnsState {
   // ---------------------------------------------------------------- returnState
 
   /**
-   * Calls the layer and returns its output followed by its final states ({@code [output, state_0, ...]}, one per
-   * entry of the cell's {@link RnnCell#stateSize()}), as Keras's call of a layer with {@code return_state=True}.
-   * Each state is the output of a weightless layer ({@code rnn_state_0}, ...) reading the state of the same call.
-   *
-   * @throws IllegalStateException if the layer was built without {@code returnState(true)}
-   */
-  @Override
-  public List<KerasTensor> applyWithState(KerasTensor input) {
-    return applyWithState(input, null);
-  }
-
-  /**
    * As {@link #applyWithState(KerasTensor)}, starting from {@code initialState} (see {@link #apply(KerasTensor,
    * List)}).
    *
@@ -326,31 +285,6 @@ public class RNN extends Layer implements ReturnsState {
           name() + "_state_" + i).apply(out));
     }
     return result;
-  }
-
-  /**
-   * Calls the layer on the sequence {@code inputs} starting from {@code initialState} instead of zeros, as Keras's
-   * {@code layer(inputs, initial_state=[...])}: one {@code (batch, size)} tensor per entry of the cell's
-   * {@link RnnCell#stateSize()} (a {@link StackedRNNCells} takes its cells' states in order, flat). The states are the
-   * call's inputs after the sequence and receive gradients.
-   *
-   * @param initialState the initial states, or null or empty for zeros
-   * @throws IllegalArgumentException naming the layer and both shapes when a state's number or shape does not match
-   */
-  public KerasTensor apply(KerasTensor inputs, List<KerasTensor> initialState) {
-    return apply(InitialStates.inputs(name(), inputs, initialState));
-  }
-
-  /** The final state {@code index} of the traced call that returned {@code output}. */
-  Operand<TFloat32> finalState(Operand<TFloat32> output, int index) {
-    List<Operand<TFloat32>> states;
-    synchronized (finalStates) {
-      states = finalStates.get(output);
-    }
-    if (states == null) {
-      throw new IllegalStateException("No traced call of layer '" + name() + "' produced this output");
-    }
-    return states.get(index);
   }
 
   // ---------------------------------------------------------------- accessors and config
