@@ -18,7 +18,7 @@ import org.tensorflow.types.TFloat32;
  */
 final class RnnStateOutput extends Layer {
 
-  /** Looks up a final state of a traced call: {@link BaseRnn#finalState}, {@link RNN#finalState}. */
+  /** Looks up a final state of a traced call: {@link RecurrentLayer#finalState}. */
   @FunctionalInterface
   interface StateLookup {
     /** The final state {@code index} of the call that returned {@code output}. */
