@@ -20,9 +20,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.logging.Logger;
 import java.util.zip.CRC32;
 import java.util.zip.CheckedInputStream;
@@ -36,18 +40,33 @@ import org.tensorflow.ndarray.buffer.DataBuffers;
  * The Keras4J weights file: a model's weights (and its optimizer's state) in one checksummed binary file, the
  * format behind {@link Model#saveWeights} and {@link Model#loadWeights} (Keras's {@code .weights.h5}).
  *
- * <h2>Format, version 1</h2>
+ * <h2>Format, version 2</h2>
  * All numbers are little-endian. A string is a uint32 byte length followed by that many UTF-8 bytes.
  * <pre>
  * magic       8 bytes   'K' '4' 'J' 'W' 0x0D 0x0A 0x1A 0x0A   (detects text-mode mangling, like PNG's)
- * version     uint32    1
+ * version     uint32    2
  * weights     uint32 n, then n entries        the model's weights, in {@link Model#variables()} order
  * optimizer   string    the optimizer's name ("" when there is no optimizer state)
  *             int64     the optimizer's step counter (Keras's {@code optimizer.iterations}; 0 without state)
- *             uint32 m, then m entries        the optimizer's float variables (slots, learning rate)
+ *             uint32 m, then m entries        the float variables (slots, learning rate) of the optimizer and of
+ *                                             every optimizer it wraps, in tree order (below)
+ * state       uint32 k, then k scalars        the optimizer tree's other state (below); new in version 2
  * crc32       uint32    CRC-32 (java.util.zip.CRC32) of every byte before it
  * entry:      string layer, string weight, uint32 rank, int64 dims[rank], float32 values[product(dims)]
+ * scalar:     string key, float64 value
  * </pre>
+ *
+ * <p>Version 1 files, without the {@code state} section and with only the top optimizer's own variables under
+ * {@code optimizer}, are still read, and load as they did.
+ *
+ * <p>The optimizer's state is that of a tree: the model's optimizer, then, depth first, each optimizer it wraps
+ * ({@link Optimizer#wrappedOptimizers()}: a {@code LossScaleOptimizer}'s inner optimizer, a {@code MultiOptimizer}'s
+ * inner optimizers), each once and only those that have trained in this model. The {@code optimizer} entries are
+ * their variables, each optimizer's in creation order and named by that optimizer's name ({@code layer = "adam_1"}).
+ * The {@code state} scalars are, in the same order, for each optimizer below the top one its step counter
+ * ({@code adam_1/iterations}), and for every optimizer its {@link Optimizer#extraState()}
+ * ({@code loss_scale_optimizer/dynamic_scale}, {@code loss_scale_optimizer/step_counter}). Counters are exact as
+ * float64 up to 2^53, float32 values always.
  *
  * <p>Layer weights are named as in Keras 3's weights files, by structure rather than by the layers' runtime
  * names: the {@code layer} of an entry is the snake_case class name of the layer numbered in model order
@@ -70,8 +89,8 @@ public final class WeightsFile {
   /** The file name ending {@link Model#saveWeights} requires, as Keras requires {@code .weights.h5}. */
   public static final String EXTENSION = ".weights.bin";
 
-  /** The format version written by this class. */
-  public static final int VERSION = 1;
+  /** The format version written by this class; version 1 is read too. */
+  public static final int VERSION = 2;
 
   private static final byte[] MAGIC = {'K', '4', 'J', 'W', 0x0D, 0x0A, 0x1A, 0x0A};
   private static final int MAX_NAME_BYTES = 1 << 16;
@@ -97,19 +116,38 @@ public final class WeightsFile {
   }
 
   /**
+   * One number of the optimizer state section (version 2).
+   *
+   * @param key the optimizer's name and the state's, such as {@code adam_1/iterations} or
+   *     {@code loss_scale_optimizer/dynamic_scale}
+   * @param value the value (a counter as a whole number)
+   */
+  public record Scalar(String key, double value) {}
+
+  /**
    * The contents of a weights file.
    *
    * @param weights the model's weights, in model order
    * @param optimizerName the optimizer's name, or {@code ""} when the file holds no optimizer state
    * @param iterations the optimizer's step counter
-   * @param optimizer the optimizer's float variables
+   * @param optimizer the float variables of the optimizer tree (see the class comment); in a version 1 file, the top
+   *     optimizer's own only
+   * @param optimizerState the optimizer tree's other state (see the class comment), or null for a version 1 file,
+   *     which has none
    */
-  public record Contents(List<Entry> weights, String optimizerName, long iterations, List<Entry> optimizer) {
+  public record Contents(
+      List<Entry> weights, String optimizerName, long iterations, List<Entry> optimizer, List<Scalar> optimizerState) {
 
     /** Copies the lists. */
     public Contents {
       weights = List.copyOf(weights);
       optimizer = List.copyOf(optimizer);
+      optimizerState = optimizerState == null ? null : List.copyOf(optimizerState);
+    }
+
+    /** Contents without optimizer state scalars (an empty {@code state} section). */
+    public Contents(List<Entry> weights, String optimizerName, long iterations, List<Entry> optimizer) {
+      this(weights, optimizerName, iterations, optimizer, List.of());
     }
   }
 
@@ -124,7 +162,7 @@ public final class WeightsFile {
       entries.add(new Entry(weights.get(i).layer, weights.get(i).weight, values.get(i)));
     }
     Optimizer optimizer = model.getOptimizer();
-    List<Named> slots = optimizerVariables(model, weights);
+    List<Named> slots = optimizerVariables(model, weights, true);
     List<Entry> optimizerEntries = new ArrayList<>();
     if (!slots.isEmpty()) {
       List<FloatNdArray> slotValues = model.runtime().read(variables(slots));
@@ -134,8 +172,12 @@ public final class WeightsFile {
     }
     // An optimizer has state once it has built its first update (slots may be empty: plain SGD with a schedule).
     boolean stepped = optimizer != null && optimizer.runtimeOrNull() == model.runtime();
+    List<Scalar> state = new ArrayList<>();
+    for (StateKey key : optimizerState(model)) {
+      state.add(new Scalar(key.path(), key.read()));
+    }
     return new Contents(entries, stepped ? optimizer.name() : "", stepped ? optimizer.iterationsCounter() : 0,
-        optimizerEntries);
+        optimizerEntries, state);
   }
 
   /** Writes the model's weights and optimizer state to {@code file}, atomically. */
@@ -189,7 +231,8 @@ public final class WeightsFile {
     if (optimizer == null) {
       return; // not compiled: there is no optimizer to restore, as in Keras
     }
-    List<Named> slots = optimizerVariables(model, weights);
+    boolean tree = contents.optimizerState() != null;
+    List<Named> slots = optimizerVariables(model, weights, tree);
     String name = optimizer.name();
     if (optimizer.runtimeOrNull() != model.runtime() || slots.size() != contents.optimizer().size()) {
       // Keras 3 (saving_lib): the same words when the optimizer is not built yet or differs.
@@ -209,8 +252,49 @@ public final class WeightsFile {
       }
       values.add(found.value());
     }
+    List<StateKey> keys = tree ? optimizerState(model) : List.of();
+    List<Scalar> saved = tree ? contents.optimizerState() : List.of();
+    if (keys.size() != saved.size()) {
+      LOG.warning("Skipping variable loading for optimizer '" + name + "', because it has " + keys.size()
+          + " state values (wrapped optimizers' step counters, loss scale) whereas the saved optimizer has "
+          + saved.size() + ". (" + file + ")");
+      return;
+    }
+    for (int i = 0; i < keys.size(); i++) {
+      StateKey expected = keys.get(i);
+      Scalar found = saved.get(i);
+      String problem = !found.key().endsWith("/" + expected.key) ? "does not match the saved '" + found.key() + "'"
+          : expected.isCounter() && !isCount(found.value()) ? "cannot be " + found.value() : null;
+      if (problem != null) {
+        LOG.warning("Skipping variable loading for optimizer '" + name + "': its state value '" + expected.path()
+            + "' " + problem + ". (" + file + ")");
+        return;
+      }
+    }
+    if (contents.iterations() < 0) {
+      LOG.warning("Skipping variable loading for optimizer '" + name + "': its saved step counter is "
+          + contents.iterations() + ". (" + file + ")");
+      return;
+    }
+    // Everything fits: only now does anything change.
     model.runtime().assign(variables(slots), values);
     optimizer.setIterations(contents.iterations());
+    Map<Optimizer, Map<String, Double>> extra = new IdentityHashMap<>();
+    for (int i = 0; i < keys.size(); i++) {
+      StateKey key = keys.get(i);
+      double value = saved.get(i).value();
+      if (key.isCounter()) {
+        key.owner.setIterations((long) value);
+      } else {
+        extra.computeIfAbsent(key.owner, o -> new LinkedHashMap<>()).put(key.key, value);
+      }
+    }
+    extra.forEach(Optimizer::restoreExtraState);
+  }
+
+  /** Whether {@code value} is a step counter: a whole number from 0 to 2^53 (exact in a double). */
+  private static boolean isCount(double value) {
+    return value >= 0 && value <= 0x1p53 && value == Math.rint(value);
   }
 
   private static void check(String where, Named expected, Entry found) {
@@ -267,16 +351,75 @@ public final class WeightsFile {
   }
 
   /**
-   * The optimizer's variables in creation order: slots of this model's weights named after the weight's
+   * The model's optimizer and, depth first, every optimizer it wraps, each once, in the order of the file (see the
+   * class comment); only those that have trained in this model (bound to its runtime). Empty before the model's
+   * optimizer's first training step is built.
+   */
+  private static List<Optimizer> optimizerTree(Model model) {
+    Optimizer optimizer = model.getOptimizer();
+    List<Optimizer> out = new ArrayList<>();
+    if (optimizer != null && optimizer.runtimeOrNull() == model.runtime()) {
+      addTree(model, optimizer, Collections.newSetFromMap(new IdentityHashMap<>()), out);
+    }
+    return out;
+  }
+
+  private static void addTree(Model model, Optimizer optimizer, Set<Optimizer> seen, List<Optimizer> out) {
+    if (!seen.add(optimizer) || optimizer.runtimeOrNull() != model.runtime()) {
+      return;
+    }
+    out.add(optimizer);
+    for (Optimizer wrapped : optimizer.wrappedOptimizers()) {
+      addTree(model, wrapped, seen, out);
+    }
+  }
+
+  /**
+   * One number of the optimizer state section: a wrapped optimizer's step counter ({@code key = "iterations"}) or
+   * one of an optimizer's {@link Optimizer#extraState()}.
+   */
+  private record StateKey(Optimizer owner, String key, boolean isCounter) {
+    String path() {
+      return owner.name() + "/" + key;
+    }
+
+    double read() {
+      return isCounter ? owner.iterationsCounter() : owner.extraState().get(key);
+    }
+  }
+
+  /** The optimizer tree's state numbers, in file order (see the class comment). */
+  private static List<StateKey> optimizerState(Model model) {
+    List<Optimizer> tree = optimizerTree(model);
+    List<StateKey> out = new ArrayList<>();
+    for (int i = 0; i < tree.size(); i++) {
+      Optimizer o = tree.get(i);
+      if (i > 0) {
+        out.add(new StateKey(o, "iterations", true));
+      }
+      for (String key : o.extraState().keySet()) {
+        out.add(new StateKey(o, key, false));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The float variables of the optimizer tree (or, without {@code tree}, of the model's optimizer alone, as version 1
+   * files hold), each optimizer's in creation order: slots of this model's weights named after the weight's
    * structural name, scalars by their own name. Empty before the optimizer's first training step is built.
    */
-  private static List<Named> optimizerVariables(Model model, List<Named> weights) {
-    Optimizer optimizer = model.getOptimizer();
-    if (optimizer == null || optimizer.runtimeOrNull() != model.runtime()) {
-      return List.of();
-    }
-    String prefix = optimizer.name() + "/";
+  private static List<Named> optimizerVariables(Model model, List<Named> weights, boolean tree) {
+    List<Optimizer> optimizers = optimizerTree(model);
     List<Named> out = new ArrayList<>();
+    for (Optimizer o : tree ? optimizers : optimizers.subList(0, Math.min(1, optimizers.size()))) {
+      addOptimizerVariables(model, weights, o, out);
+    }
+    return out;
+  }
+
+  private static void addOptimizerVariables(Model model, List<Named> weights, Optimizer optimizer, List<Named> out) {
+    String prefix = optimizer.name() + "/";
     for (GraphVariable v : model.runtime().variables()) {
       if (!v.name().startsWith(prefix)) {
         continue;
@@ -294,7 +437,6 @@ public final class WeightsFile {
         }
       }
     }
-    return out;
   }
 
   private static List<GraphVariable> variables(List<Named> named) {
@@ -349,6 +491,12 @@ public final class WeightsFile {
     out.string(contents.optimizerName());
     out.i64(contents.iterations());
     out.entries(contents.optimizer());
+    List<Scalar> state = contents.optimizerState() == null ? List.of() : contents.optimizerState();
+    out.u32(state.size());
+    for (Scalar scalar : state) {
+      out.string(scalar.key());
+      out.f64(scalar.value());
+    }
     out.flush();
     long checksum = crc.getValue();
     out.u32((int) checksum);
@@ -377,6 +525,11 @@ public final class WeightsFile {
     void i64(long v) throws IOException {
       room(8);
       buf.putLong(v);
+    }
+
+    void f64(double v) throws IOException {
+      room(8);
+      buf.putDouble(v);
     }
 
     void string(String s) throws IOException {
@@ -454,14 +607,15 @@ public final class WeightsFile {
       throw in.corrupt("not a Keras4J weights file (the magic bytes are wrong)");
     }
     int version = in.u32("the format version");
-    if (version != VERSION) {
+    if (version != 1 && version != VERSION) {
       throw in.corrupt("unsupported format version " + Integer.toUnsignedString(version) + " (this Keras4J reads "
-          + "version " + VERSION + ")");
+          + "versions 1 to " + VERSION + ")");
     }
     List<Entry> weights = in.entries("weight");
     String optimizerName = in.string("the optimizer name");
     long iterations = in.i64("the optimizer's step counter");
     List<Entry> optimizer = in.entries("optimizer variable");
+    List<Scalar> state = version == 1 ? null : in.scalars("optimizer state value");
     long computed = crc.getValue();
     long stored = Integer.toUnsignedLong(in.u32("the checksum"));
     if (stored != computed) {
@@ -471,7 +625,7 @@ public final class WeightsFile {
     if (raw.read() >= 0) {
       throw in.corrupt("unexpected bytes after the checksum");
     }
-    return new Contents(weights, optimizerName, iterations, optimizer);
+    return new Contents(weights, optimizerName, iterations, optimizer, state);
   }
 
   /** Little-endian reader that checks every length against the bytes left in the file. */
@@ -514,6 +668,24 @@ public final class WeightsFile {
 
     long i64(String what) throws IOException {
       return ByteBuffer.wrap(bytes(8, what)).order(ByteOrder.LITTLE_ENDIAN).getLong();
+    }
+
+    double f64(String what) throws IOException {
+      return ByteBuffer.wrap(bytes(8, what)).order(ByteOrder.LITTLE_ENDIAN).getDouble();
+    }
+
+    List<Scalar> scalars(String kind) throws IOException {
+      int count = u32("the number of " + kind + "s");
+      if (count < 0) {
+        throw corrupt("invalid number of " + kind + "s: " + Integer.toUnsignedString(count));
+      }
+      List<Scalar> out = new ArrayList<>(Math.min(count, 1024));
+      for (int i = 0; i < count; i++) {
+        String where = kind + " " + (i + 1) + " of " + count;
+        String key = string("the key of " + where);
+        out.add(new Scalar(key, f64("the value of '" + key + "' (" + where + ")")));
+      }
+      return out;
     }
 
     String string(String what) throws IOException {

@@ -20,6 +20,7 @@ import org.tensorflow.Result;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Merge;
+import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.SwitchCond;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TBool;
@@ -46,10 +47,11 @@ import org.tensorflow.types.TInt64;
  * <p>The learning rate, {@link #iterations()} and {@link #finalizeVariableValues} are the inner optimizer's, as in
  * Keras. Clipping, weight decay, EMA, gradient accumulation and {@code lossScaleFactor} are set on the inner
  * optimizer; the wrapper's own setters for them throw as Keras's constructor does (their default values are
- * accepted). Differences from Keras: the inner optimizer's {@code lossScaleFactor} is turned off by the constructor
- * (Keras too) so it must not have trained yet with one; wrapping another {@code LossScaleOptimizer} is refused; the
- * scale, the step count and the inner optimizer's slots are not yet saved with a model (only the inner optimizer's
- * step counter is: a saved model's file lists the variables under the wrapper's own name only).
+ * accepted). Saving a model saves the scale, the step count and
+ * the inner optimizer's state (slots, step counter) with it, as Keras does ({@link #wrappedOptimizers()},
+ * {@link #extraState()}). Differences from Keras: the inner optimizer's {@code lossScaleFactor} is turned off by the
+ * constructor (Keras too) so it must not have trained yet with one; wrapping another {@code LossScaleOptimizer} is
+ * refused.
  */
 public class LossScaleOptimizer extends Optimizer {
 
@@ -62,6 +64,10 @@ public class LossScaleOptimizer extends Optimizer {
   private Operand<TFloat32> dynamicScaleRead;
   private Variable<TInt64> stepCounter;
   private Operand<TInt64> stepCounterRead;
+  /** Restoring the scale and counter: created on the first {@link #restoreExtraState}. */
+  private Placeholder<TFloat32> scaleFeed;
+  private Placeholder<TInt64> counterFeed;
+  private Op restore;
 
   /** Keras's defaults: {@code initialScale = 2^15}, {@code dynamicGrowthSteps = 2000}. */
   public LossScaleOptimizer(Optimizer innerOptimizer) {
@@ -145,6 +151,70 @@ public class LossScaleOptimizer extends Optimizer {
     }
     try (Result r = rt.session().runner().fetch(stepCounterRead).run()) {
       return ((TInt64) r.get(0)).getLong();
+    }
+  }
+
+  /** The inner optimizer: its slots and step counter are saved with the wrapper. */
+  @Override
+  public List<Optimizer> wrappedOptimizers() {
+    return List.of(innerOptimizer);
+  }
+
+  /**
+   * {@code dynamic_scale} and {@code step_counter} ({@link #dynamicScale()}, {@link #stepCounter()}) once the wrapper
+   * has its state in a graph (the first training step is built); empty before.
+   */
+  @Override
+  public Map<String, Double> extraState() {
+    if (stateRuntime() == null) {
+      return Map.of();
+    }
+    Map<String, Double> state = new LinkedHashMap<>();
+    state.put("dynamic_scale", (double) dynamicScale());
+    state.put("step_counter", (double) stepCounter());
+    return state;
+  }
+
+  /**
+   * Assigns {@code dynamic_scale} and {@code step_counter} in the graph, as loading a saved model does.
+   *
+   * @throws IllegalArgumentException if the keys are not exactly these two, the scale is not a positive finite
+   *     float32 or the counter not a whole number {@code >= 0}
+   * @throws IllegalStateException before the wrapper has its state in a graph (the first training step is built)
+   */
+  @Override
+  public synchronized void restoreExtraState(Map<String, Double> state) {
+    if (!state.keySet().equals(Set.of("dynamic_scale", "step_counter"))) {
+      throw new IllegalArgumentException("Optimizer '" + name() + "': the extra state must have the keys "
+          + "dynamic_scale and step_counter. Received: " + state);
+    }
+    double scale = state.get("dynamic_scale");
+    double counter = state.get("step_counter");
+    if (!(scale > 0) || Float.isInfinite((float) scale)) {
+      throw new IllegalArgumentException("Optimizer '" + name() + "': dynamic_scale must be a positive finite "
+          + "float32. Received: " + scale);
+    }
+    if (!(counter >= 0) || counter != Math.rint(counter) || counter > (double) Long.MAX_VALUE) {
+      throw new IllegalArgumentException("Optimizer '" + name() + "': step_counter must be a whole number >= 0. "
+          + "Received: " + counter);
+    }
+    GraphRuntime rt = stateRuntime();
+    if (rt == null) {
+      throw new IllegalStateException("Optimizer '" + name() + "' has no state yet: it is created with the first "
+          + "training step");
+    }
+    if (scaleFeed == null) {
+      Ops s = Ops.create(graph).withSubScope(name());
+      scaleFeed = s.withName("dynamic_scale_feed").placeholder(TFloat32.class);
+      counterFeed = s.withName("step_counter_feed").placeholder(TInt64.class);
+      Op scaleAssign = s.withName("dynamic_scale_restore").assign(dynamicScale, scaleFeed);
+      Op counterAssign = s.withName("step_counter_restore").assign(stepCounter, counterFeed);
+      restore = s.withControlDependencies(List.of(scaleAssign, counterAssign)).withName("restore").noOp();
+    }
+    try (TFloat32 scaleValue = TFloat32.scalarOf((float) scale);
+        TInt64 counterValue = TInt64.scalarOf((long) counter)) {
+      rt.session().runner().feed(scaleFeed, scaleValue).feed(counterFeed, counterValue).addTarget(restore).run()
+          .close();
     }
   }
 

@@ -39,8 +39,8 @@ import org.tensorflow.types.TFloat32;
  * other base settings (clipping, weight decay, EMA, gradient accumulation) are set on the inner optimizers; the
  * wrapper's setters for them throw (their default values are accepted). Differences from Keras: Keras refuses
  * gradients for variables it was not built with, here a later update may include new variables (they get their
- * optimizer then); the inner optimizers' state (slots, step counters) is not yet saved with a model (the
- * wrapper's step counter is: a saved model's file lists the variables under the wrapper's own name only).
+ * optimizer then). Saving a model saves the wrapper's step counter and every inner optimizer's state (slots, step
+ * counter) with it, as Keras does ({@link #wrappedOptimizers()}).
  */
 public class MultiOptimizer extends Optimizer {
 
@@ -131,6 +131,12 @@ public class MultiOptimizer extends Optimizer {
   /** Keras's {@code optimizers}: the inner optimizers, each once (see the class comment for the order). */
   public List<Optimizer> optimizers() {
     return List.copyOf(optimizers);
+  }
+
+  /** The inner optimizers, as {@link #optimizers()}: their slots and step counters are saved with the wrapper. */
+  @Override
+  public List<Optimizer> wrappedOptimizers() {
+    return optimizers();
   }
 
   /**

@@ -400,6 +400,39 @@ public abstract class Optimizer {
     return update.globalClipnorm();
   }
 
+  /**
+   * The optimizers this one wraps, whose state is saved with it: none for an ordinary optimizer (the default), the
+   * inner optimizer of a {@link LossScaleOptimizer}, the inner optimizers of a {@link MultiOptimizer} in
+   * {@link MultiOptimizer#optimizers()} order. Keras tracks them as the wrapper's sub-objects; a weights file saves
+   * the whole tree (see {@code WeightsFile}).
+   */
+  public List<Optimizer> wrappedOptimizers() {
+    return List.of();
+  }
+
+  /**
+   * State this optimizer keeps outside its float graph variables (which a weights file saves by themselves) and
+   * outside its step counter {@link #iterationsCounter()}, as numbers by name in a fixed order, for saving: empty by
+   * default; a {@link LossScaleOptimizer}'s {@code dynamic_scale} and {@code step_counter} once it has stepped. The
+   * values are doubles, exact for float32 values and for counters up to 2^53.
+   */
+  public Map<String, Double> extraState() {
+    return Map.of();
+  }
+
+  /**
+   * Restores state read back from {@link #extraState()}: {@code state} has exactly its keys, in any order. The
+   * default accepts only an empty map.
+   *
+   * @throws IllegalArgumentException if {@code state}'s keys are not those of {@link #extraState()}
+   * @throws IllegalStateException if the optimizer has no state yet (before its first training step is built)
+   */
+  public void restoreExtraState(Map<String, Double> state) {
+    if (!state.isEmpty()) {
+      throw new IllegalArgumentException("Optimizer '" + name() + "' keeps no extra state. Received: " + state);
+    }
+  }
+
   /** The constructor's settings with Keras's names ({@code learning_rate}, {@code beta_1}, ...). */
   public abstract Map<String, Object> getConfig();
 

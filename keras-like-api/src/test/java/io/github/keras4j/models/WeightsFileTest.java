@@ -238,7 +238,7 @@ class WeightsFileTest {
     version[8] = 9;
     Files.write(bad, version);
     e = assertThrows(IOException.class, () -> WeightsFile.read(bad));
-    assertEquals("Weights file " + bad + " is corrupt: unsupported format version 9 (this Keras4J reads version 1)",
+    assertEquals("Weights file " + bad + " is corrupt: unsupported format version 9 (this Keras4J reads versions 1 to 2)",
         e.getMessage());
 
     byte[] longer = Arrays.copyOf(full, full.length + 1);
