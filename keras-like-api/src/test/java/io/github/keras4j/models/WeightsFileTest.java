@@ -159,15 +159,16 @@ class WeightsFileTest {
   void fileLayoutIsTheDocumentedOne() throws IOException {
     Path file = dir.resolve("layout.weights.bin");
     FloatNdArray v = StdArrays.ndCopyOf(new float[][] {{1f, -2f}});
-    WeightsFile.write(file, new WeightsFile.Contents(
-        List.of(new WeightsFile.Entry("dense", "kernel", v)), "", 0, List.of()));
+    WeightsFile.write(file, new WeightsFile.Contents(List.of(new WeightsFile.Entry("dense", "kernel", v)), "", 0,
+        List.of(), List.of(new WeightsFile.Scalar("lso/step_counter", 3))));
     byte[] b = Files.readAllBytes(file);
     // Expected bytes written out by hand from the format in WeightsFile's Javadoc.
     ByteBuffer e = ByteBuffer.allocate(b.length).order(ByteOrder.LITTLE_ENDIAN);
-    e.put(new byte[] {'K', '4', 'J', 'W', 0x0D, 0x0A, 0x1A, 0x0A}).putInt(1).putInt(1);
+    e.put(new byte[] {'K', '4', 'J', 'W', 0x0D, 0x0A, 0x1A, 0x0A}).putInt(2).putInt(1);
     e.putInt(5).put("dense".getBytes()).putInt(6).put("kernel".getBytes());
     e.putInt(2).putLong(1).putLong(2).putFloat(1f).putFloat(-2f);
     e.putInt(0).putLong(0).putInt(0); // no optimizer: empty name, step counter 0, 0 entries
+    e.putInt(1).putInt(16).put("lso/step_counter".getBytes()).putDouble(3.0); // 1 state scalar
     CRC32 crc = new CRC32();
     crc.update(e.array(), 0, e.position());
     e.putInt((int) crc.getValue());
