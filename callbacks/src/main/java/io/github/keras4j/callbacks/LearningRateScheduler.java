@@ -2,6 +2,7 @@ package io.github.keras4j.callbacks;
 
 import io.github.keras4j.optimizers.Optimizer;
 import io.github.keras4j.training.Callback;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -18,6 +19,12 @@ import java.util.Map;
  *
  * <p>With {@code verbose=1} it prints Keras's {@code Epoch N: LearningRateScheduler setting learning rate to X.}
  * (after an empty line, as Keras). The optimizer stores the rate as float32, as Keras does.
+ *
+ * <p>With a {@code MultiOptimizer}, as Keras, each inner optimizer's rate is scheduled from its own current rate,
+ * printed as {@code setting <name> learning rate to X} and logged as {@code learning_rate_<name>}. A
+ * {@code LossScaleOptimizer} is seen through to its inner optimizer; Java differs from Keras in that a
+ * {@code LossScaleOptimizer} wrapping a {@code MultiOptimizer} is scheduled the same way (Keras raises a
+ * {@code ValueError}: its learning rate cannot be read).
  */
 public class LearningRateScheduler extends Callback {
 
@@ -48,24 +55,49 @@ public class LearningRateScheduler extends Callback {
     this.verbose = verbose;
   }
 
+  /**
+   * Sets the rate of the epoch; for a {@code MultiOptimizer}, that of each inner optimizer from its own current rate.
+   *
+   * @throws IllegalArgumentException if the schedule returns a rate that is not finite and {@code >= 0}
+   * @throws IllegalStateException if the optimizer (or an inner optimizer) was created with a schedule, whose rate
+   *     cannot be set
+   */
   @Override
   public void onEpochBegin(int epoch, Map<String, Double> logs) {
     Optimizer optimizer = getModel().getOptimizer();
+    List<Optimizer> each = LearningRates.perOptimizer(optimizer);
+    if (each == null) {
+      double learningRate = update(optimizer, epoch);
+      if (verbose > 0) {
+        printMsg("\nEpoch " + (epoch + 1) + ": LearningRateScheduler setting learning rate to "
+            + PythonFormat.repr(learningRate) + ".");
+      }
+      return;
+    }
+    for (Optimizer o : each) {
+      double learningRate = update(o, epoch);
+      if (verbose > 0) {
+        printMsg("\nEpoch " + (epoch + 1) + ": LearningRateScheduler setting " + o.name() + " learning rate to "
+            + PythonFormat.repr(learningRate) + ".");
+      }
+    }
+  }
+
+  /** Keras's {@code _update_optimizer_lr}: sets {@code optimizer}'s rate from the schedule and returns it. */
+  private double update(Optimizer optimizer, int epoch) {
     double learningRate = schedule.apply(epoch, optimizer.getLearningRate());
     if (Double.isNaN(learningRate) || Double.isInfinite(learningRate) || learningRate < 0) {
       throw new IllegalArgumentException("The output of the `schedule` function should be a finite float >= 0. "
           + "Got: " + PythonFormat.repr(learningRate) + " at epoch " + epoch);
     }
     optimizer.setLearningRate((float) learningRate);
-    if (verbose > 0) {
-      printMsg("\nEpoch " + (epoch + 1) + ": LearningRateScheduler setting learning rate to "
-          + PythonFormat.repr(learningRate) + ".");
-    }
+    return learningRate;
   }
 
+  /** Logs {@code learning_rate}, or {@code learning_rate_<name>} for each inner optimizer of a MultiOptimizer. */
   @Override
   public void onEpochEnd(int epoch, Map<String, Double> logs) {
-    logs.put("learning_rate", (double) getModel().getOptimizer().getLearningRate());
+    LearningRates.log(getModel().getOptimizer(), logs);
   }
 
   private static void printMsg(String message) {

@@ -1,6 +1,7 @@
 package io.github.keras4j.callbacks;
 
 import io.github.keras4j.optimizers.Optimizer;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -28,6 +29,11 @@ import java.util.Map;
  * <p>Java differences from Keras: the optimizer keeps its learning rate as float32 (as Keras does), so the value
  * logged is the float32 rate widened to double; the printed new rate is the double {@code lr * factor}, as Keras
  * prints it.
+ *
+ * <p>With a {@code MultiOptimizer}, as Keras, the rate of each inner optimizer is logged
+ * ({@code learning_rate_<name>}) and reduced ({@code reducing <name> learning rate to X}); the cooldown starts if any
+ * was reduced. A {@code LossScaleOptimizer} is seen through to its inner optimizer (Java differs from Keras in that
+ * one wrapping a {@code MultiOptimizer} is handled the same way: Keras raises, its learning rate cannot be read).
  */
 public class ReduceLROnPlateau extends MonitorCallback {
 
@@ -87,7 +93,7 @@ public class ReduceLROnPlateau extends MonitorCallback {
   public void onEpochEnd(int epoch, Map<String, Double> logs) {
     setMonitorOp();
     Optimizer optimizer = getModel().getOptimizer();
-    logs.put("learning_rate", (double) optimizer.getLearningRate());
+    LearningRates.log(optimizer, logs);
     Double current = logs.get(getMonitor());
     if (current == null) {
       warn("Learning rate reduction is conditioned on metric `" + getMonitor() + "` which is not available. "
@@ -103,20 +109,34 @@ public class ReduceLROnPlateau extends MonitorCallback {
       wait = 0;
     } else if (!inCooldown()) {
       wait++;
-      if (wait >= patience && reduce(optimizer, epoch)) {
+      if (wait >= patience && reduceAll(optimizer, epoch)) {
         cooldownCounter = cooldown;
         wait = 0;
       }
     }
   }
 
-  private boolean reduce(Optimizer optimizer, int epoch) {
+  /** Reduces the rate, or each inner optimizer's of a MultiOptimizer; whether any was reduced. */
+  private boolean reduceAll(Optimizer optimizer, int epoch) {
+    List<Optimizer> each = LearningRates.perOptimizer(optimizer);
+    if (each == null) {
+      return reduce(optimizer, epoch, "");
+    }
+    boolean reduced = false;
+    for (Optimizer o : each) {
+      // Every inner optimizer is reduced, not only until one is (no short circuit).
+      reduced |= reduce(o, epoch, " " + o.name());
+    }
+    return reduced;
+  }
+
+  private boolean reduce(Optimizer optimizer, int epoch, String name) {
     double oldLr = optimizer.getLearningRate();
     if (oldLr > (float) minLr) {
       double newLr = Math.max(oldLr * factor, minLr);
       optimizer.setLearningRate((float) newLr);
       if (verbose > 0) {
-        printMsg("\nEpoch " + (epoch + 1) + ": ReduceLROnPlateau reducing learning rate to "
+        printMsg("\nEpoch " + (epoch + 1) + ": ReduceLROnPlateau reducing" + name + " learning rate to "
             + PythonFormat.repr(newLr) + ".");
       }
       return true;

@@ -3,6 +3,8 @@ package io.github.keras4j.callbacks;
 import io.github.keras4j.graph.GraphRuntime;
 import io.github.keras4j.graph.GraphVariable;
 import io.github.keras4j.models.Model;
+import io.github.keras4j.optimizers.LossScaleOptimizer;
+import io.github.keras4j.optimizers.MultiOptimizer;
 import io.github.keras4j.optimizers.Optimizer;
 import io.github.keras4j.training.Callback;
 import java.util.ArrayList;
@@ -23,6 +25,9 @@ import org.tensorflow.ndarray.FloatNdArray;
  * <p>With {@code swapOnEpoch} the swap also happens at each epoch's end (and back at the next epoch's start), so that
  * callbacks after this one ({@code ModelCheckpoint}) see the EMA weights. The weights are swapped in place: the
  * behaviour is undefined if other callbacks change the EMA or model weights meanwhile.
+ *
+ * <p>As Keras, a {@code LossScaleOptimizer}'s inner optimizer is used, and with a {@code MultiOptimizer} the moving
+ * averages of each inner optimizer that has {@code useEma(true)} are swapped (at least one must).
  *
  * <p>Where Java differs from Keras: {@code onPredictEnd} swaps the weights back (Keras 3.x tests the wrong flag there
  * and leaves the EMA weights in the model after {@code predict}).
@@ -98,41 +103,61 @@ public class SwapEMAWeights extends Callback {
     onTestEnd(logs);
   }
 
-  /** The model's optimizer, checked to use an EMA. */
-  private Optimizer optimizer() {
+  /**
+   * The optimizers whose moving averages are swapped, as Keras's {@code _apply_to_ema_optimizers}: through a
+   * {@code LossScaleOptimizer} to its inner optimizer; for a {@code MultiOptimizer}, its inner optimizers with
+   * {@code useEma(true)} (at least one must have it); otherwise the optimizer itself, which must have it.
+   */
+  private List<Optimizer> emaOptimizers() {
     Model model = getModel();
     Optimizer optimizer = model == null ? null : model.getOptimizer();
-    if (optimizer == null || !optimizer.getUseEma()) {
-      throw new IllegalArgumentException("SwapEMAWeights must be used when `useEma(true)` is set on the optimizer. "
-          + "Received: useEma=" + (optimizer != null && optimizer.getUseEma()));
+    Optimizer unwrapped = optimizer instanceof LossScaleOptimizer l ? l.getInnerOptimizer() : optimizer;
+    if (unwrapped instanceof MultiOptimizer multi) {
+      List<Optimizer> withEma = new ArrayList<>();
+      for (Optimizer o : multi.optimizers()) {
+        if (o.getUseEma()) {
+          withEma.add(o);
+        }
+      }
+      if (withEma.isEmpty()) {
+        throw new IllegalArgumentException("SwapEMAWeights must be used when at least one inner optimizer has "
+            + "`useEma(true)` set. Received a MultiOptimizer with all inner optimizers having `useEma(false)`.");
+      }
+      return withEma;
     }
-    return optimizer;
+    if (unwrapped == null || !unwrapped.getUseEma()) {
+      throw new IllegalArgumentException("SwapEMAWeights must be used when `useEma(true)` is set on the optimizer. "
+          + "Received: useEma=" + (unwrapped != null && unwrapped.getUseEma()));
+    }
+    return List.of(unwrapped);
   }
 
   /** Swaps every trained variable with its moving average (none before the optimizer's first step). */
   private void swapVariables() {
-    Optimizer optimizer = optimizer();
-    Map<GraphVariable, GraphVariable> averages = optimizer.movingAverages();
-    GraphRuntime rt = optimizer.runtimeOrNull();
-    if (averages.isEmpty() || rt == null) {
-      return;
+    for (Optimizer optimizer : emaOptimizers()) {
+      Map<GraphVariable, GraphVariable> averages = optimizer.movingAverages();
+      GraphRuntime rt = optimizer.runtimeOrNull();
+      if (averages.isEmpty() || rt == null) {
+        continue;
+      }
+      List<GraphVariable> variables = new ArrayList<>(averages.keySet());
+      List<GraphVariable> averageVariables = new ArrayList<>(averages.values());
+      List<FloatNdArray> modelValues = rt.read(variables);
+      List<FloatNdArray> averageValues = rt.read(averageVariables);
+      rt.assign(variables, averageValues);
+      rt.assign(averageVariables, modelValues);
     }
-    List<GraphVariable> variables = new ArrayList<>(averages.keySet());
-    List<GraphVariable> averageVariables = new ArrayList<>(averages.values());
-    List<FloatNdArray> modelValues = rt.read(variables);
-    List<FloatNdArray> averageValues = rt.read(averageVariables);
-    rt.assign(variables, averageValues);
-    rt.assign(averageVariables, modelValues);
   }
 
   /** Copies the model's weights (the EMA weights after a swap) into the moving averages. */
   private void finalizeEmaValues() {
-    Optimizer optimizer = optimizer();
-    Map<GraphVariable, GraphVariable> averages = optimizer.movingAverages();
-    GraphRuntime rt = optimizer.runtimeOrNull();
-    if (averages.isEmpty() || rt == null) {
-      return;
+    for (Optimizer optimizer : emaOptimizers()) {
+      Map<GraphVariable, GraphVariable> averages = optimizer.movingAverages();
+      GraphRuntime rt = optimizer.runtimeOrNull();
+      if (averages.isEmpty() || rt == null) {
+        continue;
+      }
+      rt.assign(new ArrayList<>(averages.values()), rt.read(new ArrayList<>(averages.keySet())));
     }
-    rt.assign(new ArrayList<>(averages.values()), rt.read(new ArrayList<>(averages.keySet())));
   }
 }

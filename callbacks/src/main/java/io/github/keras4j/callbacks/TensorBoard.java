@@ -18,7 +18,8 @@ import org.tensorflow.ndarray.buffer.DataBuffers;
  *
  * <ul>
  *   <li>{@code logDir/train} holds, at step = epoch, {@code epoch_loss}, {@code epoch_<metric>},
- *       {@code epoch_learning_rate} (the optimizer's) and, when {@code writeStepsPerSecond}, {@code
+ *       {@code epoch_learning_rate} (the optimizer's; as Keras, {@code epoch_learning_rate_<name>} for each inner
+ *       optimizer of a {@code MultiOptimizer}, also one wrapped in a {@code LossScaleOptimizer}) and, when {@code writeStepsPerSecond}, {@code
  *       epoch_steps_per_second}; {@code logDir/validation} holds the {@code val_} values of the epoch logs
  *       without their prefix ({@code epoch_loss}, ...).
  *   <li>With {@code updateFreq} "batch" or N, {@code batch_<name>} (the running means of the epoch, as the
@@ -255,7 +256,8 @@ public class TensorBoard extends Callback implements AutoCloseable {
     logs.forEach((k, v) -> (k.startsWith("val_") ? validationLogs : trainLogs).put(k, v));
     Optimizer optimizer = getModel().getOptimizer();
     if (optimizer != null) {
-      trainLogs.put("learning_rate", (double) optimizer.getLearningRate());
+      // Keras's _collect_learning_rate: through a LossScaleOptimizer, per inner optimizer of a MultiOptimizer.
+      LearningRates.log(optimizer, trainLogs);
     }
     if (writeStepsPerSecond) {
       double seconds = (System.nanoTime() - epochStartNanos) / 1e9;
