@@ -342,8 +342,8 @@ class LossScaleOptimizerTest {
 
   /**
    * A model compiled with a LossScaleOptimizer is saved and loaded with it: same class, settings, inner optimizer
-   * and step count, and the same next step (SGD without momentum has no slots; the scale, not saved yet, only
-   * matters on non-finite steps).
+   * and step count, and the same next step (SGD without momentum has no slots; the scale and slots of a stateful
+   * inner optimizer are checked in models.WrappedOptimizerStateTest).
    */
   @Test
   void savedModelComesBackWithItsLossScaleOptimizer(@TempDir Path dir) throws IOException {

@@ -388,7 +388,8 @@ class MultiOptimizerTest {
 
   /**
    * A model compiled with a MultiOptimizer is saved and loaded with it: the map's keys and optimizers, the wrapper's
-   * step count, and the same next step (plain SGD has no slots to restore).
+   * step count, and the same next step (plain SGD has no slots to restore; inner optimizers with slots are checked
+   * in models.WrappedOptimizerStateTest).
    */
   @Test
   void savedModelComesBackWithItsMultiOptimizer(@TempDir Path dir) throws IOException {
