@@ -668,8 +668,9 @@ public class Model implements AutoCloseable {
   /**
    * Saves the weights to a Keras4J weights file (see {@link WeightsFile} for the format), as Keras's
    * {@code model.save_weights}: every layer weight and, once the model has trained, its optimizer's state
-   * (slots, learning rate, step counter), as Keras 3 includes the optimizer. The file is written atomically: a
-   * reader never sees a half-written file, and a failed save leaves an existing file as it was.
+   * (slots, learning rate, step counter, and those of the optimizers it wraps, with a loss scale), as Keras 3
+   * includes the optimizer. The file is written atomically: a reader never sees a half-written file, and a failed
+   * save leaves an existing file as it was.
    *
    * <pre>{@code
    * model.saveWeights(Path.of("model.weights.bin"));
