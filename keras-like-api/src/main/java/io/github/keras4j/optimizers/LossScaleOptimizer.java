@@ -8,7 +8,6 @@ import io.github.keras4j.optimizers.schedules.LearningRateSchedule;
 import io.github.keras4j.saving.Config;
 import io.github.keras4j.saving.TrainingSerialization;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +52,7 @@ import org.tensorflow.types.TInt64;
  * constructor (Keras too) so it must not have trained yet with one; wrapping another {@code LossScaleOptimizer} is
  * refused.
  */
-public class LossScaleOptimizer extends Optimizer {
+public class LossScaleOptimizer extends WrapperOptimizer {
 
   private final Optimizer innerOptimizer;
   private final float initialScale;
@@ -373,76 +372,15 @@ public class LossScaleOptimizer extends Optimizer {
     innerOptimizer.finalizeVariableValues(varList);
   }
 
-  /** Refused as Keras refuses {@code clipnorm}: set it on the inner optimizer. */
-  @Override
-  public Optimizer clipnorm(float clipnorm) {
-    throw unsupported("clipnorm", clipnorm);
-  }
-
-  /** Refused as Keras refuses {@code clipvalue}: set it on the inner optimizer. */
-  @Override
-  public Optimizer clipvalue(float clipvalue) {
-    throw unsupported("clipvalue", clipvalue);
-  }
-
-  /** Refused as Keras refuses {@code global_clipnorm}: set it on the inner optimizer. */
-  @Override
-  public Optimizer globalClipnorm(float globalClipnorm) {
-    throw unsupported("globalClipnorm", globalClipnorm);
-  }
-
-  /** Refused as Keras refuses {@code weight_decay}: set it on the inner optimizer. */
-  @Override
-  public Optimizer weightDecay(float weightDecay) {
-    throw unsupported("weightDecay", weightDecay);
-  }
-
-  /** Refused: weight decay is set on the inner optimizer. */
-  @Override
-  public Optimizer excludeFromWeightDecay(Collection<GraphVariable> varList, String... varNames) {
-    throw unsupported("excludeFromWeightDecay", List.of(varNames));
-  }
-
-  /** Accepts only Keras's default (null); otherwise refused as Keras does: set it on the inner optimizer. */
-  @Override
-  public Optimizer gradientAccumulationSteps(Integer steps) {
-    return defaultOnly("gradientAccumulationSteps", steps, null);
-  }
-
-  /** Accepts only Keras's default (false); otherwise refused as Keras does: set it on the inner optimizer. */
-  @Override
-  public Optimizer useEma(boolean useEma) {
-    return defaultOnly("useEma", useEma, false);
-  }
-
-  /** Accepts only Keras's default (0.99); otherwise refused as Keras does: set it on the inner optimizer. */
-  @Override
-  public Optimizer emaMomentum(float emaMomentum) {
-    return defaultOnly("emaMomentum", emaMomentum, 0.99f);
-  }
-
-  /** Accepts only Keras's default (null); otherwise refused as Keras does: set it on the inner optimizer. */
-  @Override
-  public Optimizer emaOverwriteFrequency(Integer frequency) {
-    return defaultOnly("emaOverwriteFrequency", frequency, null);
-  }
-
   /** Accepts only null; otherwise refused as Keras does: the wrapper's scale replaces a fixed factor. */
   @Override
   public Optimizer lossScaleFactor(Float factor) {
     return defaultOnly("lossScaleFactor", factor, null);
   }
 
-  private Optimizer defaultOnly(String setting, Object value, Object defaultValue) {
-    if (value == null ? defaultValue != null : !value.equals(defaultValue)) {
-      throw unsupported(setting, value);
-    }
-    return this;
-  }
-
-  private static IllegalArgumentException unsupported(String setting, Object value) {
-    return new IllegalArgumentException("LossScaleOptimizer does not support `" + setting + "`. Instead, set `"
-        + setting + "` on the `innerOptimizer`. Received: " + setting + "=" + value);
+  @Override
+  String whereToSetIt() {
+    return "on the `innerOptimizer`";
   }
 
   /**

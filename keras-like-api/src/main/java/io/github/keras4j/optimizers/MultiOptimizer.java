@@ -5,7 +5,6 @@ import io.github.keras4j.graph.GraphRuntime;
 import io.github.keras4j.graph.GraphVariable;
 import io.github.keras4j.saving.Config;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,7 +41,7 @@ import org.tensorflow.types.TFloat32;
  * optimizer then). Saving a model saves the wrapper's step counter and every inner optimizer's state (slots, step
  * counter) with it, as Keras does ({@link #wrappedOptimizers()}).
  */
-public class MultiOptimizer extends Optimizer {
+public class MultiOptimizer extends WrapperOptimizer {
 
   private final WrapperUpdate own;
   private final OptimizerMap optimizerMap;
@@ -286,70 +285,9 @@ public class MultiOptimizer extends Optimizer {
     return tf.withName("scaled_loss").math.mul(loss, tf.constant(lossScaleFactor));
   }
 
-  /** Refused: set clipnorm on the inner optimizers. */
   @Override
-  public Optimizer clipnorm(float clipnorm) {
-    throw unsupported("clipnorm", clipnorm);
-  }
-
-  /** Refused: set clipvalue on the inner optimizers. */
-  @Override
-  public Optimizer clipvalue(float clipvalue) {
-    throw unsupported("clipvalue", clipvalue);
-  }
-
-  /** Refused: set globalClipnorm on the inner optimizers. */
-  @Override
-  public Optimizer globalClipnorm(float globalClipnorm) {
-    throw unsupported("globalClipnorm", globalClipnorm);
-  }
-
-  /** Refused: set weightDecay on the inner optimizers. */
-  @Override
-  public Optimizer weightDecay(float weightDecay) {
-    throw unsupported("weightDecay", weightDecay);
-  }
-
-  /** Refused: weight decay is set on the inner optimizers. */
-  @Override
-  public Optimizer excludeFromWeightDecay(Collection<GraphVariable> varList, String... varNames) {
-    throw unsupported("excludeFromWeightDecay", List.of(varNames));
-  }
-
-  /** Accepts only the default (null); otherwise refused: set it on the inner optimizers. */
-  @Override
-  public Optimizer gradientAccumulationSteps(Integer steps) {
-    return defaultOnly("gradientAccumulationSteps", steps, null);
-  }
-
-  /** Accepts only the default (false); otherwise refused: set it on the inner optimizers. */
-  @Override
-  public Optimizer useEma(boolean useEma) {
-    return defaultOnly("useEma", useEma, false);
-  }
-
-  /** Accepts only the default (0.99); otherwise refused: set it on the inner optimizers. */
-  @Override
-  public Optimizer emaMomentum(float emaMomentum) {
-    return defaultOnly("emaMomentum", emaMomentum, 0.99f);
-  }
-
-  /** Accepts only the default (null); otherwise refused: set it on the inner optimizers. */
-  @Override
-  public Optimizer emaOverwriteFrequency(Integer frequency) {
-    return defaultOnly("emaOverwriteFrequency", frequency, null);
-  }
-
-  private Optimizer defaultOnly(String setting, Object value, Object defaultValue) {
-    if (value == null ? defaultValue != null : !value.equals(defaultValue)) {
-      throw unsupported(setting, value);
-    }
-    return this;
-  }
-
-  private static IllegalArgumentException unsupported(String setting, Object value) {
-    return new IllegalArgumentException("MultiOptimizer does not support `" + setting + "`. Instead, set `" + setting
-        + "` on its sub-optimizers (optimizers()). Received: " + setting + "=" + value);
+  String whereToSetIt() {
+    return "on its sub-optimizers (optimizers())";
   }
 
   /**
