@@ -4,6 +4,7 @@ import io.github.keras4j.graph.GraphRuntime;
 import io.github.keras4j.graph.Shapes;
 import io.github.keras4j.graph.savedmodel.SavedModelWriter;
 import io.github.keras4j.layers.InputLayer;
+import io.github.keras4j.layers.StringTensors;
 import io.github.keras4j.layers.KerasTensor;
 import io.github.keras4j.layers.Layer;
 import io.github.keras4j.layers.Node;
@@ -26,6 +27,7 @@ import org.tensorflow.Signature;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TString;
 
 /**
  * Exports a model as a TensorFlow SavedModel for inference, as Keras's {@code export_saved_model}: the model's
@@ -104,7 +106,7 @@ public final class SavedModelExport {
   }
 
   /** Placeholders for the model's inputs and the inference outputs of {@code tensors}, in the model's graph. */
-  private record Traced(List<KerasTensor> inputs, List<KerasTensor> tensors, List<Placeholder<TFloat32>> feeds,
+  private record Traced(List<KerasTensor> inputs, List<KerasTensor> tensors, List<Operand<TFloat32>> feeds,
       List<Operand<TFloat32>> outputs) {}
 
   private static Traced trace(Model model, List<KerasTensor> wanted) {
@@ -117,9 +119,13 @@ public final class SavedModelExport {
       }
       GraphRuntime rt = model.runtime();
       Ops tf = rt.scope(model.name() + "/export");
-      List<Placeholder<TFloat32>> feeds = new ArrayList<>();
+      List<Operand<TFloat32>> feeds = new ArrayList<>();
       for (KerasTensor in : model.inputs()) {
-        feeds.add(tf.withName(in.layer().name()).placeholder(TFloat32.class, Placeholder.shape(in.shape())));
+        Ops named = tf.withName(in.layer().name());
+        // A string input is a TString placeholder, carried through the layers as StringTensors describes.
+        feeds.add(in.dtype().equals(KerasTensor.STRING)
+            ? StringTensors.carry(named.placeholder(TString.class, Placeholder.shape(in.shape())))
+            : named.placeholder(TFloat32.class, Placeholder.shape(in.shape())));
       }
       List<Operand<TFloat32>> outs;
       if (sameTensors(wanted, model.outputs())) {
@@ -240,11 +246,15 @@ public final class SavedModelExport {
     for (Signature s : signatures) {
       b.append("\n* Signature '").append(s.key()).append("'\n");
       s.getInputs().forEach((name, d) -> b.append("  input  '").append(name).append("': ")
-          .append(Shapes.format(d.shape)).append(" float32\n"));
+          .append(Shapes.format(d.shape)).append(' ').append(dtypeName(d.dataType)).append('\n'));
       s.getOutputs().forEach((name, d) -> b.append("  output '").append(name).append("': ")
-          .append(Shapes.format(d.shape)).append(" float32\n"));
+          .append(Shapes.format(d.shape)).append(' ').append(dtypeName(d.dataType)).append('\n'));
     }
     return b.toString().stripTrailing();
+  }
+
+  private static String dtypeName(org.tensorflow.proto.DataType type) {
+    return type == org.tensorflow.proto.DataType.DT_STRING ? "string" : "float32";
   }
 
   private static boolean sameTensors(List<KerasTensor> a, List<KerasTensor> b) {

@@ -23,4 +23,24 @@ public final class Input {
   public static KerasTensor of(String name, long... shape) {
     return new InputLayer(name, shape).output();
   }
+
+  /**
+   * A string input, as {@code keras.Input(shape, dtype="string")}: fit, evaluate and predict feed it Java string
+   * arrays, samples first ({@code String[]} for {@code Input.ofStrings()}, {@code String[][]} with one column for
+   * {@code Input.ofStrings(1)}), and only text preprocessing layers ({@code StringLookup}, {@code TextVectorization})
+   * take it.
+   *
+   * <pre>{@code
+   * KerasTensor text = Input.ofStrings(1);                 // fed String[][] {{"the cat"}, {"a dog"}}
+   * KerasTensor ids = vectorizer.apply(text);
+   * }</pre>
+   */
+  public static KerasTensor ofStrings(long... shape) {
+    return new InputLayer(null, KerasTensor.STRING, shape).output();
+  }
+
+  /** A named string input; see {@link #ofStrings(long...)}. */
+  public static KerasTensor ofStrings(String name, long... shape) {
+    return new InputLayer(name, KerasTensor.STRING, shape).output();
+  }
 }

@@ -15,6 +15,7 @@ import org.tensorflow.ndarray.Shape;
 public class InputLayer extends Layer {
 
   private final long[] shape;
+  private final String dtype;
   private final KerasTensor output;
 
   /** An input of the given per-sample shape, such as {@code 784} or {@code 28, 28, 1}. */
@@ -24,7 +25,22 @@ public class InputLayer extends Layer {
 
   /** A named input; the name becomes the input's name in exported SavedModels. */
   public InputLayer(String name, long... shape) {
-    super(name == null ? null : name);
+    this(name, KerasTensor.FLOAT32, shape);
+  }
+
+  /**
+   * A named input of the given dtype: {@link KerasTensor#FLOAT32} or {@link KerasTensor#STRING} (fed
+   * {@code String[]}, {@code String[][]}, ...; only text preprocessing layers take it).
+   *
+   * @param name the input's name, or null for a generated one
+   */
+  public InputLayer(String name, String dtype, long... shape) {
+    super(name);
+    if (!KerasTensor.FLOAT32.equals(dtype) && !KerasTensor.STRING.equals(dtype)) {
+      throw new IllegalArgumentException("InputLayer '" + name() + "': dtype must be 'float32' or 'string'. "
+          + "Received: dtype=" + dtype);
+    }
+    this.dtype = dtype;
     for (long d : shape) {
       if (d <= 0) {
         throw new IllegalArgumentException("InputLayer '" + name() + "': every dimension of shape must be positive "
@@ -36,7 +52,7 @@ public class InputLayer extends Layer {
     long[] batched = new long[shape.length + 1];
     batched[0] = Shape.UNKNOWN_SIZE;
     System.arraycopy(shape, 0, batched, 1, shape.length);
-    this.output = recordInputNode(Shape.of(batched));
+    this.output = recordInputNode(Shape.of(batched), dtype);
   }
 
   /** The symbolic tensor this input provides. */
@@ -49,6 +65,11 @@ public class InputLayer extends Layer {
     return shape.clone();
   }
 
+  /** The input's dtype: {@link KerasTensor#FLOAT32} or {@link KerasTensor#STRING}. */
+  public String dtype() {
+    return dtype;
+  }
+
   @Override
   public Map<String, Object> getConfig() {
     Map<String, Object> c = super.getConfig();
@@ -58,6 +79,7 @@ public class InputLayer extends Layer {
       batchShape.add(d < 0 ? null : d);
     }
     c.put("batch_shape", batchShape);
+    c.put("dtype", dtype);
     return c;
   }
 }

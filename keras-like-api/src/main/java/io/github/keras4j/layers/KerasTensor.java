@@ -12,12 +12,19 @@ import org.tensorflow.ndarray.Shape;
  */
 public final class KerasTensor {
 
+  /** The dtype of numeric tensors: every tensor of a model but string inputs and text layers' string outputs. */
+  public static final String FLOAT32 = "float32";
+  /** The dtype of string tensors ({@link Input#ofStrings}); only text preprocessing layers take them. */
+  public static final String STRING = "string";
+
   private final Shape shape;
+  private final String dtype;
   private final Node node;
   private final int index;
 
-  KerasTensor(Shape shape, Node node, int index) {
+  KerasTensor(Shape shape, String dtype, Node node, int index) {
     this.shape = shape;
+    this.dtype = dtype;
     this.node = node;
     this.index = index;
   }
@@ -25,6 +32,11 @@ public final class KerasTensor {
   /** The shape, with -1 for the batch dimension. */
   public Shape shape() {
     return shape;
+  }
+
+  /** {@link #FLOAT32} (numbers, as float32) or {@link #STRING}, as Keras's {@code KerasTensor.dtype}. */
+  public String dtype() {
+    return dtype;
   }
 
   /** The node (layer call) that produced this tensor. */
@@ -44,6 +56,7 @@ public final class KerasTensor {
 
   @Override
   public String toString() {
-    return "<KerasTensor shape=" + Shapes.format(shape) + ", name=" + node.layer().name() + ">";
+    return "<KerasTensor shape=" + Shapes.format(shape) + (dtype.equals(FLOAT32) ? "" : ", dtype=" + dtype)
+        + ", name=" + node.layer().name() + ">";
   }
 }

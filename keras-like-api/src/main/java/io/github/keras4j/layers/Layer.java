@@ -337,6 +337,7 @@ public abstract class Layer {
     }
     List<Shape> shapes = new ArrayList<>();
     for (int i = 0; i < inputs.size(); i++) {
+      checkInputDtype(i, inputs.get(i).dtype());
       Shape s = inputs.get(i).shape();
       if (inputSpec != null) {
         inputSpec.check(name, i, s);
@@ -344,9 +345,36 @@ public abstract class Layer {
       shapes.add(s);
     }
     Shape out = computeOutputShape(shapes.size() == 1 ? List.of(shapes.get(0)) : shapes);
-    Node node = new Node(this, inputs, List.of(out));
+    Node node = new Node(this, inputs, List.of(out), outputDtype());
     inboundNodes.add(node);
     return node.outputs().get(0);
+  }
+
+  /**
+   * The dtype of the tensors this layer takes: {@link KerasTensor#FLOAT32} (the default) or
+   * {@link KerasTensor#STRING} (text preprocessing layers such as {@code StringLookup} and {@code TextVectorization},
+   * whose {@link #call} receives a string operand carried as described in {@link StringTensors}).
+   */
+  protected String inputDtype() {
+    return KerasTensor.FLOAT32;
+  }
+
+  /** The dtype of the tensors this layer returns; {@link KerasTensor#FLOAT32} by default. */
+  protected String outputDtype() {
+    return KerasTensor.FLOAT32;
+  }
+
+  private void checkInputDtype(int i, String dtype) {
+    String expected = inputDtype();
+    if (dtype.equals(expected)) {
+      return;
+    }
+    if (dtype.equals(KerasTensor.STRING)) {
+      throw new IllegalArgumentException("Input " + i + " of " + describe() + " has dtype string, but the layer takes "
+          + expected + " inputs. Turn strings into numbers first with a StringLookup or TextVectorization layer");
+    }
+    throw new IllegalArgumentException("Input " + i + " of " + describe() + " has dtype " + dtype + ", but the layer "
+        + "takes " + expected + " inputs. Declare the model input with Input.ofStrings(...)");
   }
 
   /** The recorded calls of this layer. */
@@ -355,8 +383,8 @@ public abstract class Layer {
   }
 
   /** Records the node of an input layer, which has no inputs. */
-  final KerasTensor recordInputNode(Shape shape) {
-    Node node = new Node(this, List.of(), List.of(shape));
+  final KerasTensor recordInputNode(Shape shape, String dtype) {
+    Node node = new Node(this, List.of(), List.of(shape), dtype);
     inboundNodes.add(node);
     return node.outputs().get(0);
   }

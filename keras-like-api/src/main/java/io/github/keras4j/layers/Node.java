@@ -12,11 +12,11 @@ public final class Node {
   private final List<KerasTensor> inputs;
   private final List<KerasTensor> outputs = new ArrayList<>();
 
-  Node(Layer layer, List<KerasTensor> inputs, List<Shape> outputShapes) {
+  Node(Layer layer, List<KerasTensor> inputs, List<Shape> outputShapes, String outputDtype) {
     this.layer = layer;
     this.inputs = List.copyOf(inputs);
     for (int i = 0; i < outputShapes.size(); i++) {
-      outputs.add(new KerasTensor(outputShapes.get(i), this, i));
+      outputs.add(new KerasTensor(outputShapes.get(i), outputDtype, this, i));
     }
   }
 

@@ -32,7 +32,8 @@ final class Engine implements AutoCloseable {
 
   private final Model model;
   private final GraphRuntime rt;
-  private List<Placeholder<TFloat32>> inputFeeds;
+  /** One placeholder per model input; a string input's is a TString placeholder carried as by StringTensors. */
+  private List<Operand<TFloat32>> inputFeeds;
   private List<Operand<TFloat32>> predictions;
   // Keyed by the targets' dimensions: TF Java's Shape.equals is false whenever a size is unknown (-1).
   private final Map<String, Step> trainSteps = new HashMap<>();
@@ -48,13 +49,13 @@ final class Engine implements AutoCloseable {
     return rt;
   }
 
-  synchronized List<Placeholder<TFloat32>> inputFeeds() {
+  synchronized List<Operand<TFloat32>> inputFeeds() {
     if (inputFeeds == null) {
-      List<Placeholder<TFloat32>> feeds = new ArrayList<>();
+      List<Operand<TFloat32>> feeds = new ArrayList<>();
       for (KerasTensor t : model.inputs()) {
         // Under the input layer's own scope ("input_layer/input"): a root op named after the layer would be
         // renamed by TF ("input_layer_1") and then collide with the scope of a later layer of that name.
-        feeds.add(Model.placeholder(rt.scope(t.layer().name()), "input", t.shape()));
+        feeds.add(Model.placeholder(rt.scope(t.layer().name()), "input", t));
       }
       inputFeeds = feeds;
     }
@@ -427,10 +428,10 @@ final class Engine implements AutoCloseable {
     List<String> devices = d.devices();
     int replicas = devices.size();
     Ops tf = rt.scope(model.name() + "/predict");
-    List<Placeholder<TFloat32>> feeds = inputFeeds();
+    List<Operand<TFloat32>> feeds = inputFeeds();
     Operand<TInt32> sizes = splitSizes(tf, feeds.get(0), replicas);
     List<List<Operand<TFloat32>>> inputs = new ArrayList<>();
-    for (Placeholder<TFloat32> f : feeds) {
+    for (Operand<TFloat32> f : feeds) {
       inputs.add(split(tf, f, sizes, replicas));
     }
     List<List<Operand<TFloat32>>> perReplica = new ArrayList<>();
@@ -477,7 +478,7 @@ final class Engine implements AutoCloseable {
       targets.add(tf.withName("target_" + j).placeholder(TFloat32.class, Placeholder.shape(targetShapes.get(j))));
       weights.add(tf.withName("sample_weight_" + j).placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1))));
     }
-    List<Placeholder<TFloat32>> feeds = inputFeeds();
+    List<Operand<TFloat32>> feeds = inputFeeds();
     Operand<TInt32> sizes = splitSizes(tf, feeds.get(0), replicas);
     List<List<Operand<TFloat32>>> xParts = new ArrayList<>();
     feeds.forEach(f -> xParts.add(split(tf, f, sizes, replicas)));

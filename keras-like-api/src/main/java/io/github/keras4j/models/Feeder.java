@@ -2,13 +2,16 @@ package io.github.keras4j.models;
 
 import io.github.keras4j.data.ArrayData;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TString;
 
 /**
  * Feed tensors reused from batch to batch: one per (slot, batch size), refilled in place, so a long fit
@@ -24,6 +27,8 @@ final class Feeder implements AutoCloseable {
   private final Map<String, TFloat32> tensors = new LinkedHashMap<>(16, 0.75f, true);
   /** The weights tensors that hold ones (keys of {@link #tensors}). */
   private final Set<String> ones = new HashSet<>();
+  /** The last string tensor of each slot: strings have no fixed size to refill in place, so each batch is new. */
+  private final Map<String, TString> stringTensors = new HashMap<>();
   private float[] buffer = new float[0];
 
   /** The samples {@code indices[from, from+count)} of {@code data}, as a tensor of shape (count, ...). */
@@ -46,6 +51,20 @@ final class Feeder implements AutoCloseable {
     }
     data.gather(indices, from, count, buffer);
     t.asRawTensor().data().asFloats().write(buffer, 0, size);
+    return t;
+  }
+
+  /**
+   * The strings of samples {@code indices[from, from+count)} of {@code data}, as a string tensor of shape
+   * (count, ...); it stays open until the slot's next batch (or {@link #close}).
+   */
+  synchronized TString strings(String slot, ArrayData data, int[] indices, int from, int count) {
+    ArrayData batch = data.rows(indices, from, count);
+    TString t = TString.tensorOf(Shape.of(batch.shape()), DataBuffers.ofObjects(batch.strings()));
+    TString old = stringTensors.put(slot, t);
+    if (old != null) {
+      old.close();
+    }
     return t;
   }
 
@@ -101,6 +120,8 @@ final class Feeder implements AutoCloseable {
   public synchronized void close() {
     tensors.values().forEach(TFloat32::close);
     tensors.clear();
+    stringTensors.values().forEach(TString::close);
+    stringTensors.clear();
     ones.clear();
   }
 }

@@ -405,6 +405,15 @@ final class FitLoop {
   private static ArrayData gatherAll(List<BatchRef> refs, java.util.function.Function<BatchRef, ArrayData> pick,
       int total) {
     ArrayData first = pick.apply(refs.get(0));
+    if (first.isStrings()) {
+      List<String> strings = new ArrayList<>();
+      for (BatchRef r : refs) {
+        strings.addAll(List.of(pick.apply(r).rows(r.order(), r.from(), r.count()).strings()));
+      }
+      long[] shape = first.shape();
+      shape[0] = total;
+      return new ArrayData(first.name(), strings.toArray(new String[0]), shape);
+    }
     int size = first.rowSize();
     float[] values = new float[total * size];
     float[] buffer = new float[0];
@@ -634,9 +643,11 @@ final class FitLoop {
   }
 
   private void feedInputs(Session.Runner runner, List<ArrayData> xs, int[] order, int from, int count) {
-    List<org.tensorflow.op.core.Placeholder<TFloat32>> feeds = engine().inputFeeds();
+    List<org.tensorflow.Operand<TFloat32>> feeds = engine().inputFeeds();
     for (int i = 0; i < xs.size(); i++) {
-      runner.feed(feeds.get(i), engine().feeder.rows("x" + i, xs.get(i), order, from, count));
+      ArrayData x = xs.get(i);
+      runner.feed(feeds.get(i), x.isStrings() ? engine().feeder.strings("x" + i, x, order, from, count)
+          : engine().feeder.rows("x" + i, x, order, from, count));
     }
   }
 
@@ -727,12 +738,26 @@ final class FitLoop {
   }
 
   private void checkInputs(List<ArrayData> xs, String caller) {
+    for (KerasTensor out : model.outputs()) {
+      if (!out.dtype().equals(KerasTensor.FLOAT32)) {
+        throw new UnsupportedOperationException(caller + "(): model '" + model.name() + "' has an output of dtype "
+            + out.dtype() + " (layer '" + out.layer().name() + "'); fit, evaluate and predict return float32 "
+            + "arrays only. Use the layer outside the model, or end the model with a numeric layer");
+      }
+    }
     List<KerasTensor> inputs = model.inputs();
     if (xs.size() != inputs.size()) {
       throw new IllegalArgumentException(caller + "(): model '" + model.name() + "' expects " + inputs.size()
           + " input array(s), but it received " + xs.size());
     }
     for (int i = 0; i < xs.size(); i++) {
+      boolean wantsStrings = inputs.get(i).dtype().equals(KerasTensor.STRING);
+      if (wantsStrings != xs.get(i).isStrings()) {
+        throw new IllegalArgumentException(caller + "(): input " + i + " of model '" + model.name() + "' (layer '"
+            + inputs.get(i).layer().name() + "') has dtype " + inputs.get(i).dtype() + ", but '" + xs.get(i).name()
+            + "' holds " + (xs.get(i).isStrings() ? "strings; declare the input with Input.ofStrings(...)"
+            : "numbers; feed it a String array (String[], String[][], ...)"));
+      }
       Shape expected = inputs.get(i).shape();
       Shape found = xs.get(i).batchShape();
       if (!Shapes.compatible(expected, found)) {
@@ -750,6 +775,9 @@ final class FitLoop {
    * to row 2, and on a GPU its gather returns zeros for an index out of range instead of failing.
    */
   private void checkEmbeddingIndices(ArrayData x, KerasTensor input, int position) {
+    if (x.isStrings()) {
+      return;
+    }
     for (BaseEmbedding e : embeddingsFedBy(model, input)) {
       int bad = firstBadIndex(x.values(), e.inputDim());
       if (bad >= 0) {

@@ -785,6 +785,18 @@ public class Model implements AutoCloseable {
     return tf.withName(name).placeholder(TFloat32.class, Placeholder.shape(shape));
   }
 
+  /**
+   * The placeholder of model input {@code input}: float32, or for a string input a TString placeholder carried as
+   * {@link io.github.keras4j.layers.StringTensors} describes.
+   */
+  static Operand<TFloat32> placeholder(Ops tf, String name, KerasTensor input) {
+    if (input.dtype().equals(KerasTensor.STRING)) {
+      return io.github.keras4j.layers.StringTensors.carry(tf.withName(name).placeholder(
+          org.tensorflow.types.TString.class, Placeholder.shape(input.shape())));
+    }
+    return placeholder(tf, name, input.shape());
+  }
+
   /** Releases the model's share of the graph and session. */
   @Override
   public void close() {

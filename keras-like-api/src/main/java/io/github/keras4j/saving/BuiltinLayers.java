@@ -182,7 +182,9 @@ final class BuiltinLayers {
       if (batchShape.length == 0) {
         throw new IllegalArgumentException(c.owner() + ": batch_shape must include the batch axis, found []");
       }
-      return new InputLayer(c.name(), Arrays.copyOfRange(batchShape, 1, batchShape.length));
+      // Keras4J inputs are float32 (Keras's int and float dtypes read as float32) or string.
+      String dtype = "string".equals(c.getString("dtype", "float32")) ? "string" : "float32";
+      return new InputLayer(c.name(), dtype, Arrays.copyOfRange(batchShape, 1, batchShape.length));
     });
     add("Dense", c -> {
       Dense.Builder b = Dense.builder(c.getInt("units")).name(c.name()).useBias(c.getBoolean("use_bias", true));

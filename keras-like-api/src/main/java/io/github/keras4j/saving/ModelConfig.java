@@ -176,7 +176,7 @@ public final class ModelConfig {
   private static Map<String, Object> tensor(KerasTensor t, Set<Node> modelNodes) {
     Map<String, Object> config = new LinkedHashMap<>();
     config.put("shape", shape(t.shape()));
-    config.put("dtype", "float32");
+    config.put("dtype", t.dtype());
     config.put("keras_history", history(t, modelNodes));
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("class_name", "__keras_tensor__");
