@@ -355,12 +355,12 @@ public abstract class Layer {
    * {@link KerasTensor#STRING} (text preprocessing layers such as {@code StringLookup} and {@code TextVectorization},
    * whose {@link #call} receives a string operand carried as described in {@link StringTensors}).
    */
-  protected String inputDtype() {
+  public String inputDtype() {
     return KerasTensor.FLOAT32;
   }
 
   /** The dtype of the tensors this layer returns; {@link KerasTensor#FLOAT32} by default. */
-  protected String outputDtype() {
+  public String outputDtype() {
     return KerasTensor.FLOAT32;
   }
 

@@ -107,6 +107,8 @@ import io.github.keras4j.layers.preprocessing.Rescaling;
 import io.github.keras4j.layers.preprocessing.Resizing;
 import io.github.keras4j.layers.preprocessing.STFTSpectrogram;
 import io.github.keras4j.layers.preprocessing.Solarization;
+import io.github.keras4j.layers.preprocessing.StringLookup;
+import io.github.keras4j.layers.preprocessing.TextVectorization;
 import io.github.keras4j.layers.regularization.ActivityRegularization;
 import io.github.keras4j.layers.regularization.AlphaDropout;
 import io.github.keras4j.layers.regularization.Dropout;
@@ -819,6 +821,69 @@ final class BuiltinLayers {
       return new ContrastLimitedAdaptiveHistogramEqualization(range[0], range[1], c.getDouble("clip_limit", 4.0),
           c.getInts("tile_grid_size", 8, 8), c.name());
     });
+
+    // ---- StringLookup, TextVectorization
+    add("StringLookup", c -> {
+      c.requireValue("sparse", false);
+      c.requireValue("vocabulary_dtype", "string");
+      StringLookup.Builder b = StringLookup.builder().name(c.name())
+          .maxTokens(c.has("max_tokens") ? c.getInt("max_tokens") : null)
+          .numOovIndices(c.getInt("num_oov_indices", 1)).maskToken(c.getString("mask_token", null))
+          .oovToken(c.getString("oov_token", "[UNK]")).invert(c.getBoolean("invert", false))
+          .outputMode(c.getString("output_mode", "int")).padToMaxTokens(c.getBoolean("pad_to_max_tokens", false));
+      if (c.has("vocabulary")) {
+        b.vocabulary(strings(c, "vocabulary"));
+      }
+      if (c.has("idf_weights")) {
+        b.idfWeights(floats(c.getDoubles("idf_weights")));
+      }
+      return b.build();
+    });
+    add("TextVectorization", c -> {
+      c.requireValue("sparse", false);
+      c.requireValue("ragged", false);
+      TextVectorization.Builder b = TextVectorization.builder().name(c.name())
+          .maxTokens(c.has("max_tokens") ? c.getInt("max_tokens") : null)
+          .standardize(c.map().containsKey("standardize") ? c.getString("standardize", null)
+              : "lower_and_strip_punctuation")
+          .split(c.map().containsKey("split") ? c.getString("split", null) : "whitespace")
+          .outputMode(c.getString("output_mode", "int"))
+          .outputSequenceLength(c.has("output_sequence_length") ? c.getInt("output_sequence_length") : null)
+          .padToMaxTokens(c.getBoolean("pad_to_max_tokens", false));
+      if (c.get("ngrams") instanceof List<?>) {
+        b.ngramWidths(c.getInts("ngrams"));
+      } else if (c.has("ngrams")) {
+        b.ngrams(c.getInt("ngrams"));
+      }
+      if (c.has("vocabulary")) {
+        b.vocabulary(strings(c, "vocabulary"));
+      }
+      if (c.has("idf_weights")) {
+        b.idfWeights(floats(c.getDoubles("idf_weights")));
+      }
+      return b.build();
+    });
+  }
+
+  /** A list of strings, with an error naming the owner otherwise. */
+  private static List<String> strings(Config c, String key) {
+    List<String> out = new ArrayList<>();
+    for (Object o : c.getList(key)) {
+      if (!(o instanceof String s)) {
+        throw new IllegalArgumentException(c.owner() + ": '" + key + "' must be a list of strings, found "
+            + Json.describe(o));
+      }
+      out.add(s);
+    }
+    return out;
+  }
+
+  private static float[] floats(double[] values) {
+    float[] out = new float[values.length];
+    for (int i = 0; i < values.length; i++) {
+      out[i] = (float) values[i];
+    }
+    return out;
   }
 
   /** A size or a list of sizes with nulls for None ({@code 64}, {@code [null, 64]}), as EinsumDense's output_shape. */

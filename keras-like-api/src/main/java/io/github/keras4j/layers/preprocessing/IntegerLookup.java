@@ -326,23 +326,23 @@ public class IntegerLookup extends Layer {
    * @throws IllegalStateException when the layer was given a vocabulary
    */
   public void adapt(Object data) {
-    TokenCounts counts = new TokenCounts();
+    TokenCounts<Long> counts = TokenCounts.ofIntegers();
     requireAdaptable();
     ArrayData x = ArrayData.of("adapt data of layer '" + name() + "'", data);
     x.checkFinite();
-    counts.add(x);
+    TokenCounts.addIntegerRows(counts, x);
     finish(counts);
   }
 
   /** As {@link #adapt(Object)} over the inputs of a {@link Dataset}, batch by batch (its targets are ignored). */
   public void adapt(Dataset data) {
     requireAdaptable();
-    TokenCounts counts = new TokenCounts();
+    TokenCounts<Long> counts = TokenCounts.ofIntegers();
     try (Dataset.Pass pass = data.open(0)) {
       while (pass.hasNext()) {
         ArrayData x = pass.next().x();
         x.checkFinite();
-        counts.add(x);
+        TokenCounts.addIntegerRows(counts, x);
       }
     }
     finish(counts);
@@ -355,19 +355,20 @@ public class IntegerLookup extends Layer {
     }
   }
 
-  private void finish(TokenCounts counts) {
+  private void finish(TokenCounts<Long> counts) {
     Set<Long> special = new HashSet<>();
     if (maskToken != null) {
       special.add(maskToken);
     }
     special.add(oovToken);
-    long[] tokens = counts.vocabulary(special, maxTokens == null ? -1 : maxTokens - tokenStart());
+    List<Long> learned = counts.vocabulary(special, maxTokens == null ? -1 : maxTokens - tokenStart());
+    long[] tokens = learned.stream().mapToLong(Long::longValue).toArray();
     if (tokens.length == 0) {
       throw new IllegalArgumentException(describe() + ": adapt() found no tokens besides the mask and OOV tokens");
     }
     float[] idf = null;
     if (outputMode.equals("tf_idf")) {
-      float[] w = counts.inverseDocumentFrequencies(tokens);
+      float[] w = counts.inverseDocumentFrequencies(learned);
       float mean = 0;
       for (float v : w) {
         mean += v;

@@ -1,0 +1,572 @@
+package io.github.keras4j.layers.preprocessing;
+
+import io.github.keras4j.data.ArrayData;
+import io.github.keras4j.layers.KerasTensor;
+import io.github.keras4j.layers.Layer;
+import io.github.keras4j.layers.StringTensors;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.NdArrays;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.AssertThat;
+import org.tensorflow.op.nn.TopK;
+import org.tensorflow.types.TBool;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
+import org.tensorflow.types.TString;
+
+/**
+ * A preprocessing layer that maps strings to indices, as Keras 3's {@code keras.layers.StringLookup}: each token's
+ * position in a vocabulary, given or learned by {@link #adapt(Object)}. The same in training and inference. Its input
+ * is a string tensor: a model input made with {@code Input.ofStrings(...)} and fed {@code String} arrays.
+ *
+ * <p>The indices are laid out as Keras's (and {@link IntegerLookup}'s): with {@code outputMode "int"}, index 0 is the
+ * {@code maskToken} (when set), then {@code numOovIndices} out-of-vocabulary (OOV) indices, then the vocabulary. A
+ * token not in the vocabulary gets the OOV index (with several, FarmHash64 of the token modulo {@code numOovIndices},
+ * TensorFlow's {@code StringToHashBucketFast} that Keras calls); with {@code numOovIndices = 0} it fails the run.
+ * Vocabulary {@code ["a", "b", "c", "d"]} maps {@code [["a", "c", "d"], ["d", "z", "b"]]} to
+ * {@code [[1, 3, 4], [4, 0, 2]]}.
+ *
+ * <p>Other {@code outputMode}s encode those indices ({@code "one_hot"}, {@code "multi_hot"}, {@code "count"}, as
+ * {@link CategoryEncoding}) over the vocabulary size ({@code maxTokens} with {@code padToMaxTokens}); there the mask
+ * token has no index and is dropped. {@code "tf_idf"} multiplies the counts by the {@code idfWeights}: given with the
+ * vocabulary, or learned by {@code adapt} as {@code log(1 + documents / (1 + documents with the token))} (each sample
+ * a document), the OOV slots getting the weights' mean. With {@code invert(true)} the layer maps float indices back to
+ * strings ({@code oovToken}, default {@code "[UNK]"}, for OOV or unknown indices); its output is then a string tensor,
+ * which only another string layer can take (fit, evaluate and predict return numbers only).
+ *
+ * <p>{@link #adapt} builds the vocabulary as Keras does: every token but the mask and OOV tokens, the most frequent
+ * first, ties broken by the larger token (compared by UTF-8 bytes, as numpy sorts TensorFlow's strings); at most
+ * {@code maxTokens} indices in all.
+ *
+ * <p><b>State.</b> The layer has no weights: its vocabulary (and idf weights) are graph constants, written in its
+ * config under {@code vocabulary} and {@code idf_weights}, adapted or given (Keras writes an adapted vocabulary to an
+ * asset file instead). A layer loaded from a config therefore counts as given a vocabulary and cannot be adapted
+ * again. The vocabulary must be known before the model is built; {@code adapt} after that is an error.
+ *
+ * <p>Lookup in the graph: the vocabulary's FarmHash64 fingerprints are sorted once, each input is found by binary
+ * search on its fingerprint and confirmed by comparing the strings, so a lookup costs {@code O(log V)}.
+ *
+ * <p>Differences from Keras: the output is float32 holding whole numbers (Keras: int64 indices); inverted input is
+ * float32 indices. No {@code sparse} output, no vocabulary file, no {@code encoding} other than UTF-8. Encoded modes
+ * other than one-hot take inputs of rank 2 only.
+ *
+ * <pre>{@code
+ * StringLookup lookup = StringLookup.builder().vocabulary("a", "b", "c", "d").build();
+ * StringLookup adapted = new StringLookup();
+ * adapted.adapt(new String[][] {{"a", "c", "d"}, {"d", "z", "b"}});   // vocabulary [[UNK], d, z, c, b, a]
+ * }</pre>
+ */
+public class StringLookup extends Layer {
+
+  /** The output modes Keras accepts ({@code "binary"} and {@code "tf-idf"} are read as their new names). */
+  public static final List<String> OUTPUT_MODES = List.of("int", "one_hot", "multi_hot", "count", "tf_idf");
+
+  private final Integer maxTokens;
+  private final int numOovIndices;
+  private final String maskToken;
+  private final String oovToken;
+  private final boolean invert;
+  private final String outputMode;
+  private final boolean padToMaxTokens;
+  private boolean hasInputVocabulary;
+
+  /** The tokens after the special indices; null before the vocabulary is known. */
+  private String[] tokens;
+  /** The idf weights of the tokens as given or learned ({@code "tf_idf"}), for the config. */
+  private float[] tokenIdf;
+  /** The idf weight of every output slot ({@code "tf_idf"}). */
+  private float[] slotIdf;
+  private Shape inputShape;
+
+  /** A layer to {@link #adapt}, with Keras's defaults: one OOV index {@code "[UNK]"}, no mask, {@code "int"}. */
+  public StringLookup() {
+    this(builder());
+  }
+
+  private StringLookup(Builder b) {
+    super(b.name);
+    String mode = "binary".equals(b.outputMode) ? "multi_hot" : "tf-idf".equals(b.outputMode) ? "tf_idf"
+        : b.outputMode;
+    this.outputMode = CategoricalEncoding.outputMode(describe(), mode, OUTPUT_MODES);
+    if (b.maxTokens != null && b.maxTokens <= 1) {
+      throw new IllegalArgumentException(describe() + ": if `max_tokens` is set for `StringLookup`, it must be "
+          + "greater than 1. Received: max_tokens=" + b.maxTokens);
+    }
+    if (b.numOovIndices < 0) {
+      throw new IllegalArgumentException(describe() + ": the value of `num_oov_indices` argument for "
+          + "`StringLookup` must >= 0. Received: num_oov_indices=" + b.numOovIndices);
+    }
+    if (b.invert && !outputMode.equals("int")) {
+      throw new IllegalArgumentException(describe() + ": `output_mode` must be `'int'` when `invert` is true. "
+          + "Received: output_mode=" + outputMode);
+    }
+    if (b.idfWeights != null && !outputMode.equals("tf_idf")) {
+      throw new IllegalArgumentException(describe() + ": `idf_weights` should only be set if `output_mode` is "
+          + "`'tf_idf'`. Received: idf_weights=" + Arrays.toString(b.idfWeights) + " and output_mode=" + outputMode);
+    }
+    if (outputMode.equals("tf_idf") && b.vocabulary != null && b.idfWeights == null) {
+      throw new IllegalArgumentException(describe() + ": when specifying the `vocabulary` argument, in TF-IDF output "
+          + "mode, the `idf_weights` argument must also be provided");
+    }
+    if (b.padToMaxTokens && b.maxTokens == null) {
+      throw new IllegalArgumentException(describe() + ": `pad_to_max_tokens=True` needs `max_tokens`. Received: "
+          + "max_tokens=None");
+    }
+    if (b.oovToken == null) {
+      throw new IllegalArgumentException(describe() + ": `oov_token` must be a string. Received: oov_token=None");
+    }
+    this.maxTokens = b.maxTokens;
+    this.numOovIndices = b.numOovIndices;
+    this.maskToken = b.maskToken;
+    this.oovToken = b.oovToken;
+    this.invert = b.invert;
+    this.padToMaxTokens = b.padToMaxTokens;
+    if (b.vocabulary != null) {
+      setVocabulary(b.vocabulary, b.idfWeights);
+      hasInputVocabulary = true;
+    }
+  }
+
+  /** A builder for the settings, with Keras's defaults. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public String inputDtype() {
+    return invert ? KerasTensor.FLOAT32 : KerasTensor.STRING;
+  }
+
+  @Override
+  public String outputDtype() {
+    return invert ? KerasTensor.STRING : KerasTensor.FLOAT32;
+  }
+
+  // ------------------------------------------------------------------ index layout
+
+  /** Keras's {@code _oov_start_index}: 1 when a mask token takes index 0 ({@code "int"} output), else 0. */
+  private int oovStart() {
+    return maskToken != null && outputMode.equals("int") ? 1 : 0;
+  }
+
+  /** Keras's {@code _token_start_index}: the index of the first vocabulary token. */
+  int tokenStart() {
+    return oovStart() + numOovIndices;
+  }
+
+  /** The size of the encoded outputs. */
+  long depth() {
+    if (padToMaxTokens) {
+      return maxTokens;
+    }
+    if (tokens == null) {
+      throw new IllegalStateException(describe() + ": when using `output_mode=" + outputMode + "` and "
+          + "`pad_to_max_tokens=False`, you must set the layer's vocabulary before calling it. Either pass a "
+          + "`vocabulary` argument to the layer, or call `adapt` with some sample data");
+    }
+    return tokenStart() + tokens.length;
+  }
+
+  // ------------------------------------------------------------------ vocabulary
+
+  /**
+   * Sets the vocabulary (and idf weights for {@code "tf_idf"}), as Keras's {@code set_vocabulary}: the tokens, with
+   * or without the special tokens at the front (as {@link #getVocabulary()} returns them).
+   */
+  private void setVocabulary(String[] vocab, float[] idf) {
+    if (isBuilt()) {
+      throw new IllegalStateException(describe() + ": the vocabulary is part of the built graph; set or adapt it "
+          + "before the model is first used by predict, fit or evaluate");
+    }
+    if (vocab.length == 0) {
+      throw new IllegalArgumentException(describe() + ": cannot set an empty vocabulary. Received: vocabulary=[]");
+    }
+    String[] special = specialTokens();
+    boolean foundSpecial = vocab.length >= special.length
+        && Arrays.equals(Arrays.copyOf(vocab, special.length), special);
+    String[] given = foundSpecial ? Arrays.copyOfRange(vocab, special.length, vocab.length) : vocab;
+    Set<String> seen = new HashSet<>();
+    Set<String> repeated = new TreeSet<>();
+    for (String t : given) {
+      if (t == null) {
+        throw new IllegalArgumentException(describe() + ": the vocabulary holds a null token");
+      }
+      if (!seen.add(t)) {
+        repeated.add(t);
+      }
+    }
+    if (!repeated.isEmpty()) {
+      throw new IllegalArgumentException(describe() + ": the passed vocabulary has at least one repeated term. "
+          + "Please uniquify your dataset. The repeated terms are: " + repeated);
+    }
+    if (maskToken != null && seen.contains(maskToken)) {
+      throw new IllegalArgumentException(describe() + ": found reserved mask token at unexpected location in "
+          + "`vocabulary`. Either remove all mask and OOV tokens, or include them only at the start of the "
+          + "vocabulary in precisely this order: " + Arrays.toString(special) + ". Received: mask_token=" + maskToken);
+    }
+    if (seen.contains(oovToken) && numOovIndices > 0) {
+      throw new IllegalArgumentException(describe() + ": found reserved OOV token at unexpected location in "
+          + "`vocabulary`. Either remove all mask and OOV tokens, or include them only at the start of the "
+          + "vocabulary in precisely this order: " + Arrays.toString(special) + ". Received: oov_token=" + oovToken);
+    }
+    if (maxTokens != null && tokenStart() + given.length > maxTokens) {
+      throw new IllegalArgumentException(describe() + ": attempted to set a vocabulary larger than the maximum vocab "
+          + "size. Received vocabulary size is " + (tokenStart() + given.length) + "; `max_tokens` is " + maxTokens);
+    }
+    if (outputMode.equals("tf_idf")) {
+      if (idf == null || idf.length != vocab.length) {
+        throw new IllegalArgumentException(describe() + ": `idf_weights` must be the same length as vocabulary. "
+            + "len(idf_weights) is " + (idf == null ? "None" : idf.length) + "; len(vocabulary) is " + vocab.length);
+      }
+      float average = 0;
+      for (float w : idf) {
+        average += w;
+      }
+      average /= idf.length;
+      float[] front = new float[tokenStart()];
+      Arrays.fill(front, average);
+      if (foundSpecial) {
+        System.arraycopy(idf, 0, front, 0, front.length);
+      }
+      float[] weights = foundSpecial ? Arrays.copyOfRange(idf, special.length, idf.length) : idf.clone();
+      storeIdf(front, weights);
+    }
+    tokens = given.clone();
+  }
+
+  /** The idf weight of every output slot: {@code front}, the token weights, zeros up to the depth. */
+  private void storeIdf(float[] front, float[] weights) {
+    int size = padToMaxTokens ? maxTokens : front.length + weights.length;
+    slotIdf = new float[size];
+    System.arraycopy(front, 0, slotIdf, 0, Math.min(front.length, size));
+    System.arraycopy(weights, 0, slotIdf, front.length, Math.min(weights.length, size - front.length));
+    tokenIdf = weights;
+  }
+
+  /** The special tokens at the front of the vocabulary: {@code [maskToken] * oovStart + [oovToken] * numOov}. */
+  private String[] specialTokens() {
+    String[] out = new String[tokenStart()];
+    Arrays.fill(out, oovToken);
+    if (oovStart() == 1) {
+      out[0] = maskToken;
+    }
+    return out;
+  }
+
+  /**
+   * The vocabulary with the special tokens, so that a token's position is its index, as Keras's
+   * {@code get_vocabulary()}: {@code [maskToken]} ({@code "int"} output with a mask), {@code numOovIndices} times
+   * {@code oovToken}, then the tokens. Empty before the vocabulary is known.
+   */
+  public String[] getVocabulary() {
+    return getVocabulary(true);
+  }
+
+  /** As {@link #getVocabulary()}, without the mask and OOV tokens when {@code includeSpecialTokens} is false. */
+  public String[] getVocabulary(boolean includeSpecialTokens) {
+    if (tokens == null) {
+      return new String[0];
+    }
+    String[] special = includeSpecialTokens ? specialTokens() : new String[0];
+    String[] out = Arrays.copyOf(special, special.length + tokens.length);
+    System.arraycopy(tokens, 0, out, special.length, tokens.length);
+    return out;
+  }
+
+  /** The number of indices, special ones included (Keras's {@code vocabulary_size()}); -1 before it is known. */
+  public int vocabularySize() {
+    return tokens == null ? -1 : tokenStart() + tokens.length;
+  }
+
+  /** The idf weight of every output slot ({@code "tf_idf"} output), or null. */
+  public float[] idfWeights() {
+    return slotIdf == null ? null : slotIdf.clone();
+  }
+
+  // ------------------------------------------------------------------ adapt
+
+  /**
+   * Builds the vocabulary from the strings of {@code data} (each sample a document for {@code "tf_idf"}), as Keras's
+   * {@code adapt} on an array.
+   *
+   * @param data samples first: {@code String[]}, {@code String[][]}, ... or an {@link ArrayData} of strings
+   * @throws IllegalStateException when the layer was given a vocabulary, or is already built
+   */
+  public void adapt(Object data) {
+    requireAdaptable();
+    ArrayData x = ArrayData.of("adapt data of layer '" + name() + "'", data);
+    if (!x.isStrings()) {
+      throw new IllegalArgumentException(describe() + ": adapt() takes strings (String[], String[][], ...); "
+          + "received numbers");
+    }
+    TokenCounts<String> counts = TokenCounts.ofStrings();
+    String[] s = x.strings();
+    int size = x.rowSize();
+    for (int r = 0; r < x.rows(); r++) {
+      counts.addDocument(Arrays.asList(s).subList(r * size, (r + 1) * size));
+    }
+    finish(counts);
+  }
+
+  void requireAdaptable() {
+    if (hasInputVocabulary) {
+      throw new IllegalStateException(describe() + ": cannot adapt layer '" + name() + "' after setting a static "
+          + "vocabulary via `vocabulary` argument (a layer loaded from a config has its vocabulary there)");
+    }
+    if (isBuilt()) {
+      throw new IllegalStateException(describe() + ": the vocabulary is part of the built graph; adapt before the "
+          + "model is first used by predict, fit or evaluate");
+    }
+  }
+
+  /** Makes the vocabulary (and idf weights) of {@code counts} the layer's, as Keras's {@code finalize_state}. */
+  void finish(TokenCounts<String> counts) {
+    Set<String> special = new HashSet<>();
+    if (maskToken != null) {
+      special.add(maskToken);
+    }
+    special.add(oovToken);
+    List<String> learned = counts.vocabulary(special, maxTokens == null ? -1 : maxTokens - tokenStart());
+    if (learned.isEmpty()) {
+      throw new IllegalArgumentException(describe() + ": adapt() found no tokens besides the mask and OOV tokens");
+    }
+    if (outputMode.equals("tf_idf")) {
+      float[] w = counts.inverseDocumentFrequencies(learned);
+      float mean = 0;
+      for (float v : w) {
+        mean += v;
+      }
+      float[] front = new float[tokenStart()];
+      Arrays.fill(front, mean / w.length);
+      storeIdf(front, w);
+    }
+    tokens = learned.toArray(new String[0]);
+  }
+
+  // ------------------------------------------------------------------ build and call
+
+  @Override
+  public Shape computeOutputShape(Shape inputShape) {
+    return CategoricalEncoding.outputShape(describe(), outputMode, inputShape,
+        outputMode.equals("int") ? 0 : depth());
+  }
+
+  @Override
+  protected void build(Ops tf, Shape inputShape) {
+    computeOutputShape(inputShape);
+    requireVocabulary();
+    this.inputShape = inputShape;
+  }
+
+  void requireVocabulary() {
+    if (tokens == null) {
+      throw new IllegalStateException(describe() + " has no vocabulary: pass a `vocabulary` argument to the layer, "
+          + "or call adapt(data) before the model is first used by predict, fit or evaluate");
+    }
+  }
+
+  @Override
+  protected Operand<TFloat32> call(Ops tf, Operand<TFloat32> inputs, boolean training) {
+    if (invert) {
+      return StringTensors.carry(inverse(tf, tf.dtypes.cast(tf.stopGradient(inputs), TInt32.class)));
+    }
+    Operand<TString> x = StringTensors.strings(inputs, describe());
+    Operand<TInt32> ids = tf.reshape(indices(tf, tf.reshape(x, tf.constant(new int[] {-1}))), tf.shape(x));
+    if (outputMode.equals("int")) {
+      return tf.dtypes.cast(ids, TFloat32.class);
+    }
+    Operand<TFloat32> encoded = CategoricalEncoding.encode(tf, ids, outputMode, depth(), inputShape);
+    return outputMode.equals("tf_idf") ? tf.math.mul(encoded, tf.constant(slotIdf)) : encoded;
+  }
+
+  /**
+   * The index of every string of the 1-D {@code flat}; -1 for a mask token outside {@code "int"} output (dropped by
+   * the encodings). With {@code numOovIndices = 0}, an OOV string fails the run.
+   */
+  Operand<TInt32> indices(Ops tf, Operand<TString> flat) {
+    int v = tokens.length;
+    Operand<TString> vocab = tf.constant(NdArrays.vectorOfObjects(tokens));
+    // The vocabulary's fingerprints sorted ascending (with each one's position), then a binary search for each input.
+    TopK<TInt64, TInt32> sorted = tf.nn.topK(tf.math.neg(tf.strings.toHashBucketFast(vocab, Long.MAX_VALUE)),
+        tf.constant(v), TInt32.class);
+    Operand<TInt64> ascending = tf.math.neg(sorted.values());
+    Operand<TInt64> hashes = tf.strings.toHashBucketFast(flat, Long.MAX_VALUE);
+    Operand<TInt32> position = tf.math.minimum(tf.reshape(tf.lowerBound(tf.expandDims(ascending, tf.constant(0)),
+        tf.expandDims(hashes, tf.constant(0))), tf.constant(new int[] {-1})), tf.constant(v - 1));
+    Operand<TInt32> candidate = tf.gather(sorted.indices(), position, tf.constant(0));
+    Operand<TBool> found = tf.math.equal(tf.gather(vocab, candidate, tf.constant(0)), flat);
+    Operand<TInt32> index = tf.math.add(candidate, tf.constant(tokenStart()));
+    Operand<TInt32> oov = numOovIndices > 1
+        ? tf.math.add(tf.dtypes.cast(tf.strings.toHashBucketFast(flat, (long) numOovIndices), TInt32.class),
+            tf.constant(oovStart()))
+        : tf.fill(tf.shape(flat), tf.constant(numOovIndices == 1 ? oovStart() : -1));
+    Operand<TInt32> lookup = tf.select(found, index, oov);
+    Operand<TBool> known = found;
+    if (maskToken != null) {
+      Operand<TBool> masked = tf.math.equal(flat, tf.constant(maskToken));
+      lookup = tf.select(masked, tf.fill(tf.shape(flat), tf.constant(outputMode.equals("int") ? 0 : -1)), lookup);
+      known = tf.math.logicalOr(found, masked);
+    }
+    if (numOovIndices == 0) {
+      AssertThat check = tf.assertThat(tf.reduceAll(known, tf.constant(0)), List.<Operand<?>>of(
+          tf.constant("When `num_oov_indices=0` all inputs should be in vocabulary, found OOV values in layer '"
+              + name() + "', consider setting `num_oov_indices=1`."), flat));
+      lookup = tf.withControlDependencies(List.of(check)).identity(lookup);
+    }
+    return lookup;
+  }
+
+  /** Indices back to strings: {@code oovToken} outside the vocabulary's indices, {@code maskToken} at 0. */
+  private Operand<TString> inverse(Ops tf, Operand<TInt32> x) {
+    String[] vocab = getVocabulary();
+    Operand<TBool> inRange = tf.math.logicalAnd(tf.math.greaterEqual(x, tf.constant(0)),
+        tf.math.less(x, tf.constant(vocab.length)));
+    Operand<TInt32> clipped = tf.clipByValue(x, tf.constant(0), tf.constant(vocab.length - 1));
+    Operand<TString> token = tf.gather(tf.constant(NdArrays.vectorOfObjects(vocab)), clipped, tf.constant(0));
+    return tf.select(inRange, token, tf.fill(tf.shape(x), tf.constant(oovToken)));
+  }
+
+  /** The idf weights of the output slots as a constant ({@code "tf_idf"}). */
+  Operand<TFloat32> idfConstant(Ops tf) {
+    return tf.constant(slotIdf);
+  }
+
+  // ------------------------------------------------------------------ accessors and config
+
+  /** Whether the layer maps indices back to strings. */
+  public boolean invert() {
+    return invert;
+  }
+
+  /** The output mode. */
+  public String outputMode() {
+    return outputMode;
+  }
+
+  @Override
+  public Map<String, Object> getConfig() {
+    Map<String, Object> c = super.getConfig();
+    c.put("invert", invert);
+    c.put("max_tokens", maxTokens);
+    c.put("num_oov_indices", numOovIndices);
+    c.put("oov_token", oovToken);
+    c.put("mask_token", maskToken);
+    c.put("output_mode", outputMode);
+    c.put("sparse", false);
+    c.put("pad_to_max_tokens", padToMaxTokens);
+    c.put("vocabulary_dtype", "string");
+    putVocabulary(c);
+    c.put("encoding", "utf-8");
+    return c;
+  }
+
+  /** Writes {@code idf_weights}, {@code vocabulary} and {@code vocabulary_size} (the tokens, special ones left out). */
+  void putVocabulary(Map<String, Object> c) {
+    List<Double> idf = null;
+    if (tokenIdf != null) {
+      idf = new ArrayList<>();
+      for (float w : tokenIdf) {
+        idf.add((double) w);
+      }
+    }
+    c.put("idf_weights", idf);
+    c.put("vocabulary", tokens == null ? null : List.of(tokens));
+    c.put("vocabulary_size", vocabularySize() < 0 ? null : vocabularySize());
+  }
+
+  /** Settings of {@link StringLookup}, with Keras's defaults. */
+  public static final class Builder {
+    private String name;
+    private Integer maxTokens;
+    private int numOovIndices = 1;
+    private String maskToken;
+    private String oovToken = "[UNK]";
+    private String[] vocabulary;
+    private float[] idfWeights;
+    private boolean invert;
+    private String outputMode = "int";
+    private boolean padToMaxTokens;
+
+    private Builder() {}
+
+    /** The layer's name. */
+    public Builder name(String name) {
+      this.name = name;
+      return this;
+    }
+
+    /** The largest vocabulary, special indices included (more than 1); null (default) for no limit. */
+    public Builder maxTokens(Integer maxTokens) {
+      this.maxTokens = maxTokens;
+      return this;
+    }
+
+    /** The number of OOV indices (default 1); 0 makes unknown tokens fail the run. */
+    public Builder numOovIndices(int numOovIndices) {
+      this.numOovIndices = numOovIndices;
+      return this;
+    }
+
+    /** The token of masked inputs (index 0 in {@code "int"} output, dropped otherwise); null (default) for none. */
+    public Builder maskToken(String maskToken) {
+      this.maskToken = maskToken;
+      return this;
+    }
+
+    /** The OOV token, in the vocabulary and returned for OOV indices by an inverting layer; default "[UNK]". */
+    public Builder oovToken(String oovToken) {
+      this.oovToken = oovToken;
+      return this;
+    }
+
+    /** The vocabulary, optionally led by the special tokens; then the layer needs no {@code adapt}. */
+    public Builder vocabulary(String... vocabulary) {
+      this.vocabulary = vocabulary.clone();
+      return this;
+    }
+
+    /** As {@link #vocabulary(String...)}; null for none. */
+    public Builder vocabulary(List<String> vocabulary) {
+      this.vocabulary = vocabulary == null ? null : vocabulary.toArray(new String[0]);
+      return this;
+    }
+
+    /** The inverse document frequencies of the vocabulary's entries ({@code "tf_idf"} only). */
+    public Builder idfWeights(float... idfWeights) {
+      this.idfWeights = idfWeights == null ? null : idfWeights.clone();
+      return this;
+    }
+
+    /** Whether to map indices back to strings ({@code "int"} output only); default false. */
+    public Builder invert(boolean invert) {
+      this.invert = invert;
+      return this;
+    }
+
+    /** {@code "int"} (default), {@code "one_hot"}, {@code "multi_hot"}, {@code "count"} or {@code "tf_idf"}. */
+    public Builder outputMode(String outputMode) {
+      this.outputMode = outputMode;
+      return this;
+    }
+
+    /** Whether encoded outputs have {@code maxTokens} slots whatever the vocabulary's size; default false. */
+    public Builder padToMaxTokens(boolean padToMaxTokens) {
+      this.padToMaxTokens = padToMaxTokens;
+      return this;
+    }
+
+    /** The layer. */
+    public StringLookup build() {
+      return new StringLookup(this);
+    }
+  }
+}
