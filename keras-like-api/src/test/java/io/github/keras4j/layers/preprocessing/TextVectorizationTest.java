@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.keras4j.backend.Backend;
+import io.github.keras4j.export.ExportOptions;
 import io.github.keras4j.layers.Input;
 import io.github.keras4j.layers.KerasTensor;
 import io.github.keras4j.layers.core.Dense;
@@ -23,9 +24,14 @@ import io.github.keras4j.training.History;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tensorflow.Result;
+import org.tensorflow.SavedModelBundle;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TString;
 
 /**
  * Expected numbers: Keras 3's docstring examples (text_vectorization.py), and tokenizations worked by hand from
@@ -91,6 +97,21 @@ class TextVectorizationTest {
     // split none: each string is one token.
     assertArrayEquals(floats(2, 1), predict(TextVectorization.builder().split(null).vocabulary("new york").build(),
         new String[] {"New York", "Paris"}));
+  }
+
+  @Test
+  void withoutSequenceLengthPadsToTheLongestSample() {
+    Backend.clearSession();
+    TextVectorization layer = TextVectorization.builder().vocabulary("a", "b", "c").build();
+    KerasTensor in = Input.ofStrings();
+    KerasTensor ids = layer.apply(in);
+    assertArrayEquals(new long[] {-1, -1}, ids.shape().asArray());
+    // By hand: [[2, 3, 0], [2, 3, 4]] (padded with 0 to the longest sample, 3 tokens), counted per index 0..4.
+    try (Model m = new Model(in, new CategoryEncoding(5, "count").apply(ids))) {
+      assertArrayEquals(floats(1, 0, 1, 1, 0, 0, 0, 1, 1, 1), values(m.predict(new String[] {"a b", "a b c"})));
+      // A batch of one 5-token sample: no padding.
+      assertArrayEquals(floats(0, 2, 1, 1, 1), values(m.predict(new String[] {"a b c x y"})));
+    }
   }
 
   @Test
@@ -177,6 +198,30 @@ class TextVectorizationTest {
     // By hand: 3 documents; [UNK] + 5 tokens: "b a" (2), "a" (3 total, in 2 docs) ... first slots: [UNK], a.
     assertEquals("a", layer.getVocabulary()[1]);
     assertEquals(3 * 6, before.length);
+  }
+
+  @Test
+  void exportedSavedModelTakesStrings() throws IOException {
+    Backend.clearSession();
+    TextVectorization layer = TextVectorization.builder().outputMode("count").build();
+    String[] data = {"the cat sat", "The dog, the cat."};
+    layer.adapt(data);
+    KerasTensor in = Input.ofStrings("text");
+    Path saved = dir.resolve("exported");
+    float[] expected;
+    try (Model m = new Model(in, new Dense(2).apply(layer.apply(in)))) {
+      expected = values(m.predict(data));
+      m.export(saved, new ExportOptions().verbose(false));
+    }
+    try (SavedModelBundle bundle = SavedModelBundle.load(saved.toString(), "serve");
+        TString feed = TString.vectorOf(data)) {
+      try (Result r = bundle.function("serving_default").call(Map.of("text", feed))) {
+        TFloat32 out = (TFloat32) r.get(0);
+        float[] got = new float[(int) out.size()];
+        out.asRawTensor().data().asFloats().read(got);
+        assertArrayEquals(expected, got);
+      }
+    }
   }
 
   @Test
