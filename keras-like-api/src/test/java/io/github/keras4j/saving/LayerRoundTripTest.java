@@ -121,6 +121,8 @@ import io.github.keras4j.layers.preprocessing.Rescaling;
 import io.github.keras4j.layers.preprocessing.Resizing;
 import io.github.keras4j.layers.preprocessing.STFTSpectrogram;
 import io.github.keras4j.layers.preprocessing.Solarization;
+import io.github.keras4j.layers.preprocessing.StringLookup;
+import io.github.keras4j.layers.preprocessing.TextVectorization;
 import io.github.keras4j.layers.regularization.ActivityRegularization;
 import io.github.keras4j.layers.regularization.AlphaDropout;
 import io.github.keras4j.layers.regularization.Dropout;
@@ -460,7 +462,24 @@ class LayerRoundTripTest {
         of("RandomElasticTransform", () -> RandomElasticTransform.builder().factor(0.2, 0.9).scale(0.4)
             .interpolation("nearest").fillMode("mirror").fillValue(2).valueRange(-1, 1).seed(3).build(), s(4, 4, 2)),
         of("ContrastLimitedAdaptiveHistogramEqualization", () -> new ContrastLimitedAdaptiveHistogramEqualization(
-            -1, 1, 2.5, new int[] {2, 3}, null), s(5, 4, 2)));
+            -1, 1, 2.5, new int[] {2, 3}, null), s(5, 4, 2)),
+        of("StringLookup/given", () -> StringLookup.builder().vocabulary("a", "b", "c").numOovIndices(2)
+            .maskToken("").maxTokens(8).build(), s(4)),
+        of("StringLookup/adapted", () -> {
+          var l = StringLookup.builder().outputMode("tf_idf").maxTokens(5).padToMaxTokens(true).oovToken("?")
+              .build();
+          l.adapt(new String[][] {{"a", "b", "a"}, {"c", "a", "z"}});
+          return l;
+        }, s(4)),
+        of("TextVectorization/adapted", () -> {
+          var l = TextVectorization.builder().ngrams(2).maxTokens(12).outputSequenceLength(5).standardize("lower")
+              .build();
+          l.adapt(new String[] {"a b a", "C d, a", "b z"});
+          return l;
+        }, s(1)),
+        of("TextVectorization/given", () -> TextVectorization.builder().split("character").standardize(null)
+            .ngramWidths(1, 3).vocabulary("a", "b", "a b c").idfWeights(0.5f, 1f, 2f).outputMode("tf_idf").build(),
+            s()));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -492,7 +511,8 @@ class LayerRoundTripTest {
       a.setWeights(weights);
       b.setWeights(weights);
       List<FloatNdArray> x = inputs(c);
-      Object feed = x.size() == 1 ? x.get(0) : x;
+      Object feed = original.inputDtype().equals(KerasTensor.STRING) ? strings(c.inputs()[0]) : x.size() == 1
+          ? x.get(0) : x;
       assertArrayEquals(bits(a.predict(feed)), bits(b.predict(feed)), "outputs of " + c.label());
     }
   }
@@ -500,7 +520,7 @@ class LayerRoundTripTest {
   private static Model model(Layer layer, long[][] shapes) {
     List<KerasTensor> ins = new ArrayList<>();
     for (long[] shape : shapes) {
-      ins.add(Input.of(shape));
+      ins.add(layer.inputDtype().equals(KerasTensor.STRING) ? Input.ofStrings(shape) : Input.of(shape));
     }
     KerasTensor out = ins.size() == 1 ? layer.apply(ins.get(0)) : layer.apply(ins);
     return new Model(ins, List.of(out));
@@ -518,6 +538,22 @@ class LayerRoundTripTest {
         v[i] = c.ids() ? r.nextInt(10) : (float) (r.nextDouble() * 2 - 1);
       }
       out.add(NdArrays.wrap(Shape.of(full), DataBuffers.of(v, false, false)));
+    }
+    return out;
+  }
+
+  /** Three samples of words for a string input of per-sample shape () or (n). */
+  private static Object strings(long[] shape) {
+    String[] words = {"a", "b", "c", "z", "", "a b c", "B a"};
+    SplittableRandom r = new SplittableRandom(9);
+    if (shape.length == 0) {
+      return new String[] {words[r.nextInt(words.length)], words[r.nextInt(words.length)], "a b c a"};
+    }
+    String[][] out = new String[3][(int) shape[0]];
+    for (String[] row : out) {
+      for (int j = 0; j < row.length; j++) {
+        row[j] = words[r.nextInt(words.length)];
+      }
     }
     return out;
   }
