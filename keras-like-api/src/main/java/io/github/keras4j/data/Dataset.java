@@ -111,6 +111,10 @@ public final class Dataset {
   public static Dataset fromArrays(Object x, Object y) {
     ArrayData xs = ArrayData.of("x", x);
     ArrayData ys = ArrayData.of("y", y);
+    if (xs.isStrings() || ys.isStrings()) {
+      throw new UnsupportedOperationException("Dataset.fromArrays: datasets hold numbers only; pass String arrays "
+          + "(for Input.ofStrings inputs) to fit, evaluate and predict directly");
+    }
     if (xs.rows() != ys.rows()) {
       throw new IllegalArgumentException("Dataset.fromArrays: x and y must have the same number of samples. "
           + "Received: " + xs.rows() + " and " + ys.rows());

@@ -12,12 +12,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.keras4j.backend.Backend;
 import io.github.keras4j.export.ExportOptions;
 import io.github.keras4j.layers.Input;
+import io.github.keras4j.layers.InputLayer;
 import io.github.keras4j.layers.KerasTensor;
 import io.github.keras4j.layers.core.Dense;
 import io.github.keras4j.layers.core.Embedding;
 import io.github.keras4j.layers.pooling.GlobalAveragePooling1D;
 import io.github.keras4j.models.Model;
 import io.github.keras4j.models.Models;
+import io.github.keras4j.models.Sequential;
 import io.github.keras4j.optimizers.Adam;
 import io.github.keras4j.training.FitOptions;
 import io.github.keras4j.training.History;
@@ -164,13 +166,27 @@ class TextVectorizationTest {
     KerasTensor h = new GlobalAveragePooling1D().apply(new Embedding(30, 8).apply(ids));
     try (Model model = new Model(text, new Dense(1, "sigmoid").apply(h))) {
       model.compile(new Adam(0.05f), "binary_crossentropy");
-      History history = model.fit(x, y, new FitOptions().epochs(15).batchSize(16).verbose(0));
+      // Shuffled batches and a validation split: string rows are gathered and sliced like numbers.
+      History history = model.fit(x, y, new FitOptions().epochs(15).batchSize(16).validationSplit(0.25).verbose(0));
+      assertEquals(15, history.get("val_loss").size());
       List<Double> loss = history.get("loss");
       assertTrue(loss.get(loss.size() - 1) < 0.5 * loss.get(0), "loss " + loss);
       float[] p = values(model.predict(new String[][] {{"a really superb film"}, {"quite dreadful, really"}}));
       assertTrue(p[0] > 0.5 && p[1] < 0.5, java.util.Arrays.toString(p));
       double evaluated = model.evaluate(x, y).get("loss");
       assertEquals(loss.get(loss.size() - 1), evaluated, 0.2);
+    }
+  }
+
+  @Test
+  void sequentialWithAStringInputLayer() {
+    Backend.clearSession();
+    TextVectorization layer = TextVectorization.builder().vocabulary("a", "b").outputMode("multi_hot").build();
+    try (Sequential m = new Sequential(new InputLayer("text", KerasTensor.STRING), layer)) {
+      // By hand: slots [UNK], a, b.
+      assertArrayEquals(floats(0, 1, 1, 1, 0, 1), values(m.predict(new String[] {"b a", "B? z!"})));
+      assertThrows(UnsupportedOperationException.class,
+          () -> io.github.keras4j.data.Dataset.fromArrays(new String[] {"a"}, new float[] {1}));
     }
   }
 
