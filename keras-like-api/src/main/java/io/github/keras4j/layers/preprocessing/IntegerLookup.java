@@ -67,7 +67,7 @@ import org.tensorflow.types.TInt32;
 public class IntegerLookup extends Layer {
 
   /** The output modes Keras accepts ({@code "binary"} and {@code "tf-idf"} are read as their new names). */
-  public static final List<String> OUTPUT_MODES = List.of("int", "one_hot", "multi_hot", "count", "tf_idf");
+  public static final List<String> OUTPUT_MODES = LookupArguments.OUTPUT_MODES;
 
   private final Integer maxTokens;
   private final int numOovIndices;
@@ -96,33 +96,8 @@ public class IntegerLookup extends Layer {
 
   private IntegerLookup(Builder b) {
     super(b.name);
-    String mode = "binary".equals(b.outputMode) ? "multi_hot" : "tf-idf".equals(b.outputMode) ? "tf_idf"
-        : b.outputMode;
-    this.outputMode = CategoricalEncoding.outputMode(describe(), mode, OUTPUT_MODES);
-    if (b.maxTokens != null && b.maxTokens <= 1) {
-      throw new IllegalArgumentException(describe() + ": if `max_tokens` is set for `IntegerLookup`, it must be "
-          + "greater than 1. Received: max_tokens=" + b.maxTokens);
-    }
-    if (b.numOovIndices < 0) {
-      throw new IllegalArgumentException(describe() + ": the value of `num_oov_indices` argument for "
-          + "`IntegerLookup` must >= 0. Received: num_oov_indices=" + b.numOovIndices);
-    }
-    if (b.invert && !outputMode.equals("int")) {
-      throw new IllegalArgumentException(describe() + ": `output_mode` must be `'int'` when `invert` is true. "
-          + "Received: output_mode=" + outputMode);
-    }
-    if (b.idfWeights != null && !outputMode.equals("tf_idf")) {
-      throw new IllegalArgumentException(describe() + ": `idf_weights` should only be set if `output_mode` is "
-          + "`'tf_idf'`. Received: idf_weights=" + Arrays.toString(b.idfWeights) + " and output_mode=" + outputMode);
-    }
-    if (outputMode.equals("tf_idf") && b.vocabulary != null && b.idfWeights == null) {
-      throw new IllegalArgumentException(describe() + ": when specifying the `vocabulary` argument, in TF-IDF output "
-          + "mode, the `idf_weights` argument must also be provided");
-    }
-    if (b.padToMaxTokens && b.maxTokens == null) {
-      throw new IllegalArgumentException(describe() + ": `pad_to_max_tokens=True` needs `max_tokens`. Received: "
-          + "max_tokens=None");
-    }
+    this.outputMode = LookupArguments.check(describe(), "IntegerLookup", b.outputMode, b.maxTokens, b.numOovIndices,
+        b.invert, b.idfWeights, Arrays.toString(b.idfWeights), b.vocabulary != null, b.padToMaxTokens);
     this.maxTokens = b.maxTokens;
     this.numOovIndices = b.numOovIndices;
     this.maskToken = b.maskToken;

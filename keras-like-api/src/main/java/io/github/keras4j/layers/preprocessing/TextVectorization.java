@@ -241,7 +241,7 @@ public class TextVectorization extends Layer {
 
   // ------------------------------------------------------------------ call
 
-  /** The tokens of a batch as a ragged tensor: all tokens, and the row splits (row i is values[splits[i]:splits[i+1]]). */
+  /** A batch's tokens as a ragged tensor: all tokens, and row splits (row i is values[splits[i]:splits[i+1]]). */
   private record Tokens(Operand<TString> values, Operand<TInt64> rowSplits, Operand<TInt32> batch) {}
 
   /** Standardize, split and ngrams, as Keras's {@code _preprocess}. */
@@ -320,8 +320,8 @@ public class TextVectorization extends Layer {
     Operand<TInt64> width = outputSequenceLength == null ? longest
         : tf.math.maximum(longest, tf.constant((long) outputSequenceLength));
     Operand<TInt64> denseShape = tf.stack(List.of(tf.dtypes.cast(t.batch, TInt64.class), width));
-    Operand<TInt32> dense = tf.sparse.sparseToDense(tf.stack(List.of(rowOf, column), org.tensorflow.op.core.Stack.axis(1L)),
-        denseShape, ids, tf.constant(0));
+    Operand<TInt64> indices = tf.stack(List.of(rowOf, column), org.tensorflow.op.core.Stack.axis(1L));
+    Operand<TInt32> dense = tf.sparse.sparseToDense(indices, denseShape, ids, tf.constant(0));
     if (outputSequenceLength != null) {
       dense = tf.slice(dense, tf.constant(new int[] {0, 0}), tf.constant(new int[] {-1, outputSequenceLength}));
     }
