@@ -15,6 +15,11 @@
  * bins, both as Keras's TensorFlow backend does. {@link io.github.keras4j.layers.preprocessing.Pipeline} applies a
  * list of layers in order.
  *
+ * <p>Text layers take string inputs ({@code Input.ofStrings(...)}, fed {@code String[]} / {@code String[][]}):
+ * {@link io.github.keras4j.layers.preprocessing.StringLookup} maps strings to vocabulary indices (given or adapted)
+ * and back, and {@link io.github.keras4j.layers.preprocessing.TextVectorization} standardizes, splits and indexes
+ * text into token sequences or multi-hot, count and TF-IDF vectors, all in the model's graph.
+ *
  * <p>Image layers take batches of channels-last images {@code (batch, height, width, channels)}.
  * {@link io.github.keras4j.layers.preprocessing.Resizing} and
  * {@link io.github.keras4j.layers.preprocessing.CenterCrop} resize and crop (TensorFlow's half-pixel-centre
