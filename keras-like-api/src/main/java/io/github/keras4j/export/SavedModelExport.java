@@ -26,6 +26,7 @@ import org.tensorflow.Operand;
 import org.tensorflow.Signature;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.proto.DataType;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TString;
 
@@ -253,8 +254,8 @@ public final class SavedModelExport {
     return b.toString().stripTrailing();
   }
 
-  private static String dtypeName(org.tensorflow.proto.DataType type) {
-    return type == org.tensorflow.proto.DataType.DT_STRING ? "string" : "float32";
+  private static String dtypeName(DataType type) {
+    return type == DataType.DT_STRING ? "string" : "float32";
   }
 
   private static boolean sameTensors(List<KerasTensor> a, List<KerasTensor> b) {

@@ -14,6 +14,7 @@ import io.github.keras4j.layers.KerasTensor;
 import io.github.keras4j.layers.Layer;
 import io.github.keras4j.layers.MaskedOperand;
 import io.github.keras4j.layers.Node;
+import io.github.keras4j.layers.StringTensors;
 import io.github.keras4j.losses.Loss;
 import io.github.keras4j.optimizers.Optimizer;
 import io.github.keras4j.training.Callback;
@@ -34,6 +35,7 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TString;
 
 /**
  * A model: a graph of layer calls from {@link io.github.keras4j.layers.Input}s to outputs, trained with
@@ -787,12 +789,11 @@ public class Model implements AutoCloseable {
 
   /**
    * The placeholder of model input {@code input}: float32, or for a string input a TString placeholder carried as
-   * {@link io.github.keras4j.layers.StringTensors} describes.
+   * {@link StringTensors} describes.
    */
   static Operand<TFloat32> placeholder(Ops tf, String name, KerasTensor input) {
     if (input.dtype().equals(KerasTensor.STRING)) {
-      return io.github.keras4j.layers.StringTensors.carry(tf.withName(name).placeholder(
-          org.tensorflow.types.TString.class, Placeholder.shape(input.shape())));
+      return StringTensors.carry(tf.withName(name).placeholder(TString.class, Placeholder.shape(input.shape())));
     }
     return placeholder(tf, name, input.shape());
   }

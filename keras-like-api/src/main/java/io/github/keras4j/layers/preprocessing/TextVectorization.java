@@ -12,8 +12,10 @@ import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.Stack;
 import org.tensorflow.op.strings.StringNGrams;
 import org.tensorflow.op.strings.StringSplit;
 import org.tensorflow.op.strings.UnicodeDecode;
@@ -190,7 +192,7 @@ public class TextVectorization extends Layer {
       Placeholder<TString> in = tf.placeholder(TString.class, Placeholder.shape(x.batchShape()));
       Tokens t = tokens(tf, in, x.batchShape());
       try (TString feed = TString.tensorOf(Shape.of(x.shape()),
-          org.tensorflow.ndarray.buffer.DataBuffers.ofObjects(x.strings()));
+          DataBuffers.ofObjects(x.strings()));
           Result r = s.runner().feed(in, feed).fetch(t.values).fetch(t.rowSplits).run()) {
         TString values = (TString) r.get(0);
         TInt64 splits = (TInt64) r.get(1);
@@ -320,7 +322,7 @@ public class TextVectorization extends Layer {
     Operand<TInt64> width = outputSequenceLength == null ? longest
         : tf.math.maximum(longest, tf.constant((long) outputSequenceLength));
     Operand<TInt64> denseShape = tf.stack(List.of(tf.dtypes.cast(t.batch, TInt64.class), width));
-    Operand<TInt64> indices = tf.stack(List.of(rowOf, column), org.tensorflow.op.core.Stack.axis(1L));
+    Operand<TInt64> indices = tf.stack(List.of(rowOf, column), Stack.axis(1L));
     Operand<TInt32> dense = tf.sparse.sparseToDense(indices, denseShape, ids, tf.constant(0));
     if (outputSequenceLength != null) {
       dense = tf.slice(dense, tf.constant(new int[] {0, 0}), tf.constant(new int[] {-1, outputSequenceLength}));
