@@ -17,7 +17,6 @@ import org.tensorflow.ndarray.NdArrays;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.AssertThat;
 import org.tensorflow.op.nn.TopK;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
@@ -398,22 +397,10 @@ public class IntegerLookup extends Layer {
     Operand<TBool> found = tf.math.equal(tf.gather(ascending, position, tf.constant(0)), flat);
     Operand<TInt32> index = tf.math.add(tf.gather(sorted.indices(), position, tf.constant(0)),
         tf.constant(tokenStart()));
-    Operand<TInt32> oov = numOovIndices > 1
-        ? tf.math.add(tf.math.floorMod(flat, tf.constant(numOovIndices)), tf.constant(oovStart()))
-        : tf.fill(tf.shape(flat), tf.constant(numOovIndices == 1 ? oovStart() : -1));
-    Operand<TInt32> lookup = tf.select(found, index, oov);
-    Operand<TBool> known = found;
-    if (maskToken != null) {
-      Operand<TBool> masked = tf.math.equal(flat, tf.constant(maskToken.intValue()));
-      lookup = tf.select(masked, tf.fill(tf.shape(flat), tf.constant(outputMode.equals("int") ? 0 : -1)), lookup);
-      known = tf.math.logicalOr(found, masked);
-    }
-    if (numOovIndices == 0) {
-      AssertThat check = tf.assertThat(tf.reduceAll(known, tf.constant(new int[] {0, 1})), List.<Operand<?>>of(
-          tf.constant("When `num_oov_indices=0` all inputs should be in vocabulary, found OOV values in layer '"
-              + name() + "', consider setting `num_oov_indices=1`."), flat));
-      lookup = tf.withControlDependencies(List.of(check)).identity(lookup);
-    }
+    Operand<TInt32> lookup = LookupIndices.select(tf, name(), flat, found, index, numOovIndices, oovStart(),
+        numOovIndices > 1 ? tf.math.add(tf.math.floorMod(flat, tf.constant(numOovIndices)), tf.constant(oovStart()))
+            : null,
+        maskToken == null ? null : tf.math.equal(flat, tf.constant(maskToken.intValue())), outputMode.equals("int"));
     Operand<TInt32> ids = tf.reshape(lookup, tf.shape(x));
     if (outputMode.equals("int")) {
       return tf.dtypes.cast(ids, TFloat32.class);

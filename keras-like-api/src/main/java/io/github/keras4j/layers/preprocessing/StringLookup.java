@@ -15,7 +15,6 @@ import org.tensorflow.Operand;
 import org.tensorflow.ndarray.NdArrays;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.AssertThat;
 import org.tensorflow.op.nn.TopK;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
@@ -380,24 +379,10 @@ public class StringLookup extends Layer {
     Operand<TInt32> candidate = tf.gather(sorted.indices(), position, tf.constant(0));
     Operand<TBool> found = tf.math.equal(tf.gather(vocab, candidate, tf.constant(0)), flat);
     Operand<TInt32> index = tf.math.add(candidate, tf.constant(tokenStart()));
-    Operand<TInt32> oov = numOovIndices > 1
-        ? tf.math.add(tf.dtypes.cast(tf.strings.toHashBucketFast(flat, (long) numOovIndices), TInt32.class),
-            tf.constant(oovStart()))
-        : tf.fill(tf.shape(flat), tf.constant(numOovIndices == 1 ? oovStart() : -1));
-    Operand<TInt32> lookup = tf.select(found, index, oov);
-    Operand<TBool> known = found;
-    if (maskToken != null) {
-      Operand<TBool> masked = tf.math.equal(flat, tf.constant(maskToken));
-      lookup = tf.select(masked, tf.fill(tf.shape(flat), tf.constant(outputMode.equals("int") ? 0 : -1)), lookup);
-      known = tf.math.logicalOr(found, masked);
-    }
-    if (numOovIndices == 0) {
-      AssertThat check = tf.assertThat(tf.reduceAll(known, tf.constant(0)), List.<Operand<?>>of(
-          tf.constant("When `num_oov_indices=0` all inputs should be in vocabulary, found OOV values in layer '"
-              + name() + "', consider setting `num_oov_indices=1`."), flat));
-      lookup = tf.withControlDependencies(List.of(check)).identity(lookup);
-    }
-    return lookup;
+    return LookupIndices.select(tf, name(), flat, found, index, numOovIndices, oovStart(),
+        numOovIndices > 1 ? tf.math.add(tf.dtypes.cast(tf.strings.toHashBucketFast(flat, (long) numOovIndices),
+            TInt32.class), tf.constant(oovStart())) : null,
+        maskToken == null ? null : tf.math.equal(flat, tf.constant(maskToken)), outputMode.equals("int"));
   }
 
   /** Indices back to strings: {@code oovToken} outside the vocabulary's indices, {@code maskToken} at 0. */
