@@ -5,9 +5,9 @@ import io.github.keras4j.optimizers.schedules.LearningRateSchedule;
 import java.util.Map;
 
 /**
- * The settings that {@link Adam} (and {@link AdamW}), {@link Adamax} and {@link Nadam} share: the decay rates of
- * their two moment estimates, {@code beta1} and {@code beta2}, and {@code epsilon}, written to the config as Keras's
- * {@code beta_1}, {@code beta_2} and {@code epsilon}. The graph update checks their ranges.
+ * The settings that {@link Adam} (and {@link AdamW}), {@link Adamax}, {@link Nadam} and {@link Lamb} share: the
+ * decay rates of their two moment estimates, {@code beta1} and {@code beta2}, and {@code epsilon}, written to the
+ * config as Keras's {@code beta_1}, {@code beta_2} and {@code epsilon}. The graph update checks their ranges.
  */
 abstract class MomentOptimizer extends Optimizer {
 

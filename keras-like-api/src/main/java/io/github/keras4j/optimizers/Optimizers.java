@@ -22,6 +22,7 @@ public final class Optimizers {
     BY_ID.put("adamax", Adamax::new);
     BY_ID.put("adamw", AdamW::new);
     BY_ID.put("ftrl", Ftrl::new);
+    BY_ID.put("lamb", Lamb::new);
     BY_ID.put("lion", Lion::new);
     BY_ID.put("muon", Muon::new);
     BY_ID.put("nadam", Nadam::new);
@@ -35,8 +36,9 @@ public final class Optimizers {
   /**
    * A new optimizer with Keras's defaults for {@code id}, ignoring case: {@code "sgd"}, {@code "rmsprop"},
    * {@code "adagrad"}, {@code "adam"}, {@code "adamw"}, {@code "adamax"}, {@code "nadam"}, {@code "adadelta"},
-   * {@code "lion"}, {@code "ftrl"}, {@code "adafactor"}, {@code "muon"}, {@code "schedulefreeadamw"} (Keras's class
-   * names such as {@code "SGD"}, {@code "RMSprop"}, {@code "AdamW"} or {@code "ScheduleFreeAdamW"} work too).
+   * {@code "lion"}, {@code "lamb"}, {@code "ftrl"}, {@code "adafactor"}, {@code "muon"}, {@code "schedulefreeadamw"}
+   * (Keras's class names such as {@code "SGD"}, {@code "RMSprop"}, {@code "AdamW"} or {@code "ScheduleFreeAdamW"} work
+   * too).
    *
    * @throws IllegalArgumentException for an unknown id; the message lists the valid ones
    */

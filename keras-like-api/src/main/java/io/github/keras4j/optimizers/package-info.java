@@ -4,6 +4,7 @@
  * {@link io.github.keras4j.optimizers.Adam}, {@link io.github.keras4j.optimizers.AdamW},
  * {@link io.github.keras4j.optimizers.Adamax}, {@link io.github.keras4j.optimizers.Nadam},
  * {@link io.github.keras4j.optimizers.Adadelta}, {@link io.github.keras4j.optimizers.Lion},
+ * {@link io.github.keras4j.optimizers.Lamb},
  * {@link io.github.keras4j.optimizers.Ftrl}, {@link io.github.keras4j.optimizers.Adafactor},
  * {@link io.github.keras4j.optimizers.Muon}, {@link io.github.keras4j.optimizers.ScheduleFreeAdamW}, and
  * {@link io.github.keras4j.optimizers.Optimizers#get(String)} for string ids such as {@code "adam"}. Every

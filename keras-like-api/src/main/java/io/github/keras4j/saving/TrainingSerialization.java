@@ -24,6 +24,7 @@ import io.github.keras4j.optimizers.Adam;
 import io.github.keras4j.optimizers.AdamW;
 import io.github.keras4j.optimizers.Adamax;
 import io.github.keras4j.optimizers.Ftrl;
+import io.github.keras4j.optimizers.Lamb;
 import io.github.keras4j.optimizers.Lion;
 import io.github.keras4j.optimizers.LossScaleOptimizer;
 import io.github.keras4j.optimizers.MultiOptimizer;
@@ -97,10 +98,10 @@ public final class TrainingSerialization {
 
   /**
    * Rebuilds an optimizer: {@code SGD}, {@code Adam}, {@code AdamW}, {@code RMSprop}, {@code Adagrad},
-   * {@code Adamax}, {@code Nadam}, {@code Adadelta}, {@code Lion}, {@code Ftrl}, {@code Adafactor}, {@code Muon},
-   * {@code ScheduleFreeAdamW} from their configs (a number or a schedule as {@code learning_rate}, the weight
-   * decay, clipping, EMA, loss scale and gradient accumulation settings), the wrappers {@code LossScaleOptimizer}
-   * and {@code MultiOptimizer} (see their {@code fromConfig}), other classes through {@code custom}.
+   * {@code Adamax}, {@code Nadam}, {@code Adadelta}, {@code Lion}, {@code Lamb}, {@code Ftrl}, {@code Adafactor},
+   * {@code Muon}, {@code ScheduleFreeAdamW} from their configs (a number or a schedule as {@code learning_rate}, the
+   * weight decay, clipping, EMA, loss scale and gradient accumulation settings), the wrappers
+   * {@code LossScaleOptimizer} and {@code MultiOptimizer} (see their {@code fromConfig}), other classes through {@code custom}.
    *
    * @throws IllegalArgumentException for an unknown class or a bad config
    */
@@ -170,6 +171,13 @@ public final class TrainingSerialization {
         yield schedule != null ? new Lion(schedule, beta1, beta2)
             : new Lion(Float.isNaN(rate) ? 0.001f : rate, beta1, beta2);
       }
+      case "Lamb" -> {
+        float beta1 = c.getFloat("beta_1", 0.9f);
+        float beta2 = c.getFloat("beta_2", 0.999f);
+        float epsilon = c.getFloat("epsilon", 1e-7f);
+        yield schedule != null ? new Lamb(schedule, beta1, beta2, epsilon)
+            : new Lamb(Float.isNaN(rate) ? 0.001f : rate, beta1, beta2, epsilon);
+      }
       case "RMSprop" -> {
         float rho = c.getFloat("rho", 0.9f);
         float momentum = c.getFloat("momentum", 0f);
@@ -214,8 +222,8 @@ public final class TrainingSerialization {
             : new ScheduleFreeAdamW(Float.isNaN(rate) ? 0.0025f : rate, beta1, beta2, epsilon, warmupSteps);
       }
       default -> throw new IllegalArgumentException("Unknown optimizer class '" + className + "'. Built-in: SGD, "
-          + "Adam, AdamW, RMSprop, Adagrad, Adamax, Nadam, Adadelta, Lion, Ftrl, Adafactor, Muon, ScheduleFreeAdamW; "
-          + "register others with "
+          + "Adam, AdamW, RMSprop, Adagrad, Adamax, Nadam, Adadelta, Lion, Lamb, Ftrl, Adafactor, Muon, "
+          + "ScheduleFreeAdamW; register others with "
           + "new CustomObjects().optimizer(\"" + className + "\", config -> ...)");
     };
     if (c.has("weight_decay")) {

@@ -34,7 +34,7 @@ import org.tensorflow.ndarray.FloatNdArray;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 
 /**
- * AdamW, Nadam, Adamax, Adadelta, Lion, Ftrl, Adafactor, Muon, ScheduleFreeAdamW (and Adam with amsgrad, weight
+ * AdamW, Nadam, Adamax, Adadelta, Lion, Ftrl, Adafactor, Muon, ScheduleFreeAdamW, Lamb (and Adam with amsgrad, weight
  * decay on other optimizers) in real training: fit reduces the loss; several steps per execution train
  * bit-identically to single steps; a saved model comes back with the optimizer's class, config (weight decay
  * included) and state (slots, Nadam's {@code u_product}, ScheduleFreeAdamW's momentum copied from the weights, step
@@ -67,7 +67,8 @@ class OptimizerTrainingTest {
             .build()),
         Arguments.of("ScheduleFreeAdamW", (Supplier<Optimizer>) () -> new ScheduleFreeAdamW(0.02f).weightDecay(0.01f)),
         Arguments.of("ScheduleFreeAdamW warmup", (Supplier<Optimizer>) () -> new ScheduleFreeAdamW(
-            new ExponentialDecay(0.03, 10, 0.9), 0.9f, 0.99f, 1e-8f, 5)));
+            new ExponentialDecay(0.03, 10, 0.9), 0.9f, 0.99f, 1e-8f, 5)),
+        Arguments.of("Lamb", (Supplier<Optimizer>) () -> new Lamb(0.05f).weightDecay(0.01f)));
   }
 
   private static final float[][] X = LayerChecks.randomMatrix(64, 3, 21);

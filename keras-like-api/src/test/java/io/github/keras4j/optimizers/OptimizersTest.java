@@ -25,6 +25,7 @@ class OptimizersTest {
     assertInstanceOf(Adamax.class, Optimizers.get("Adamax"));
     assertInstanceOf(Adadelta.class, Optimizers.get("adadelta"));
     assertInstanceOf(Lion.class, Optimizers.get("Lion"));
+    assertInstanceOf(Lamb.class, Optimizers.get("lamb"));
     assertInstanceOf(Ftrl.class, Optimizers.get("ftrl"));
     assertInstanceOf(Ftrl.class, Optimizers.get("Ftrl"));
     assertInstanceOf(Adafactor.class, Optimizers.get("adafactor"));
@@ -45,8 +46,8 @@ class OptimizersTest {
   void unknownIdListsTheValidOnes() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Optimizers.get("adamz"));
     assertTrue(e.getMessage().contains("'adamz'"), e.getMessage());
-    assertTrue(e.getMessage().contains("adadelta, adafactor, adagrad, adam, adamax, adamw, ftrl, lion, muon, nadam, "
-        + "rmsprop, schedulefreeadamw, sgd"),
+    assertTrue(e.getMessage().contains("adadelta, adafactor, adagrad, adam, adamax, adamw, ftrl, lamb, lion, muon, "
+        + "nadam, rmsprop, schedulefreeadamw, sgd"),
         e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> Optimizers.get(null));
   }

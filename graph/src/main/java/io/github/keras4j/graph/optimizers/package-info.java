@@ -8,7 +8,8 @@
  * deterministic), with two package-private helpers for Keras 3's {@code gradient_accumulation_steps}
  * ({@code GradientAccumulation}) and {@code use_ema} ({@code MovingAverages});
  * {@code SgdUpdate}, {@code RmsPropUpdate}, {@code AdagradUpdate}, {@code AdamUpdate}, {@code AdamaxUpdate},
- * {@code NadamUpdate}, {@code AdadeltaUpdate}, {@code LionUpdate}, {@code FtrlUpdate}, {@code AdafactorUpdate},
- * {@code MuonUpdate} and {@code ScheduleFreeAdamWUpdate} each document how their arithmetic compares with Keras 3's {@code keras/src/optimizers}.
+ * {@code NadamUpdate}, {@code AdadeltaUpdate}, {@code LionUpdate}, {@code LambUpdate}, {@code FtrlUpdate},
+ * {@code AdafactorUpdate}, {@code MuonUpdate} and {@code ScheduleFreeAdamWUpdate} each document how their arithmetic
+ * compares with Keras 3's {@code keras/src/optimizers}.
  */
 package io.github.keras4j.graph.optimizers;
