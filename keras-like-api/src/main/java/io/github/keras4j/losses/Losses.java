@@ -61,11 +61,14 @@ public final class Losses {
     register("Tversky", id -> new Tversky());
     function(id -> new Circle(80f, 0.4f, true, id), "circle");
     register("Circle", id -> new Circle());
+    function(id -> new CategoricalGeneralizedCrossEntropy(0.5f, id), "categorical_generalized_cross_entropy");
+    register("CategoricalGeneralizedCrossEntropy", id -> new CategoricalGeneralizedCrossEntropy());
     FROM_CONFIG.put("BinaryFocalCrossentropy", BinaryFocalCrossentropy::fromConfig);
     FROM_CONFIG.put("CategoricalFocalCrossentropy", CategoricalFocalCrossentropy::fromConfig);
     FROM_CONFIG.put("Dice", Dice::fromConfig);
     FROM_CONFIG.put("Tversky", Tversky::fromConfig);
     FROM_CONFIG.put("Circle", Circle::fromConfig);
+    FROM_CONFIG.put("CategoricalGeneralizedCrossEntropy", CategoricalGeneralizedCrossEntropy::fromConfig);
     NAME_ONLY.put("MeanSquaredError", MeanSquaredError::new);
     NAME_ONLY.put("MeanAbsoluteError", MeanAbsoluteError::new);
   }
@@ -103,7 +106,8 @@ public final class Losses {
   /**
    * A loss of a built-in class rebuilt from its config, as Keras's {@code from_config}: the classes with settings
    * besides their name ({@code BinaryFocalCrossentropy}, {@code CategoricalFocalCrossentropy}, {@code Dice},
-   * {@code Tversky}, {@code Circle}) by their own {@code fromConfig}, and those whose only setting is the name as
+   * {@code Tversky}, {@code Circle}, {@code CategoricalGeneralizedCrossEntropy}) by their own {@code fromConfig},
+   * and those whose only setting is the name as
    * {@link #ofClass}. Null for another class. {@link io.github.keras4j.metrics.Metrics#fromConfig} is the same for
    * metrics.
    *

@@ -5,7 +5,8 @@
  * ({@link io.github.keras4j.losses.BinaryFocalCrossentropy},
  * {@link io.github.keras4j.losses.CategoricalFocalCrossentropy}),
  * overlap losses for segmentation ({@link io.github.keras4j.losses.Dice}, {@link io.github.keras4j.losses.Tversky}),
- * the metric-learning {@link io.github.keras4j.losses.Circle} loss, and lookup by Keras id
+ * the metric-learning {@link io.github.keras4j.losses.Circle} loss, the noise-robust
+ * {@link io.github.keras4j.losses.CategoricalGeneralizedCrossEntropy}, and lookup by Keras id
  * ({@link io.github.keras4j.losses.Losses}). Every loss is differentiable with TensorFlow's gradient registry.
  */
 package io.github.keras4j.losses;

@@ -80,7 +80,8 @@ class LossesTest {
         e.getMessage());
     assertTrue(e.getMessage().endsWith("categorical_hinge, CategoricalHinge, binary_focal_crossentropy, "
         + "BinaryFocalCrossentropy, categorical_focal_crossentropy, CategoricalFocalCrossentropy, dice, Dice, tversky, "
-        + "Tversky, circle, Circle"), e.getMessage());
+        + "Tversky, circle, Circle, categorical_generalized_cross_entropy, CategoricalGeneralizedCrossEntropy"),
+        e.getMessage());
     assertEquals(Losses.ids().size(), e.getMessage().substring(e.getMessage().indexOf(": ", 20) + 2).split(", ").length);
   }
 
