@@ -8,6 +8,7 @@ import io.github.keras4j.metrics.Metric;
 import io.github.keras4j.saving.Config;
 import io.github.keras4j.saving.CustomObjects;
 import io.github.keras4j.saving.Json;
+import io.github.keras4j.saving.LayerRegistry;
 import io.github.keras4j.saving.ModelArchive;
 import io.github.keras4j.saving.ModelConfig;
 import io.github.keras4j.saving.TrainingSerialization;
@@ -26,7 +27,8 @@ import org.tensorflow.types.TFloat32;
 
 /**
  * Loads whole models saved by {@link Model#save}, as Keras's {@code keras.models.load_model} (and
- * {@code keras.saving.load_model}).
+ * {@code keras.saving.load_model}), and copies a model's architecture with fresh weights, as Keras's
+ * {@code keras.models.clone_model} ({@link #cloneModel(Model)}).
  *
  * <pre>{@code
  * model.save(Path.of("model.keras"));
@@ -143,6 +145,84 @@ public final class Models {
         }
       }
     }
+  }
+
+  // ------------------------------------------------------------------ cloning
+
+  /**
+   * Keras's {@code keras.models.clone_model(model)}: a new model of the same architecture with freshly initialised
+   * weights. Every layer is rebuilt from its config as {@link #load} rebuilds a saved model ({@link ModelConfig}), so
+   * the clone shares no layer and no weight with {@code model}, and its weights are not copied: they are drawn again
+   * by the layers' initializers (an initializer given a fixed {@code seed} draws the same values again, as in Keras).
+   * Copy them with {@code clone.setWeights(model.getWeights())} if you want them.
+   *
+   * <p>A {@link Sequential} model gives a Sequential clone (without an input it stays unbuilt, to be built by its
+   * first data or {@link Sequential#build}), any other model a functional {@link Model} of the same inputs, layers and
+   * outputs; a model nested as a layer is cloned with it, with fresh weights too. The clone has the model's name and
+   * its layers the layers' names, as in Keras; it lives in the current session's graph ({@code Backend}) and is
+   * closed on its own. As in Keras 3, a compiled model gives a clone compiled from its compile config: a new optimizer
+   * of the same class and settings, with fresh state, and the same losses and metrics.
+   *
+   * <pre>{@code
+   * try (Model copy = Models.cloneModel(model)) {
+   *   copy.setWeights(model.getWeights());   // now predicts exactly as model
+   * }
+   * }</pre>
+   *
+   * <p>Java differences from Keras: there are no {@code input_tensors}, {@code clone_function}, {@code call_function}
+   * or {@code recursive} arguments (nested models are always cloned from their configs, as Keras's default
+   * {@code clone_function} does); a subclass of Model other than Sequential is cloned as a functional model of its
+   * graph, as {@link ModelConfig} saves it.
+   *
+   * @throws IllegalArgumentException when the model cannot be rebuilt from its config: a layer of a custom class
+   *     (use {@link #cloneModel(Model, CustomObjects)}), a Lambda layer, or a loss or metric of the compile config
+   *     that cannot be rebuilt (the message names it and says how to register it)
+   */
+  public static Model cloneModel(Model model) {
+    return cloneModel(model, new CustomObjects());
+  }
+
+  /**
+   * {@link #cloneModel(Model)} for a model with custom layers (or a compile config with custom losses, metrics or
+   * optimizers): their classes are rebuilt by the factories of {@code customObjects}, as {@link #load(Path,
+   * CustomObjects)} rebuilds them.
+   *
+   * @param customObjects the custom classes the model uses; null for none
+   */
+  public static Model cloneModel(Model model, CustomObjects customObjects) {
+    if (model == null) {
+      throw new IllegalArgumentException("cloneModel: expected a Model instance. Received: model=null");
+    }
+    CustomObjects custom = customObjects == null ? new CustomObjects() : customObjects;
+    String where = "Cannot clone model '" + model.name() + "': ";
+    Model clone;
+    try {
+      if (model instanceof Sequential sequential && !sequential.isBuilt()) {
+        // No input yet, so no model config (it starts with the InputLayer): the layers one by one, as Keras does.
+        List<Layer> layers = new ArrayList<>();
+        for (Layer layer : sequential.layers()) {
+          String source = "the config of layer '" + layer.name() + "'";
+          layers.add(LayerRegistry.deserialize(Json.parse(Json.write(LayerRegistry.serialize(layer)), source), custom));
+        }
+        clone = new Sequential(sequential.name(), layers);
+      } else {
+        // Through JSON, so that the config is read exactly as load reads a saved one.
+        String source = "the config of model '" + model.name() + "'";
+        clone = ModelConfig.deserialize(Json.parseObject(Json.write(ModelConfig.serialize(model)), source), custom);
+      }
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(where + e.getMessage(), e);
+    }
+    if (model.isCompiled()) {
+      try {
+        Object compileConfig = Json.parse(Json.write(compileConfig(model.compileOptions())), "compile_config");
+        clone.compile(compileOptions(compileConfig, custom));
+      } catch (IllegalArgumentException e) {
+        clone.close();
+        throw new IllegalArgumentException(where + "its compile config cannot be rebuilt: " + e.getMessage(), e);
+      }
+    }
+    return clone;
   }
 
   private static Map<String, Object> parse(ModelArchive.Reader archive, String entry) throws IOException {
