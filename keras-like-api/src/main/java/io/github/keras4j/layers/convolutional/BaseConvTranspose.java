@@ -6,6 +6,7 @@ import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Squeeze;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
@@ -81,6 +82,27 @@ public abstract class BaseConvTranspose extends KernelConv {
     dims[rank] = filters();
     dims[rank + 1] = inputChannels;
     return Shape.of(dims);
+  }
+
+  /**
+   * The transposed convolution (TensorFlow's backprop-input op) of the dilated kernel: 3-D layers run
+   * {@code conv3dBackpropInput}, 2-D layers {@code conv2dBackpropInput}, and 1-D layers the 2-D op over inputs with a
+   * height of 1 ({@code (batch, 1, steps, channels)}, kernel {@code (1, k, filters, channels)}).
+   */
+  @Override
+  protected Operand<TFloat32> convolution(Ops tf, Operand<TFloat32> inputs) {
+    if (rank == 1) {
+      // (batch, steps, channels) -> (batch, 1, steps, channels); kernel (k, filters, in) -> (1, k, filters, in).
+      Operand<TFloat32> x4 = tf.expandDims(inputs, tf.constant(1));
+      Operand<TFloat32> k4 = tf.expandDims(dilateKernel(tf, kernel().value()), tf.constant(0));
+      Operand<TFloat32> y = tf.nn.conv2dBackpropInput(outputShape(tf, inputs, 1), k4, x4, strides4(), tfPadding());
+      return tf.squeeze(y, Squeeze.axis(List.of(1L)));
+    }
+    Operand<TInt32> outputShape = outputShape(tf, inputs);
+    Operand<TFloat32> k = dilateKernel(tf, kernel().value());
+    return rank == 2
+        ? tf.nn.conv2dBackpropInput(outputShape, k, inputs, strides4(), tfPadding())
+        : tf.nn.conv3dBackpropInput(outputShape, k, inputs, strides5(), tfPadding());
   }
 
   /**

@@ -1,11 +1,5 @@
 package io.github.keras4j.layers.convolutional;
 
-import java.util.List;
-import org.tensorflow.Operand;
-import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Squeeze;
-import org.tensorflow.types.TFloat32;
-
 /**
  * Transposed 1-D convolution (sometimes called deconvolution): the gradient of a {@link Conv1D} with respect to
  * its input, used to upsample sequences. Each input step scatters {@code kernel * value} into a window of the
@@ -47,15 +41,6 @@ public class Conv1DTranspose extends BaseConvTranspose {
   /** A builder for the optional settings. */
   public static Builder builder(int filters, int kernelSize) {
     return new Builder(filters, kernelSize);
-  }
-
-  @Override
-  protected Operand<TFloat32> convolution(Ops tf, Operand<TFloat32> inputs) {
-    // (batch, steps, channels) -> (batch, 1, steps, channels); kernel (k, filters, in) -> (1, k, filters, in).
-    Operand<TFloat32> x4 = tf.expandDims(inputs, tf.constant(1));
-    Operand<TFloat32> k4 = tf.expandDims(dilateKernel(tf, kernel().value()), tf.constant(0));
-    Operand<TFloat32> y = tf.nn.conv2dBackpropInput(outputShape(tf, inputs, 1), k4, x4, strides4(), tfPadding());
-    return tf.squeeze(y, Squeeze.axis(List.of(1L)));
   }
 
   /** Optional settings of {@link Conv1DTranspose}, with Keras's defaults. */

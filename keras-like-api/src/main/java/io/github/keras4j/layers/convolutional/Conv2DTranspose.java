@@ -1,9 +1,5 @@
 package io.github.keras4j.layers.convolutional;
 
-import org.tensorflow.Operand;
-import org.tensorflow.op.Ops;
-import org.tensorflow.types.TFloat32;
-
 /**
  * Transposed 2-D convolution (sometimes called deconvolution): the gradient of a {@link Conv2D} with respect to
  * its input, used to upsample feature maps. Each input pixel scatters {@code kernel * value} into a window of the
@@ -49,12 +45,6 @@ public class Conv2DTranspose extends BaseConvTranspose {
    */
   public static Builder builder(int filters, int... kernelSize) {
     return new Builder(filters, kernelSize);
-  }
-
-  @Override
-  protected Operand<TFloat32> convolution(Ops tf, Operand<TFloat32> inputs) {
-    return tf.nn.conv2dBackpropInput(outputShape(tf, inputs), dilateKernel(tf, kernel().value()), inputs,
-        strides4(), tfPadding());
   }
 
   /** Optional settings of {@link Conv2DTranspose}, with Keras's defaults. */

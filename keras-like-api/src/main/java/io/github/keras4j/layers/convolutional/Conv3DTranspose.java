@@ -1,9 +1,5 @@
 package io.github.keras4j.layers.convolutional;
 
-import org.tensorflow.Operand;
-import org.tensorflow.op.Ops;
-import org.tensorflow.types.TFloat32;
-
 /**
  * Transposed 3-D convolution (sometimes called deconvolution): the gradient of a {@link Conv3D} with respect to
  * its input, used to upsample volumes. Each input voxel scatters {@code kernel * value} into a window of the
@@ -51,12 +47,6 @@ public class Conv3DTranspose extends BaseConvTranspose {
    */
   public static Builder builder(int filters, int... kernelSize) {
     return new Builder(filters, kernelSize);
-  }
-
-  @Override
-  protected Operand<TFloat32> convolution(Ops tf, Operand<TFloat32> inputs) {
-    return tf.nn.conv3dBackpropInput(outputShape(tf, inputs), dilateKernel(tf, kernel().value()), inputs,
-        strides5(), tfPadding());
   }
 
   /** Optional settings of {@link Conv3DTranspose}, with Keras's defaults. */

@@ -95,11 +95,29 @@ public abstract class ConvLSTM extends GatedRnn {
     return m;
   }
 
-  /** The expected input layout for messages, e.g. {@code (None, time, rows, cols, channels)}. */
-  protected abstract String inputLayout();
+  /**
+   * The expected input layout for messages: {@code (None, time, rows, channels)} for rank 1,
+   * {@code (None, time, rows, cols, channels)} for rank 2, {@code (None, time, depth, rows, cols, channels)} for rank 3.
+   */
+  protected String inputLayout() {
+    return switch (rank) {
+      case 1 -> "(None, time, rows, channels)";
+      case 2 -> "(None, time, rows, cols, channels)";
+      default -> "(None, time, depth, rows, cols, channels)";
+    };
+  }
 
-  /** An {@code Input} with fixed sizes for messages, e.g. {@code Input.of(10, 16, 16, 3)}. */
-  protected abstract String inputExample();
+  /**
+   * An {@code Input} with fixed sizes for messages: {@code Input.of(10, 16, 3)} for rank 1,
+   * {@code Input.of(10, 16, 16, 3)} for rank 2, {@code Input.of(10, 8, 8, 8, 1)} for rank 3.
+   */
+  protected String inputExample() {
+    return switch (rank) {
+      case 1 -> "Input.of(10, 16, 3)";
+      case 2 -> "Input.of(10, 16, 16, 3)";
+      default -> "Input.of(10, 8, 8, 8, 1)";
+    };
+  }
 
   @Override
   protected int gates() {

@@ -37,16 +37,6 @@ public class ConvLSTM1D extends ConvLSTM {
     return new Builder(filters, kernelSize);
   }
 
-  @Override
-  protected String inputLayout() {
-    return "(None, time, rows, channels)";
-  }
-
-  @Override
-  protected String inputExample() {
-    return "Input.of(10, 16, 3)";
-  }
-
   /** Optional settings of {@link ConvLSTM1D}, with Keras's defaults. */
   public static final class Builder extends ConvLSTM.Builder<Builder> {
 

@@ -37,16 +37,6 @@ public class ConvLSTM3D extends ConvLSTM {
     return new Builder(filters, kernelSize);
   }
 
-  @Override
-  protected String inputLayout() {
-    return "(None, time, depth, rows, cols, channels)";
-  }
-
-  @Override
-  protected String inputExample() {
-    return "Input.of(10, 8, 8, 8, 1)";
-  }
-
   /** Optional settings of {@link ConvLSTM3D}, with Keras's defaults. */
   public static final class Builder extends ConvLSTM.Builder<Builder> {
 
