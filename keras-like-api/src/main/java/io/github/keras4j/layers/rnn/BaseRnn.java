@@ -1,7 +1,6 @@
 package io.github.keras4j.layers.rnn;
 
 import io.github.keras4j.activations.ActivationFunction;
-import io.github.keras4j.backend.Backend;
 import io.github.keras4j.graph.GraphVariable;
 import io.github.keras4j.graph.Shapes;
 import io.github.keras4j.initializers.Initializer;
@@ -121,19 +120,10 @@ import org.tensorflow.types.TInt32;
  */
 public abstract class BaseRnn extends RecurrentLayer {
 
-  private final int units;
-  private final ActivationFunction activation;
-  private final String activationId;
-  private final boolean useBias;
-  private final WeightSettings kernelSettings;
-  private final WeightSettings recurrentSettings;
-  private final WeightSettings biasSettings;
+  private final CellSettings settings;
   private final boolean returnSequences;
   private final boolean returnState;
   private final boolean goBackwards;
-  private final float dropout;
-  private final float recurrentDropout;
-  private final long seed;
   private CellWeights cell;
   /** The sequence's (input 0's) spec; the initial states, inputs 1.., are checked by {@link InitialStates}. */
   private InputSpec sequenceSpec;
@@ -145,20 +135,11 @@ public abstract class BaseRnn extends RecurrentLayer {
       throw new IllegalArgumentException("Received an invalid value for argument `" + b.unitsArgument
           + "`, expected a positive integer, got " + b.units + ".");
     }
-    this.units = b.units;
-    this.activation = b.activationFunction();
-    this.activationId = b.activationId();
-    this.useBias = b.hasBias();
-    this.kernelSettings = b.kernel.resolve();
-    this.recurrentSettings = b.recurrent.resolve();
-    this.biasSettings = b.biasSettings();
+    this.settings = new CellSettings(b);
     setActivityRegularizer(b.activityPenalty());
     this.returnSequences = b.returnSequences;
     this.returnState = b.returnState;
     this.goBackwards = b.goBackwards;
-    this.dropout = (float) Math.min(1.0, Math.max(0.0, b.dropout));
-    this.recurrentDropout = (float) Math.min(1.0, Math.max(0.0, b.recurrentDropout));
-    this.seed = b.seed != null ? b.seed : Backend.nextSeed();
     this.sequenceSpec = new InputSpec(null, 3, Map.of());
     setSupportsMasking(true);
   }
@@ -185,12 +166,12 @@ public abstract class BaseRnn extends RecurrentLayer {
 
   /** The kernel's shape for {@code inputDim} input features; default {@code (inputDim, gates * units)}. */
   protected Shape kernelShape(long inputDim) {
-    return Shape.of(inputDim, (long) gates() * units);
+    return Shape.of(inputDim, (long) gates() * settings.units);
   }
 
   /** The recurrent kernel's shape; default {@code (units, gates * units)}. */
   protected Shape recurrentKernelShape() {
-    return Shape.of(units, (long) gates() * units);
+    return Shape.of(settings.units, (long) gates() * settings.units);
   }
 
   /**
@@ -199,7 +180,7 @@ public abstract class BaseRnn extends RecurrentLayer {
    * feature maps {@code (rows, cols, filters)}.
    */
   protected long[] stateShape(Shape inputShape) {
-    return new long[] {units};
+    return new long[] {settings.units};
   }
 
   /**
@@ -220,12 +201,12 @@ public abstract class BaseRnn extends RecurrentLayer {
 
   /** The bias shape; default {@code (gates * units)}. */
   protected Shape biasShape() {
-    return Shape.of((long) gates() * units);
+    return Shape.of((long) gates() * settings.units);
   }
 
   /** The initializer the bias is created with; default {@code biasInitializer}. */
   protected Initializer biasInitializerForBuild() {
-    return biasSettings.initializer();
+    return settings.bias.initializer();
   }
 
   /** The part of the bias added to the input projection; default the whole bias. */
@@ -240,7 +221,7 @@ public abstract class BaseRnn extends RecurrentLayer {
 
   /** Number of dropout masks per kind: one per gate with recurrent dropout (Keras's implementation 1), else one. */
   protected int maskCount() {
-    return recurrentDropout > 0 ? gates() : 1;
+    return settings.recurrentDropout > 0 ? gates() : 1;
   }
 
   // ---------------------------------------------------------------- weights
@@ -266,12 +247,8 @@ public abstract class BaseRnn extends RecurrentLayer {
    * {@code bias} (names before the factory's prefix), each with its initializer, regularizer and constraint.
    */
   protected CellWeights createWeights(WeightFactory factory, long inputDim) {
-    GraphVariable k = factory.add("kernel", kernelShape(inputDim), kernelSettings);
-    GraphVariable rk = factory.add("recurrent_kernel", recurrentKernelShape(), recurrentSettings);
-    GraphVariable b = useBias
-        ? factory.add("bias", biasShape(), biasSettings.withInitializer(biasInitializerForBuild()))
-        : null;
-    return new CellWeights(k, rk, b);
+    return settings.createWeights(factory, kernelShape(inputDim), recurrentKernelShape(), biasShape(),
+        biasInitializerForBuild());
   }
 
   @Override
@@ -408,7 +385,7 @@ public abstract class BaseRnn extends RecurrentLayer {
     if (initialState != null) {
       checkInitialOperands(inputs, initialState);
     }
-    Unrolled u = run(tf, inputs, mask, false, cell, goBackwards, training, seed, initialState);
+    Unrolled u = run(tf, inputs, mask, false, cell, goBackwards, training, settings.seed, initialState);
     Operand<TFloat32> out = returnSequences ? u.sequence(tf, false) : u.last();
     if (returnState) {
       recordFinalStates(out, u.states());
@@ -504,6 +481,8 @@ public abstract class BaseRnn extends RecurrentLayer {
     long[] stateShape = stateShape(s);
     int g = gates();
     Operand<TInt32> batch = Shapes.dims(tf, inputs, 0, 1);
+    float dropout = settings.dropout;
+    float recurrentDropout = settings.recurrentDropout;
     boolean dropInputs = training && dropout > 0 && dropout < 1;
     boolean dropState = training && recurrentDropout > 0 && recurrentDropout < 1;
     int count = maskCount();
@@ -663,17 +642,17 @@ public abstract class BaseRnn extends RecurrentLayer {
 
   /** Number of units (the size of the output and of each state). */
   public int units() {
-    return units;
+    return settings.units;
   }
 
   /** The activation of the candidate state and output. */
   protected ActivationFunction activation() {
-    return activation;
+    return settings.activation;
   }
 
   /** The activation's Keras id ({@code "tanh"}), or null for a function that is not a built-in one. */
   String activationId() {
-    return activationId;
+    return settings.activationId;
   }
 
   /** Whether the layer returns the whole output sequence. */
@@ -694,17 +673,17 @@ public abstract class BaseRnn extends RecurrentLayer {
 
   /** The dropout masks' seed. */
   public long seed() {
-    return seed;
+    return settings.seed;
   }
 
   /** The input dropout rate. */
   public float dropout() {
-    return dropout;
+    return settings.dropout;
   }
 
   /** The recurrent dropout rate. */
   public float recurrentDropout() {
-    return recurrentDropout;
+    return settings.recurrentDropout;
   }
 
   /** The {@code kernel} variable, after build. */
@@ -726,16 +705,9 @@ public abstract class BaseRnn extends RecurrentLayer {
   @Override
   public Map<String, Object> getConfig() {
     Map<String, Object> c = super.getConfig();
-    c.put("units", units);
-    c.put("activation", activationId);
-    c.put("use_bias", useBias);
-    kernelSettings.putConfig(c);
-    recurrentSettings.putConfig(c);
-    biasSettings.putConfig(c);
+    settings.putWeightConfig(c);
     c.putIfAbsent("activity_regularizer", null);
-    c.put("dropout", dropout);
-    c.put("recurrent_dropout", recurrentDropout);
-    c.put("seed", seed);
+    settings.putDropoutConfig(c);
     c.put("return_sequences", returnSequences);
     c.put("return_state", returnState);
     c.put("go_backwards", goBackwards);

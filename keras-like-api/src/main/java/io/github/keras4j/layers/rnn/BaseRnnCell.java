@@ -1,11 +1,9 @@
 package io.github.keras4j.layers.rnn;
 
 import io.github.keras4j.activations.ActivationFunction;
-import io.github.keras4j.backend.Backend;
 import io.github.keras4j.graph.GraphVariable;
 import io.github.keras4j.initializers.Initializer;
 import io.github.keras4j.layers.InputSpec;
-import io.github.keras4j.layers.WeightSettings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,16 +26,8 @@ import org.tensorflow.types.TInt32;
  */
 public abstract class BaseRnnCell extends RnnCell {
 
+  private final CellSettings settings;
   private final int units;
-  private final ActivationFunction activation;
-  private final String activationId;
-  private final boolean useBias;
-  private final WeightSettings kernelSettings;
-  private final WeightSettings recurrentSettings;
-  private final WeightSettings biasSettings;
-  private final float dropout;
-  private final float recurrentDropout;
-  private final long seed;
   private long inputDim = -1;
   private GraphVariable kernel;
   private GraphVariable recurrentKernel;
@@ -59,16 +49,8 @@ public abstract class BaseRnnCell extends RnnCell {
       throw new IllegalArgumentException("Cell '" + name() + "': a cell has no activity regularizer (it is "
           + "never applied to the RNN's output); remove activityRegularizer(...)");
     }
+    this.settings = new CellSettings(b);
     this.units = b.units;
-    this.activation = b.activationFunction();
-    this.activationId = b.activationId();
-    this.useBias = b.hasBias();
-    this.kernelSettings = b.kernel.resolve();
-    this.recurrentSettings = b.recurrent.resolve();
-    this.biasSettings = b.biasSettings();
-    this.dropout = (float) Math.min(1.0, Math.max(0.0, b.dropout));
-    this.recurrentDropout = (float) Math.min(1.0, Math.max(0.0, b.recurrentDropout));
-    this.seed = b.seed != null ? b.seed : Backend.nextSeed();
     setInputSpec(new InputSpec(null, 2, Map.of()));
   }
 
@@ -91,7 +73,7 @@ public abstract class BaseRnnCell extends RnnCell {
 
   /** The initializer the bias is created with; default {@code biasInitializer}. */
   protected Initializer biasInitializerForBuild() {
-    return biasSettings.initializer();
+    return settings.bias.initializer();
   }
 
   /** The part of the bias added to the input projection; default the whole bias. */
@@ -119,9 +101,11 @@ public abstract class BaseRnnCell extends RnnCell {
           + "with known features, but received input with shape " + format(inputShape));
     }
     inputDim = inputShape.get(1);
-    kernel = addWeight("kernel", Shape.of(inputDim, (long) gates() * units), kernelSettings);
-    recurrentKernel = addWeight("recurrent_kernel", Shape.of(units, (long) gates() * units), recurrentSettings);
-    bias = useBias ? addWeight("bias", biasShape(), biasSettings.withInitializer(biasInitializerForBuild())) : null;
+    BaseRnn.CellWeights w = settings.createWeights(this::addWeight, Shape.of(inputDim, (long) gates() * units),
+        Shape.of(units, (long) gates() * units), biasShape(), biasInitializerForBuild());
+    kernel = w.kernel();
+    recurrentKernel = w.recurrentKernel();
+    bias = w.bias();
     setInputSpec(new InputSpec(null, 2, Map.of(-1, inputDim)));
   }
 
@@ -132,14 +116,16 @@ public abstract class BaseRnnCell extends RnnCell {
   }
 
   private Sequence newSequence(Ops tf, Operand<TInt32> batch, boolean training) {
+    float dropout = settings.dropout;
+    float recurrentDropout = settings.recurrentDropout;
     int count = recurrentDropout > 0 ? gates() : 1;
     boolean dropInputs = training && dropout > 0 && dropout < 1;
     boolean dropState = training && recurrentDropout > 0 && recurrentDropout < 1;
     List<Operand<TFloat32>> inputMasks = dropInputs
-        ? BaseRnn.dropoutMasks(tf, batch, new long[] {inputDim}, dropout, count, seed, 0)
+        ? BaseRnn.dropoutMasks(tf, batch, new long[] {inputDim}, dropout, count, settings.seed, 0)
         : List.of();
     List<Operand<TFloat32>> stateMasks = dropState
-        ? BaseRnn.dropoutMasks(tf, batch, new long[] {units}, recurrentDropout, count, seed, count)
+        ? BaseRnn.dropoutMasks(tf, batch, new long[] {units}, recurrentDropout, count, settings.seed, count)
         : List.of();
     Operand<TFloat32> b = bias == null ? null : bias.value();
     StepContext context = new StepContext(tf, recurrentKernel.value(), gates(),
@@ -188,22 +174,22 @@ public abstract class BaseRnnCell extends RnnCell {
 
   /** The activation of the candidate state and output. */
   protected ActivationFunction activation() {
-    return activation;
+    return settings.activation;
   }
 
   /** The input dropout rate. */
   public float dropout() {
-    return dropout;
+    return settings.dropout;
   }
 
   /** The recurrent dropout rate. */
   public float recurrentDropout() {
-    return recurrentDropout;
+    return settings.recurrentDropout;
   }
 
   /** The dropout masks' seed. */
   public long seed() {
-    return seed;
+    return settings.seed;
   }
 
   /** The {@code kernel} variable, after build. */
@@ -225,15 +211,8 @@ public abstract class BaseRnnCell extends RnnCell {
   @Override
   public Map<String, Object> getConfig() {
     Map<String, Object> c = super.getConfig();
-    c.put("units", units);
-    c.put("activation", activationId);
-    c.put("use_bias", useBias);
-    kernelSettings.putConfig(c);
-    recurrentSettings.putConfig(c);
-    biasSettings.putConfig(c);
-    c.put("dropout", dropout);
-    c.put("recurrent_dropout", recurrentDropout);
-    c.put("seed", seed);
+    settings.putWeightConfig(c);
+    settings.putDropoutConfig(c);
     return c;
   }
 }
