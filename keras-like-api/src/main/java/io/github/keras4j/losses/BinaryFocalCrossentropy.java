@@ -178,16 +178,18 @@ public class BinaryFocalCrossentropy extends LabelSmoothingCrossentropy {
   }
 
   /** Builds a {@link BinaryFocalCrossentropy}; every setting starts at Keras's default. */
-  public static final class Builder {
+  public static final class Builder extends FocalCrossentropyBuilder<Builder> {
     private boolean applyClassBalancing;
     private float alpha = 0.25f;
-    private float gamma = 2.0f;
-    private boolean fromLogits;
-    private float labelSmoothing;
-    private int axis = -1;
-    private String name = "binary_focal_crossentropy";
 
-    private Builder() {}
+    private Builder() {
+      super("binary_focal_crossentropy");
+    }
+
+    @Override
+    protected Builder self() {
+      return this;
+    }
 
     /** Whether to weight class 1 by {@code alpha} and class 0 by {@code 1 - alpha}; default false. */
     public Builder applyClassBalancing(boolean applyClassBalancing) {
@@ -198,36 +200,6 @@ public class BinaryFocalCrossentropy extends LabelSmoothingCrossentropy {
     /** The weight of class 1 when balancing, in {@code [0, 1]}; default 0.25. */
     public Builder alpha(float alpha) {
       this.alpha = alpha;
-      return this;
-    }
-
-    /** The focusing parameter, at least 0; default 2. */
-    public Builder gamma(float gamma) {
-      this.gamma = gamma;
-      return this;
-    }
-
-    /** Whether {@code y_pred} holds logits; default false. */
-    public Builder fromLogits(boolean fromLogits) {
-      this.fromLogits = fromLogits;
-      return this;
-    }
-
-    /** Label smoothing towards 0.5, in {@code [0, 1]}; default 0. */
-    public Builder labelSmoothing(float labelSmoothing) {
-      this.labelSmoothing = labelSmoothing;
-      return this;
-    }
-
-    /** The axis the elements are averaged over; default -1. */
-    public Builder axis(int axis) {
-      this.axis = axis;
-      return this;
-    }
-
-    /** The loss's name; default {@code binary_focal_crossentropy}. */
-    public Builder name(String name) {
-      this.name = name;
       return this;
     }
 

@@ -220,16 +220,18 @@ public class CategoricalFocalCrossentropy extends LabelSmoothingCrossentropy {
   }
 
   /** Builds a {@link CategoricalFocalCrossentropy}; every setting starts at Keras's default. */
-  public static final class Builder {
+  public static final class Builder extends FocalCrossentropyBuilder<Builder> {
     private float[] alpha = {0.25f};
     private boolean alphaPerClass;
-    private float gamma = 2.0f;
-    private boolean fromLogits;
-    private float labelSmoothing;
-    private int axis = -1;
-    private String name = "categorical_focal_crossentropy";
 
-    private Builder() {}
+    private Builder() {
+      super("categorical_focal_crossentropy");
+    }
+
+    @Override
+    protected Builder self() {
+      return this;
+    }
 
     /** One weight for every class, at least 0; default 0.25. */
     public Builder alpha(float alpha) {
@@ -242,36 +244,6 @@ public class CategoricalFocalCrossentropy extends LabelSmoothingCrossentropy {
     public Builder alpha(float[] perClass) {
       this.alpha = perClass == null ? null : perClass.clone();
       this.alphaPerClass = true;
-      return this;
-    }
-
-    /** The focusing parameter, at least 0; default 2. */
-    public Builder gamma(float gamma) {
-      this.gamma = gamma;
-      return this;
-    }
-
-    /** Whether {@code y_pred} holds logits; default false. */
-    public Builder fromLogits(boolean fromLogits) {
-      this.fromLogits = fromLogits;
-      return this;
-    }
-
-    /** Label smoothing, in {@code [0, 1]}; default 0. */
-    public Builder labelSmoothing(float labelSmoothing) {
-      this.labelSmoothing = labelSmoothing;
-      return this;
-    }
-
-    /** The class axis; default -1. */
-    public Builder axis(int axis) {
-      this.axis = axis;
-      return this;
-    }
-
-    /** The loss's name; default {@code categorical_focal_crossentropy}. */
-    public Builder name(String name) {
-      this.name = name;
       return this;
     }
 
