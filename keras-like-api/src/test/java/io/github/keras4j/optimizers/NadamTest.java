@@ -1,7 +1,5 @@
 package io.github.keras4j.optimizers;
 
-import static io.github.keras4j.optimizers.KerasReference.GRADIENTS;
-import static io.github.keras4j.optimizers.KerasReference.INITIAL;
 import static io.github.keras4j.optimizers.KerasReference.constant;
 import static io.github.keras4j.optimizers.KerasReference.exponential;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.keras4j.optimizers.schedules.ExponentialDecay;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -18,32 +15,22 @@ class NadamTest {
 
   @Test
   void defaultsAreKeras() {
-    Nadam nadam = new Nadam();
-    assertTrue(nadam.name().startsWith("nadam"), nadam.name());
-    Map<String, Object> config = nadam.getConfig();
-    assertEquals(List.of("name", "learning_rate", "weight_decay", "clipnorm", "global_clipnorm", "clipvalue",
-        "use_ema", "ema_momentum", "ema_overwrite_frequency", "loss_scale_factor", "gradient_accumulation_steps",
-        "beta_1", "beta_2", "epsilon"), List.copyOf(config.keySet()));
-    assertEquals(0.001f, config.get("learning_rate"));
+    Map<String, Object> config = BetaOptimizerChecks.assertKerasDefaults(new Nadam(), "nadam");
     assertEquals(null, config.get("weight_decay"));
-    assertEquals(0.9f, config.get("beta_1"));
-    assertEquals(0.999f, config.get("beta_2"));
-    assertEquals(1e-7f, config.get("epsilon"));
   }
 
   @Test
   void threeStepsFollowKerasFormulaWithItsMomentumSchedule() {
     // Learning rate 0.1, so that every step is large against float32 rounding.
-    float[][] w = FedSteps.run(new Nadam(0.1f), INITIAL, GRADIENTS);
-    FedSteps.assertClose(KerasReference.nadam(constant(0.1f, 3), 0, 0.9f, 0.999f, 1e-7f, INITIAL, GRADIENTS), w);
+    BetaOptimizerChecks.assertFollowsReference(new Nadam(0.1f), KerasReference::nadam, constant(0.1f, 3), 0.9f,
+        0.999f, 1e-7f);
   }
 
   @Test
   void otherSettingsAndAScheduleFollowKerasFormula() {
     // ExponentialDecay(0.2, 1, 0.5): the rate of step k (from 0) is 0.2 * 0.5^k.
-    float[][] w = FedSteps.run(new Nadam(new ExponentialDecay(0.2, 1, 0.5), 0.8f, 0.9f, 1e-3f), INITIAL, GRADIENTS);
-    FedSteps.assertClose(
-        KerasReference.nadam(exponential(0.2, 0.5, 3), 0, 0.8f, 0.9f, 1e-3f, INITIAL, GRADIENTS), w);
+    BetaOptimizerChecks.assertFollowsReference(new Nadam(new ExponentialDecay(0.2, 1, 0.5), 0.8f, 0.9f, 1e-3f),
+        KerasReference::nadam, exponential(0.2, 0.5, 3), 0.8f, 0.9f, 1e-3f);
   }
 
   @Test
