@@ -11,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.keras4j.backend.Backend;
 import io.github.keras4j.layers.Input;
 import io.github.keras4j.layers.KerasTensor;
-import io.github.keras4j.layers.LayerChecks;
 import io.github.keras4j.models.Model;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -70,13 +69,7 @@ class AdditiveAttentionTest {
 
   @Test
   void gradientsMatchFiniteDifferences() {
-    KerasTensor q = Input.of(3, 2);
-    KerasTensor v = Input.of(4, 2);
-    try (Model m = new Model(List.of(q, v), List.of(new AdditiveAttention().apply(List.of(q, v))))) {
-      LayerChecks.gradientCheck(m, List.of(new long[] {2, 3, 2}, new long[] {2, 4, 2}),
-          List.of(LayerChecks.randomValues(12, 5), LayerChecks.randomValues(16, 6)));
-      MultiHeadAttentionTest.trainingStep(m, List.of(random(1, 2, 3, 2), random(2, 2, 4, 2)));
-    }
+    AttentionTestSupport.checkGradientsAndTraining(new AdditiveAttention(), 5, 6);
   }
 
   @Test

@@ -11,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.keras4j.backend.Backend;
 import io.github.keras4j.layers.Input;
 import io.github.keras4j.layers.KerasTensor;
-import io.github.keras4j.layers.LayerChecks;
 import io.github.keras4j.layers.core.Embedding;
 import io.github.keras4j.models.Model;
 import java.util.List;
@@ -163,13 +162,7 @@ class AttentionTest {
   void gradientsMatchFiniteDifferences() {
     for (Attention layer : List.of(Attention.builder().useScale(true).build(),
         Attention.builder().useScale(true).scoreMode("concat").useCausalMask(true).build())) {
-      KerasTensor q = Input.of(3, 2);
-      KerasTensor v = Input.of(4, 2);
-      try (Model m = new Model(List.of(q, v), List.of(layer.apply(List.of(q, v))))) {
-        LayerChecks.gradientCheck(m, List.of(new long[] {2, 3, 2}, new long[] {2, 4, 2}),
-            List.of(LayerChecks.randomValues(12, 3), LayerChecks.randomValues(16, 4)));
-        MultiHeadAttentionTest.trainingStep(m, List.of(random(1, 2, 3, 2), random(2, 2, 4, 2)));
-      }
+      AttentionTestSupport.checkGradientsAndTraining(layer, 3, 4);
     }
   }
 

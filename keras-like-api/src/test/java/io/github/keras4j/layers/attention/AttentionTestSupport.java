@@ -1,7 +1,11 @@
 package io.github.keras4j.layers.attention;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.keras4j.layers.Input;
+import io.github.keras4j.layers.KerasTensor;
+import io.github.keras4j.layers.Layer;
 import io.github.keras4j.layers.LayerChecks;
 import io.github.keras4j.models.Model;
 import java.util.ArrayList;
@@ -12,7 +16,8 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 
 /**
- * Helpers of the attention tests: random tensors, flat copies, and the attention maths in plain double loops (the
+ * Helpers of the attention tests: random tensors, flat copies, the checks several tests share (weights, outputs and
+ * scores, an explicit mask, gradients and a training step), and the attention maths in plain double loops (the
  * independent reference the layers' outputs are compared with).
  */
 final class AttentionTestSupport {
@@ -32,7 +37,6 @@ final class AttentionTestSupport {
     return v;
   }
 
-  /** Random weights of the same shapes as {@code weights} (so that biases are not all zero). */
   /** A model's weights, each flattened, in the model's order (the references' weight list). */
   static List<float[]> flatWeights(Model m) {
     List<float[]> out = new ArrayList<>();
@@ -40,6 +44,7 @@ final class AttentionTestSupport {
     return out;
   }
 
+  /** Random weights of the same shapes as {@code weights} (so that biases are not all zero). */
   static List<FloatNdArray> randomLike(List<FloatNdArray> weights, long seed) {
     List<FloatNdArray> out = new ArrayList<>();
     for (int i = 0; i < weights.size(); i++) {
@@ -54,6 +59,97 @@ final class AttentionTestSupport {
     assertEquals(expected.length, a.length, what + ": number of values");
     for (int i = 0; i < a.length; i++) {
       assertEquals(expected[i], a[i], tol, what + " [" + i + "]");
+    }
+  }
+
+  /**
+   * Asserts a MultiHeadAttention-style model's outputs {@code [output, scores]} against the loops' {@code expected}:
+   * the output to 1e-4, the scores to 1e-5.
+   */
+  static void assertOutputAndScores(double[][] expected, List<FloatNdArray> y) {
+    assertClose(expected[0], y.get(0), 1e-4, "output");
+    assertClose(expected[1], y.get(1), 1e-5, "scores");
+  }
+
+  /**
+   * Asserts the weights of MultiHeadAttention or GroupedQueryAttention: Keras's names and order (query, key, value,
+   * attention_output, each kernel then bias) and the given shapes.
+   */
+  static void assertProjectionWeights(Layer layer, List<Shape> expectedShapes) {
+    List<String> names = new ArrayList<>();
+    List<Shape> shapes = new ArrayList<>();
+    for (Layer.Weight w : layer.weights()) {
+      names.add(w.name());
+      shapes.add(w.variable().shape());
+    }
+    assertEquals(List.of("query_kernel", "query_bias", "key_kernel", "key_bias", "value_kernel", "value_bias",
+        "attention_output_kernel", "attention_output_bias"), names);
+    assertEquals(expectedShapes, shapes);
+  }
+
+  /**
+   * A fixed (B, T, S) 0/1 attention mask for the explicit-mask tests: an entry is 0 where its flat index {@code i}
+   * has {@code i % 3 == 1}, and sample 1's query step 2 attends to nothing.
+   *
+   * @param values the mask, row-major
+   * @param keep the same as booleans, {@code keep[b][t][s]}
+   */
+  record MaskPattern(float[] values, boolean[][][] keep) {
+
+    /** The pattern for {@code b} samples, {@code t} query steps and {@code s} value steps. */
+    static MaskPattern of(int b, int t, int s) {
+      float[] values = new float[b * t * s];
+      boolean[][][] keep = new boolean[b][t][s];
+      for (int i = 0; i < values.length; i++) {
+        boolean allowed = (i % 3 != 1) && !(i / s == t + 2);
+        values[i] = allowed ? 1f : 0f;
+        keep[i / (t * s)][(i / s) % t][i % s] = allowed;
+      }
+      return new MaskPattern(values, keep);
+    }
+
+    /** The mask as a (B, T, S) array, the model's fourth input. */
+    FloatNdArray array() {
+      return NdArrays.wrap(Shape.of(keep.length, keep[0].length, keep[0][0].length),
+          DataBuffers.of(values, false, false));
+    }
+  }
+
+  /**
+   * Finite-difference gradients of every weight and both inputs of {@code layer} on a query {@code (2, 3, 2)} and a
+   * value {@code (2, 4, 2)} from {@link LayerChecks#randomValues} seeds {@code querySeed} and {@code valueSeed}, then
+   * one training step ({@link #trainingStep}).
+   */
+  static void checkGradientsAndTraining(Layer layer, long querySeed, long valueSeed) {
+    KerasTensor q = Input.of(3, 2);
+    KerasTensor v = Input.of(4, 2);
+    try (Model m = new Model(List.of(q, v), List.of(layer.apply(List.of(q, v))))) {
+      LayerChecks.gradientCheck(m, List.of(new long[] {2, 3, 2}, new long[] {2, 4, 2}),
+          List.of(LayerChecks.randomValues(12, querySeed), LayerChecks.randomValues(16, valueSeed)));
+      trainingStep(m, List.of(random(1, 2, 3, 2), random(2, 2, 4, 2)));
+    }
+  }
+
+  /**
+   * One SGD step towards shifted targets: the loss is finite and every weight moves, except the key bias: it adds
+   * {@code q . bk} to every score of a softmax row, which the softmax ignores, so its gradient is exactly 0 (in
+   * Keras too).
+   */
+  static void trainingStep(Model m, List<FloatNdArray> xs) {
+    FloatNdArray y = m.predict(xs.size() == 1 ? xs.get(0) : xs);
+    List<FloatNdArray> before = m.getWeights();
+    float[] target = flat(y);
+    for (int i = 0; i < target.length; i++) {
+      target[i] += 1f;
+    }
+    m.compile("sgd", "mse");
+    double loss = m.trainOnBatch(xs.size() == 1 ? xs.get(0) : xs, NdArrays.wrap(y.shape(), DataBuffers.of(target, false, false))).get("loss");
+    assertTrue(Double.isFinite(loss) && loss > 0, "loss " + loss);
+    List<FloatNdArray> after = m.getWeights();
+    for (int i = 0; i < before.size(); i++) {
+      String name = m.variables().get(i).name();
+      boolean moved = !before.get(i).equals(after.get(i));
+      assertEquals(!name.endsWith("key_bias"), moved, "weight " + name + " moved: " + moved);
     }
   }
 

@@ -1,6 +1,7 @@
 package io.github.keras4j.layers.attention;
 
 import static io.github.keras4j.layers.attention.AttentionTestSupport.assertClose;
+import static io.github.keras4j.layers.attention.AttentionTestSupport.assertOutputAndScores;
 import static io.github.keras4j.layers.attention.AttentionTestSupport.flat;
 import static io.github.keras4j.layers.attention.AttentionTestSupport.flatWeights;
 import static io.github.keras4j.layers.attention.AttentionTestSupport.random;
@@ -12,8 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.keras4j.backend.Backend;
 import io.github.keras4j.layers.Input;
 import io.github.keras4j.layers.KerasTensor;
-import io.github.keras4j.layers.Layer;
 import io.github.keras4j.layers.LayerChecks;
+import io.github.keras4j.layers.attention.AttentionTestSupport.MaskPattern;
 import io.github.keras4j.models.Model;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,16 +57,8 @@ class GroupedQueryAttentionTest {
     try (Model m = new Model(x, y)) {
       // query 16*4*2 + 4*2 = 136; key and value 16*2*2 + 2*2 = 68 each; attention_output 4*2*16 + 16 = 144.
       assertEquals(136 + 68 + 68 + 144, m.countParams());
-      List<String> names = new ArrayList<>();
-      List<Shape> shapes = new ArrayList<>();
-      for (Layer.Weight w : gqa.weights()) {
-        names.add(w.name());
-        shapes.add(w.variable().shape());
-      }
-      assertEquals(List.of("query_kernel", "query_bias", "key_kernel", "key_bias", "value_kernel", "value_bias",
-          "attention_output_kernel", "attention_output_bias"), names);
-      assertEquals(List.of(Shape.of(16, 4, 2), Shape.of(4, 2), Shape.of(16, 2, 2), Shape.of(2, 2), Shape.of(16, 2, 2),
-          Shape.of(2, 2), Shape.of(4, 2, 16), Shape.of(16)), shapes);
+      AttentionTestSupport.assertProjectionWeights(gqa, List.of(Shape.of(16, 4, 2), Shape.of(4, 2), Shape.of(16, 2, 2),
+          Shape.of(2, 2), Shape.of(16, 2, 2), Shape.of(2, 2), Shape.of(4, 2, 16), Shape.of(16)));
     }
   }
 
@@ -88,8 +81,7 @@ class GroupedQueryAttentionTest {
       FloatNdArray ks = random(3, b, s, 3);
       List<FloatNdArray> y = m.predictOutputs(List.of(qs, vs, ks), 32);
       double[][] expected = loops(flat(qs), flat(vs), flat(ks), b, t, s, 5, 3, 4, 2, 3, flatWeights(m), null);
-      assertClose(expected[0], y.get(0), 1e-4, "output");
-      assertClose(expected[1], y.get(1), 1e-5, "scores");
+      assertOutputAndScores(expected, y);
     }
   }
 
@@ -116,8 +108,7 @@ class GroupedQueryAttentionTest {
       }
       double[][] expected = loops(flat(xs), flat(xs), flat(xs), b, t, t, 3, 3, 3, 1, 2, flatWeights(m),
           AttentionTestSupport.causal(b, t, t));
-      assertClose(expected[0], y.get(0), 1e-4, "output");
-      assertClose(expected[1], y.get(1), 1e-5, "scores");
+      assertOutputAndScores(expected, y);
     }
   }
 
@@ -132,22 +123,16 @@ class GroupedQueryAttentionTest {
     KerasTensor mask = Input.of(t, s);
     GroupedQueryAttention gqa = new GroupedQueryAttention(2, 4, 2);
     List<KerasTensor> outs = gqa.applyWithScores(List.of(q, v, v, mask));
-    float[] maskValues = new float[b * t * s];
-    boolean[][][] keep = new boolean[b][t][s];
-    for (int i = 0; i < maskValues.length; i++) {
-      boolean allowed = (i % 3 != 1) && !(i / s == t + 2);
-      maskValues[i] = allowed ? 1f : 0f;
-      keep[i / (t * s)][(i / s) % t][i % s] = allowed;
-    }
+    MaskPattern pattern = MaskPattern.of(b, t, s);
+    boolean[][][] keep = pattern.keep();
     try (Model m = new Model(List.of(q, v, mask), outs)) {
       m.setWeights(AttentionTestSupport.randomLike(m.getWeights(), 60));
       FloatNdArray qs = random(5, b, t, 4);
       FloatNdArray vs = random(6, b, s, 4);
-      FloatNdArray ms = NdArrays.wrap(Shape.of(b, t, s), DataBuffers.of(maskValues, false, false));
+      FloatNdArray ms = pattern.array();
       List<FloatNdArray> y = m.predictOutputs(List.of(qs, vs, ms), 32);
       double[][] expected = loops(flat(qs), flat(vs), flat(vs), b, t, s, 4, 4, 4, 2, 2, flatWeights(m), keep);
-      assertClose(expected[0], y.get(0), 1e-4, "output");
-      assertClose(expected[1], y.get(1), 1e-5, "scores");
+      assertOutputAndScores(expected, y);
       assertEquals(0f, y.get(1).getFloat(1, 3, 2, 0), "fully masked row");
     }
   }
@@ -179,7 +164,7 @@ class GroupedQueryAttentionTest {
 
   /**
    * The standard checks for a list-input layer: inferred vs real output shape, gradients of every weight and both
-   * inputs against finite differences, and one training step (MultiHeadAttentionTest.trainingStep: every weight
+   * inputs against finite differences, and one training step (AttentionTestSupport.trainingStep: every weight
    * moves except the key bias, whose gradient is exactly 0 since it shifts whole softmax rows).
    */
   @Test
@@ -192,7 +177,7 @@ class GroupedQueryAttentionTest {
       long[] real = LayerChecks.gradientCheck(m, List.of(new long[] {2, 3, 4}, new long[] {2, 2, 4}),
           List.of(LayerChecks.randomValues(24, 1), LayerChecks.randomValues(16, 2)));
       assertArrayEquals(new long[] {2, 3, 4}, real);
-      MultiHeadAttentionTest.trainingStep(m, List.of(random(1, 2, 3, 4), random(2, 2, 2, 4)));
+      AttentionTestSupport.trainingStep(m, List.of(random(1, 2, 3, 4), random(2, 2, 2, 4)));
     }
     Backend.clearSession();
     KerasTensor x = Input.of(4, 3);
@@ -201,7 +186,7 @@ class GroupedQueryAttentionTest {
       m.setWeights(AttentionTestSupport.randomLike(m.getWeights(), 80));
       float[] xs = LayerChecks.randomValues(24, 7);
       LayerChecks.gradientCheck(m, new long[] {2, 4, 3}, xs);
-      MultiHeadAttentionTest.trainingStep(m, List.of(NdArrays.wrap(Shape.of(2, 4, 3), DataBuffers.of(xs, false,
+      AttentionTestSupport.trainingStep(m, List.of(NdArrays.wrap(Shape.of(2, 4, 3), DataBuffers.of(xs, false,
           false))));
     }
   }

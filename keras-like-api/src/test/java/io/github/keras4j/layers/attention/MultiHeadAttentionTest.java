@@ -1,6 +1,6 @@
 package io.github.keras4j.layers.attention;
 
-import static io.github.keras4j.layers.attention.AttentionTestSupport.assertClose;
+import static io.github.keras4j.layers.attention.AttentionTestSupport.assertOutputAndScores;
 import static io.github.keras4j.layers.attention.AttentionTestSupport.flat;
 import static io.github.keras4j.layers.attention.AttentionTestSupport.flatWeights;
 import static io.github.keras4j.layers.attention.AttentionTestSupport.random;
@@ -10,9 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.keras4j.backend.Backend;
+import io.github.keras4j.layers.attention.AttentionTestSupport.MaskPattern;
 import io.github.keras4j.layers.Input;
 import io.github.keras4j.layers.KerasTensor;
-import io.github.keras4j.layers.Layer;
 import io.github.keras4j.layers.LayerChecks;
 import io.github.keras4j.layers.MaskedOperand;
 import io.github.keras4j.layers.core.Dense;
@@ -21,7 +21,6 @@ import io.github.keras4j.layers.pooling.GlobalAveragePooling1D;
 import io.github.keras4j.models.Model;
 import io.github.keras4j.optimizers.Adam;
 import io.github.keras4j.training.FitOptions;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -54,16 +53,8 @@ class MultiHeadAttentionTest {
       // 2*2*16 = 64 + bias 16 = 80; total 284 (Keras's summary of MultiHeadAttention(2, 2) on (None, 5, 16)).
       assertEquals(284, mha.countParams());
       assertEquals(284, m.countParams());
-      List<String> names = new ArrayList<>();
-      List<Shape> shapes = new ArrayList<>();
-      for (Layer.Weight w : mha.weights()) {
-        names.add(w.name());
-        shapes.add(w.variable().shape());
-      }
-      assertEquals(List.of("query_kernel", "query_bias", "key_kernel", "key_bias", "value_kernel", "value_bias",
-          "attention_output_kernel", "attention_output_bias"), names);
-      assertEquals(List.of(Shape.of(16, 2, 2), Shape.of(2, 2), Shape.of(16, 2, 2), Shape.of(2, 2), Shape.of(16, 2, 2),
-          Shape.of(2, 2), Shape.of(2, 2, 16), Shape.of(16)), shapes);
+      AttentionTestSupport.assertProjectionWeights(mha, List.of(Shape.of(16, 2, 2), Shape.of(2, 2), Shape.of(16, 2, 2),
+          Shape.of(2, 2), Shape.of(16, 2, 2), Shape.of(2, 2), Shape.of(2, 2, 16), Shape.of(16)));
     }
     // valueDim 3, outputShape 4, no bias, on query dim 5 and value dim 6, key dim 7:
     // 5*2*2 + 7*2*2 + 6*2*3 + 2*3*4 = 20 + 28 + 36 + 24 = 108.
@@ -98,8 +89,7 @@ class MultiHeadAttentionTest {
       List<FloatNdArray> y = m.predictOutputs(List.of(qs, vs, ks), 32);
       double[][] expected = AttentionTestSupport.multiHead(flat(qs), flat(vs), flat(ks), b, t, s, 5, 3, 4, 2, 3, 2, 6,
           flatWeights(m), null);
-      assertClose(expected[0], y.get(0), 1e-4, "output");
-      assertClose(expected[1], y.get(1), 1e-5, "scores");
+      assertOutputAndScores(expected, y);
     }
   }
 
@@ -135,8 +125,7 @@ class MultiHeadAttentionTest {
       assertEquals(1f, scores.getFloat(0, 0, 0, 0), 1e-6);
       double[][] expected = AttentionTestSupport.multiHead(flat(xs), flat(xs), flat(xs), b, t, t, 3, 3, 3, 2, 2, 2, 3,
           flatWeights(m), AttentionTestSupport.causal(b, t, t));
-      assertClose(expected[0], y.get(0), 1e-4, "output");
-      assertClose(expected[1], scores, 1e-5, "scores");
+      assertOutputAndScores(expected, y);
     }
   }
 
@@ -151,19 +140,14 @@ class MultiHeadAttentionTest {
     KerasTensor mask = Input.of(t, s);
     MultiHeadAttention mha = new MultiHeadAttention(2, 2);
     List<KerasTensor> outs = mha.applyWithScores(List.of(q, v, v, mask));
-    float[] maskValues = new float[b * t * s];
-    boolean[][][] keep = new boolean[b][t][s];
-    for (int i = 0; i < maskValues.length; i++) {
-      // A fixed pattern; sample 1, query step 2 attends to nothing.
-      boolean allowed = (i % 3 != 1) && !(i / s == 1 * t + 2);
-      maskValues[i] = allowed ? 1f : 0f;
-      keep[i / (t * s)][(i / s) % t][i % s] = allowed;
-    }
+    // A fixed pattern; sample 1, query step 2 attends to nothing.
+    MaskPattern pattern = MaskPattern.of(b, t, s);
+    boolean[][][] keep = pattern.keep();
     try (Model m = new Model(List.of(q, v, mask), outs)) {
       m.setWeights(AttentionTestSupport.randomLike(m.getWeights(), 60));
       FloatNdArray qs = random(5, b, t, 3);
       FloatNdArray vs = random(6, b, s, 3);
-      FloatNdArray ms = NdArrays.wrap(Shape.of(b, t, s), DataBuffers.of(maskValues, false, false));
+      FloatNdArray ms = pattern.array();
       List<FloatNdArray> y = m.predictOutputs(List.of(qs, vs, ms), 32);
       for (int bi = 0; bi < b; bi++) {
         for (int i = 0; i < t; i++) {
@@ -181,8 +165,7 @@ class MultiHeadAttentionTest {
       }
       double[][] expected = AttentionTestSupport.multiHead(flat(qs), flat(vs), flat(vs), b, t, s, 3, 3, 3, 2, 2, 2, 3,
           flatWeights(m), keep);
-      assertClose(expected[0], y.get(0), 1e-4, "output");
-      assertClose(expected[1], y.get(1), 1e-5, "scores");
+      assertOutputAndScores(expected, y);
     }
   }
 
@@ -222,8 +205,7 @@ class MultiHeadAttentionTest {
       }
       double[][] expected = AttentionTestSupport.multiHead(x, x, x, 2, 4, 4, 3, 3, 3, 1, 2, 2, 3, w.subList(1, 9),
           keep);
-      assertClose(expected[0], y.get(0), 1e-4, "output");
-      assertClose(expected[1], y.get(1), 1e-5, "scores");
+      assertOutputAndScores(expected, y);
       // The output's mask is the query's.
       Ops tf = m.runtime().tf();
       MaskedOperand out = m.callWithMasks(List.of(tf.constant(idValues)), false).get(0);
@@ -250,7 +232,7 @@ class MultiHeadAttentionTest {
       long[] real = LayerChecks.gradientCheck(m, List.of(new long[] {2, 3, 4}, new long[] {2, 2, 3}),
           List.of(LayerChecks.randomValues(24, 1), LayerChecks.randomValues(12, 2)));
       assertArrayEquals(new long[] {2, 3, 4}, real);
-      trainingStep(m, List.of(random(1, 2, 3, 4), random(2, 2, 2, 3)));
+      AttentionTestSupport.trainingStep(m, List.of(random(1, 2, 3, 4), random(2, 2, 2, 3)));
     }
   }
 
@@ -263,30 +245,7 @@ class MultiHeadAttentionTest {
       m.setWeights(AttentionTestSupport.randomLike(m.getWeights(), 80));
       float[] xs = LayerChecks.randomValues(24, 7);
       LayerChecks.gradientCheck(m, new long[] {2, 4, 3}, xs);
-      trainingStep(m, List.of(NdArrays.wrap(Shape.of(2, 4, 3), DataBuffers.of(xs, false, false))));
-    }
-  }
-
-  /**
-   * One SGD step towards shifted targets: the loss is finite and every weight moves, except the key bias: it adds
-   * {@code q . bk} to every score of a softmax row, which the softmax ignores, so its gradient is exactly 0 (in
-   * Keras too).
-   */
-  static void trainingStep(Model m, List<FloatNdArray> xs) {
-    FloatNdArray y = m.predict(xs.size() == 1 ? xs.get(0) : xs);
-    List<FloatNdArray> before = m.getWeights();
-    float[] target = flat(y);
-    for (int i = 0; i < target.length; i++) {
-      target[i] += 1f;
-    }
-    m.compile("sgd", "mse");
-    double loss = m.trainOnBatch(xs.size() == 1 ? xs.get(0) : xs, NdArrays.wrap(y.shape(), DataBuffers.of(target, false, false))).get("loss");
-    assertTrue(Double.isFinite(loss) && loss > 0, "loss " + loss);
-    List<FloatNdArray> after = m.getWeights();
-    for (int i = 0; i < before.size(); i++) {
-      String name = m.variables().get(i).name();
-      boolean moved = !before.get(i).equals(after.get(i));
-      assertEquals(!name.endsWith("key_bias"), moved, "weight " + name + " moved: " + moved);
+      AttentionTestSupport.trainingStep(m, List.of(NdArrays.wrap(Shape.of(2, 4, 3), DataBuffers.of(xs, false, false))));
     }
   }
 
