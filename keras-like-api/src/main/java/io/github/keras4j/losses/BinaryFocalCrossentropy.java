@@ -1,6 +1,5 @@
 package io.github.keras4j.losses;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
@@ -154,10 +153,7 @@ public class BinaryFocalCrossentropy extends LabelSmoothingCrossentropy {
   /** Keras's config keys: name, from_logits, label_smoothing, axis, apply_class_balancing, alpha, gamma. */
   @Override
   public Map<String, Object> getConfig() {
-    Map<String, Object> config = new LinkedHashMap<>();
-    config.put("name", name());
-    config.put("from_logits", fromLogits);
-    config.put("label_smoothing", labelSmoothing);
+    Map<String, Object> config = super.getConfig();
     config.put("axis", axis);
     config.put("apply_class_balancing", applyClassBalancing);
     config.put("alpha", alpha);

@@ -3,7 +3,6 @@ package io.github.keras4j.losses;
 import io.github.keras4j.graph.Shapes;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -186,10 +185,7 @@ public class CategoricalFocalCrossentropy extends LabelSmoothingCrossentropy {
    */
   @Override
   public Map<String, Object> getConfig() {
-    Map<String, Object> config = new LinkedHashMap<>();
-    config.put("name", name());
-    config.put("from_logits", fromLogits);
-    config.put("label_smoothing", labelSmoothing);
+    Map<String, Object> config = super.getConfig();
     config.put("axis", axis);
     if (alphaPerClass) {
       List<Float> list = new ArrayList<>();
