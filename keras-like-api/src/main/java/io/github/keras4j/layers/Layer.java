@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
+import org.tensorflow.ndarray.FloatNdArray;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
@@ -527,6 +528,59 @@ public abstract class Layer {
       n += w.variable().size();
     }
     return n;
+  }
+
+  /**
+   * Makes one of this layer's own weights trainable or not, as Keras's {@code variable.trainable = False} (LoRA
+   * freezes the base kernel this way); it takes effect at the next {@code compile}.
+   *
+   * @throws IllegalArgumentException when {@code variable} is not one of this layer's own weights
+   */
+  protected final void setWeightTrainable(GraphVariable variable, boolean trainable) {
+    for (int i = 0; i < weights.size(); i++) {
+      Weight w = weights.get(i);
+      if (w.variable() == variable) {
+        weights.set(i, new Weight(w.name(), variable, trainable));
+        return;
+      }
+    }
+    throw new IllegalArgumentException(describe() + " has no weight '" + variable.name() + "'");
+  }
+
+  /**
+   * The weights a weights file (and a {@code .keras} file) stores for this layer, in order: the first half of
+   * Keras's {@code save_own_variables}. By default all of {@link #weights()}; a layer whose file holds something
+   * else (LoRA layers: the kernel with the adaptation merged in, without the LoRA matrices) overrides this with
+   * {@link #saveOwnVariables} and {@link #loadOwnVariables}.
+   */
+  public List<Weight> savedWeights() {
+    return weights();
+  }
+
+  /**
+   * Keras's {@code save_own_variables}: the arrays to store for {@link #savedWeights()}, given their current values
+   * (read by the caller, in that order). By default the values unchanged.
+   */
+  public List<FloatNdArray> saveOwnVariables(List<FloatNdArray> values) {
+    return values;
+  }
+
+  /**
+   * Keras's {@code load_own_variables}: the values to assign when loading {@code stored} (arrays in
+   * {@link #savedWeights()} order, already checked against those weights' shapes), by variable. By default each
+   * stored array goes to its weight.
+   */
+  public Map<GraphVariable, FloatNdArray> loadOwnVariables(List<FloatNdArray> stored) {
+    List<Weight> saved = savedWeights();
+    if (stored.size() != saved.size()) {
+      throw new IllegalArgumentException(describe() + " stores " + saved.size() + " weights, but " + stored.size()
+          + " values were given");
+    }
+    Map<GraphVariable, FloatNdArray> out = new LinkedHashMap<>();
+    for (int i = 0; i < saved.size(); i++) {
+      out.put(saved.get(i).variable(), stored.get(i));
+    }
+    return out;
   }
 
   /**

@@ -79,9 +79,14 @@ final class Engine implements AutoCloseable {
     return predictions;
   }
 
+  /**
+   * Drops the compiled steps and the traced predictions, as Keras's {@code compile} resets its train, test and
+   * predict functions (so that layers changed since, e.g. by {@code enableLora}, are traced anew).
+   */
   synchronized void resetSteps() {
     trainSteps.clear();
     testSteps.clear();
+    predictions = null;
   }
 
   /**

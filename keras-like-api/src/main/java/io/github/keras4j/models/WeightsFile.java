@@ -45,7 +45,7 @@ import org.tensorflow.ndarray.buffer.DataBuffers;
  * <pre>
  * magic       8 bytes   'K' '4' 'J' 'W' 0x0D 0x0A 0x1A 0x0A   (detects text-mode mangling, like PNG's)
  * version     uint32    2
- * weights     uint32 n, then n entries        the model's weights, in {@link Model#variables()} order
+ * weights     uint32 n, then n entries        the layers' stored weights, in {@link Model#variables()} order
  * optimizer   string    the optimizer's name ("" when there is no optimizer state)
  *             int64     the optimizer's step counter (Keras's {@code optimizer.iterations}; 0 without state)
  *             uint32 m, then m entries        the float variables (slots, learning rate) of the optimizer and of
@@ -55,6 +55,11 @@ import org.tensorflow.ndarray.buffer.DataBuffers;
  * entry:      string layer, string weight, uint32 rank, int64 dims[rank], float32 values[product(dims)]
  * scalar:     string key, float64 value
  * </pre>
+ *
+ * <p>Each layer stores what its {@link Layer#savedWeights()} and {@link Layer#saveOwnVariables} say (Keras's
+ * {@code save_own_variables}): by default every weight as it is; a LoRA layer ({@code Dense}, {@code EinsumDense},
+ * {@code Embedding} after {@code enableLora}) stores its kernel with the adaptation merged in and not the LoRA
+ * matrices, and on load zeros them ({@link Layer#loadOwnVariables}), as Keras 3 does.
  *
  * <p>Version 1 files, without the {@code state} section and with only the top optimizer's own variables under
  * {@code optimizer}, are still read, and load as they did.
@@ -155,12 +160,22 @@ public final class WeightsFile {
 
   /** The model's weights (and its optimizer's variables once it has trained) as file entries. */
   static Contents snapshot(Model model) {
-    List<Named> weights = namedWeights(model);
-    List<FloatNdArray> values = model.runtime().read(variables(weights));
+    List<Named> stored = namedWeights(model, true);
+    List<FloatNdArray> values = model.runtime().read(variables(stored));
     List<Entry> entries = new ArrayList<>();
-    for (int i = 0; i < weights.size(); i++) {
-      entries.add(new Entry(weights.get(i).layer, weights.get(i).weight, values.get(i)));
+    // Each layer decides what it stores for its saved weights (Keras's save_own_variables: LoRA merges).
+    for (int start = 0, end; start < stored.size(); start = end) {
+      Layer owner = stored.get(start).owner;
+      end = start;
+      while (end < stored.size() && stored.get(end).owner == owner) {
+        end++;
+      }
+      List<FloatNdArray> own = owner.saveOwnVariables(values.subList(start, end));
+      for (int i = start; i < end; i++) {
+        entries.add(new Entry(stored.get(i).layer, stored.get(i).weight, own.get(i - start)));
+      }
     }
+    List<Named> weights = namedWeights(model, false);
     Optimizer optimizer = model.getOptimizer();
     List<Named> slots = optimizerVariables(model, weights, true);
     List<Entry> optimizerEntries = new ArrayList<>();
@@ -201,7 +216,7 @@ public final class WeightsFile {
    * (a weights file, or the weights entry of a saved model file).
    */
   static void load(Model model, Contents contents, String source) {
-    List<Named> weights = namedWeights(model);
+    List<Named> weights = namedWeights(model, true);
     String where = "Cannot load weights from " + source + " into model '" + model.name() + "': ";
     if (contents.weights().size() != weights.size()) {
       throw new IllegalArgumentException(where + "the model has " + weights.size() + " weights "
@@ -220,9 +235,23 @@ public final class WeightsFile {
       check(where, expected, found);
       values.add(found.value());
     }
-    model.runtime().assign(variables(weights), values);
+    // Each layer maps its stored arrays to its variables (Keras's load_own_variables: LoRA zeros its matrices).
+    List<GraphVariable> targets = new ArrayList<>();
+    List<FloatNdArray> assigned = new ArrayList<>();
+    for (int start = 0, end; start < weights.size(); start = end) {
+      Layer owner = weights.get(start).owner;
+      end = start;
+      while (end < weights.size() && weights.get(end).owner == owner) {
+        end++;
+      }
+      owner.loadOwnVariables(values.subList(start, end)).forEach((v, value) -> {
+        targets.add(v);
+        assigned.add(value);
+      });
+    }
+    model.runtime().assign(targets, assigned);
     if (!contents.optimizerName().isEmpty()) {
-      loadOptimizer(model, weights, contents, source);
+      loadOptimizer(model, namedWeights(model, false), contents, source);
     }
   }
 
@@ -306,8 +335,8 @@ public final class WeightsFile {
     }
   }
 
-  /** A graph variable with its name in the file. */
-  private record Named(String layer, String weight, GraphVariable variable) {
+  /** A graph variable with its name in the file, and the layer that owns it (null for an optimizer's). */
+  private record Named(String layer, String weight, GraphVariable variable, Layer owner) {
     String path() {
       return layer + "/" + weight;
     }
@@ -325,13 +354,17 @@ public final class WeightsFile {
    * Every layer weight with its structural name: {@code dense/kernel}, {@code dense_1/kernel}, ...; the weights of
    * a nested model under its own: {@code sequential/dense/kernel}.
    */
-  private static List<Named> namedWeights(Model model) {
+  private static List<Named> namedWeights(Model model, boolean stored) {
     List<Named> out = new ArrayList<>();
-    addNamedWeights(model, "", out);
+    addNamedWeights(model, "", stored, out);
     return out;
   }
 
-  private static void addNamedWeights(Model model, String prefix, List<Named> out) {
+  /**
+   * @param stored true for the weights files store ({@link Layer#savedWeights()}), false for all of each layer's
+   *     {@link Layer#weights()} (to name optimizer slots)
+   */
+  private static void addNamedWeights(Model model, String prefix, boolean stored, List<Named> out) {
     Map<String, Integer> counts = new HashMap<>();
     for (Layer layer : model.allLayers()) {
       String base = Backend.snakeCase(layer.className());
@@ -341,11 +374,11 @@ public final class WeightsFile {
       int n = counts.merge(base, 1, Integer::sum) - 1;
       String key = prefix + (n == 0 ? base : base + "_" + n);
       if (layer instanceof NestedModel nested) {
-        addNamedWeights(nested.model(), key + "/", out);
+        addNamedWeights(nested.model(), key + "/", stored, out);
         continue;
       }
-      for (Layer.Weight w : layer.weights()) {
-        out.add(new Named(key, w.name(), w.variable()));
+      for (Layer.Weight w : stored ? layer.savedWeights() : layer.weights()) {
+        out.add(new Named(key, w.name(), w.variable(), layer));
       }
     }
   }
@@ -426,13 +459,13 @@ public final class WeightsFile {
       }
       String rest = v.name().substring(prefix.length());
       if (rest.indexOf('/') < 0) {
-        out.add(new Named(optimizer.name(), rest, v));
+        out.add(new Named(optimizer.name(), rest, v, null));
         continue;
       }
       for (Named w : weights) {
         String owner = w.variable.name() + "/";
         if (rest.startsWith(owner) && rest.indexOf('/', owner.length()) < 0) {
-          out.add(new Named(optimizer.name(), w.path() + "/" + rest.substring(owner.length()), v));
+          out.add(new Named(optimizer.name(), w.path() + "/" + rest.substring(owner.length()), v, null));
           break;
         }
       }

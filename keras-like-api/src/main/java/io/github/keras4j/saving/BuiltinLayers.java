@@ -195,6 +195,7 @@ final class BuiltinLayers {
       ifSet(c.initializer("bias_initializer"), b::biasInitializer);
       b.kernelRegularizer(c.regularizer("kernel_regularizer")).biasRegularizer(c.regularizer("bias_regularizer"));
       b.kernelConstraint(c.constraint("kernel_constraint")).biasConstraint(c.constraint("bias_constraint"));
+      b.loraRank(loraRank(c)).loraAlpha(c.getDoubleOrNull("lora_alpha"));
       return b.build();
     });
     add("Activation", c -> new Activation(c.getString("activation", null), c.name()));
@@ -204,6 +205,7 @@ final class BuiltinLayers {
       b.embeddingsRegularizer(c.regularizer("embeddings_regularizer"));
       b.embeddingsConstraint(c.constraint("embeddings_constraint"));
       b.maskZero(c.getBoolean("mask_zero", false));
+      b.loraRank(loraRank(c)).loraAlpha(c.getDoubleOrNull("lora_alpha"));
       return b.build();
     });
     add("Masking", c -> new Masking((float) c.getDouble("mask_value", 0.0), c.name()));
@@ -615,8 +617,8 @@ final class BuiltinLayers {
 
     // ---- core: EinsumDense
     add("EinsumDense", c -> {
-      if (c.has("lora_rank") || c.get("quantization_config") != null) {
-        throw new IllegalArgumentException(c.owner() + ": LoRA and quantization are not supported by Keras4J");
+      if (c.get("quantization_config") != null) {
+        throw new IllegalArgumentException(c.owner() + ": quantization is not supported by Keras4J");
       }
       EinsumDense.Builder b = EinsumDense.builder(c.getString("equation"), sizesOrNone(c, "output_shape"))
           .name(c.name()).biasAxes(c.getString("bias_axes", null));
@@ -625,6 +627,7 @@ final class BuiltinLayers {
       ifSet(c.initializer("bias_initializer"), b::biasInitializer);
       b.kernelRegularizer(c.regularizer("kernel_regularizer")).biasRegularizer(c.regularizer("bias_regularizer"));
       b.kernelConstraint(c.constraint("kernel_constraint")).biasConstraint(c.constraint("bias_constraint"));
+      b.loraRank(loraRank(c)).loraAlpha(c.getDoubleOrNull("lora_alpha"));
       return b.build();
     });
 
@@ -884,6 +887,12 @@ final class BuiltinLayers {
       out[i] = (float) values[i];
     }
     return out;
+  }
+
+  /** Keras's {@code lora_rank}: null when absent, null or 0 (Keras's {@code if self.lora_rank:}). */
+  private static Integer loraRank(Config c) {
+    int rank = c.getInt("lora_rank", 0);
+    return rank == 0 ? null : rank;
   }
 
   /** A size or a list of sizes with nulls for None ({@code 64}, {@code [null, 64]}), as EinsumDense's output_shape. */

@@ -74,7 +74,15 @@ public abstract class BaseEmbedding extends Layer {
     // GatherV2 (tf.gather with an axis); V1 Gather has no gradient. The cast has none either, which is right:
     // indices are not differentiable.
     Operand<TInt32> ids = tf.dtypes.cast(inputs, TInt32.class);
-    return tf.gather(embeddings.value(), ids, tf.constant(0));
+    return tf.gather(embeddingsValue(tf), ids, tf.constant(0));
+  }
+
+  /**
+   * The table the lookup reads: {@code embeddings}, or for {@link Embedding} with LoRA the table with the adaptation
+   * added (Keras's {@code embeddings} property).
+   */
+  protected Operand<TFloat32> embeddingsValue(Ops tf) {
+    return embeddings.value();
   }
 
   /** With {@code maskZero}: the mask {@code inputs != 0}, shaped as the indices (Keras's compute_mask). */

@@ -3,6 +3,7 @@ package io.github.keras4j.layers.core;
 import io.github.keras4j.activations.ActivationFunction;
 import io.github.keras4j.graph.GraphVariable;
 import io.github.keras4j.graph.Shapes;
+import io.github.keras4j.initializers.Initializer;
 import io.github.keras4j.layers.InputSpec;
 import io.github.keras4j.layers.KernelOptions;
 import io.github.keras4j.layers.Layer;
@@ -11,6 +12,7 @@ import io.github.keras4j.layers.WeightSettings;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
+import org.tensorflow.ndarray.FloatNdArray;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
@@ -34,6 +36,27 @@ import org.tensorflow.types.TInt32;
  * Dense.builder(10).activation("softmax").kernelInitializer("he_normal").name("logits").build();
  * Dense.builder(64).kernelRegularizer(new L2(1e-4)).kernelConstraint("max_norm").build();
  * }</pre>
+ *
+ * <p><b>LoRA</b> (low-rank adaptation, as Keras 3): {@link #enableLora(int)} on a built layer, or
+ * {@code loraRank(...)} in the builder, adds two trainable matrices {@code lora_kernel_a} {@code (inputDim, rank)}
+ * (initialized {@code he_uniform}) and {@code lora_kernel_b} {@code (rank, units)} (initialized to zeros, so the
+ * output does not change when LoRA is enabled), makes {@code kernel} non-trainable, and computes with the kernel
+ * {@code kernel + (loraAlpha / rank) * lora_kernel_a @ lora_kernel_b} ({@code loraAlpha} defaults to the rank).
+ * The regularizer of the kernel also applies to both matrices. Saving merges the adaptation into {@code kernel}
+ * and stores {@code kernel} and {@code bias} only; loading into a layer with LoRA assigns them and zeros the two
+ * matrices, so files of layers with and without LoRA load into each other, as in Keras. Compile (again) after
+ * enabling LoRA on a model's layer, as Keras requires.
+ *
+ * <pre>{@code
+ * dense.enableLora(4);                               // after the model is built; then compile and fit
+ * Dense.builder(64).loraRank(8).loraAlpha(16.0).build();
+ * }</pre>
+ *
+ * <p>Java differences from Keras for LoRA: a rank below 1 is refused at once (Keras fails later, or divides by
+ * zero); {@code loraRank} with a kernel constraint is refused when the layer is made (Keras: at build); a
+ * {@code loraAlpha} given with {@code loraRank} to the builder is kept (Keras 3's {@code Dense.build} calls
+ * {@code enable_lora(rank)} without it, so the scale silently becomes 1); the LoRA matrices are float32 like all
+ * Keras4J weights; no quantization.
  */
 public class Dense extends Layer {
 
@@ -45,6 +68,7 @@ public class Dense extends Layer {
   private final WeightSettings biasSettings;
   private GraphVariable kernel;
   private GraphVariable bias;
+  private final Lora lora;
 
   /** A linear Dense layer with {@code units} outputs. */
   public Dense(int units) {
@@ -69,6 +93,8 @@ public class Dense extends Layer {
     this.useBias = b.hasBias();
     this.kernelSettings = b.kernel.resolve();
     this.biasSettings = b.biasSettings();
+    this.lora = new Lora(describe(), "kernel", "lora_kernel", kernelSettings.constraint() != null, b.loraRank,
+        b.loraAlpha);
     setActivityRegularizer(b.activityPenalty());
     setInputSpec(InputSpec.minRank(2));
   }
@@ -90,6 +116,7 @@ public class Dense extends Layer {
       bias = addWeight("bias", Shape.of(units), biasSettings);
     }
     setInputSpec(new InputSpec(2, null, Map.of(-1, inputDim)));
+    lora.buildIfRequested(loraHost(), kernel, true);
   }
 
   @Override
@@ -103,13 +130,14 @@ public class Dense extends Layer {
   protected Operand<TFloat32> call(Ops tf, Operand<TFloat32> inputs, boolean training) {
     Operand<TFloat32> x = inputs;
     int rank = inputs.shape().numDimensions();
+    Operand<TFloat32> w = lora.effective(tf, kernel.value());
     Operand<TFloat32> y;
     if (rank == 2) {
-      y = tf.linalg.matMul(x, kernel.value());
+      y = tf.linalg.matMul(x, w);
     } else {
       // Apply along the last axis: (..., in) -> (-1, in) x (in, units) -> (..., units).
       Operand<TFloat32> flat = tf.reshape(x, tf.constant(new long[] {-1, kernel.shape().get(0)}));
-      Operand<TFloat32> prod = tf.linalg.matMul(flat, kernel.value());
+      Operand<TFloat32> prod = tf.linalg.matMul(flat, w);
       y = tf.reshape(prod, leadingShapeAnd(tf, x, units));
     }
     if (useBias) {
@@ -153,6 +181,89 @@ public class Dense extends Layer {
     return bias;
   }
 
+  /**
+   * Keras's {@code enable_lora(rank)}: LoRA of rank {@code rank} with {@code loraAlpha = rank} (scale 1),
+   * {@code lora_kernel_a} initialized {@code he_uniform} and {@code lora_kernel_b} zeros.
+   *
+   * @throws IllegalStateException when the layer is not built, LoRA is already enabled, or the kernel has a
+   *     constraint
+   * @throws IllegalArgumentException when {@code rank < 1}
+   */
+  public void enableLora(int rank) {
+    enableLora(rank, null, null, null);
+  }
+
+  /**
+   * Keras's {@code enable_lora(rank, lora_alpha, a_initializer, b_initializer)}.
+   *
+   * @param loraAlpha the numerator of the scale {@code loraAlpha / rank}; null for {@code rank}
+   * @param aInitializer the initializer of {@code lora_kernel_a}; null for {@code he_uniform}
+   * @param bInitializer the initializer of {@code lora_kernel_b}; null for {@code zeros}
+   * @throws IllegalStateException when the layer is not built, LoRA is already enabled, or the kernel has a
+   *     constraint
+   * @throws IllegalArgumentException when {@code rank < 1}
+   */
+  public void enableLora(int rank, Double loraAlpha, Initializer aInitializer, Initializer bInitializer) {
+    lora.enable(loraHost(), kernel, isBuilt(), rank, loraAlpha, aInitializer, bInitializer);
+  }
+
+  /** Whether LoRA is enabled (Keras's {@code lora_enabled}). */
+  public boolean loraEnabled() {
+    return lora.isEnabled();
+  }
+
+  /** Keras's {@code lora_rank}: the rank, or null without LoRA. */
+  public Integer loraRank() {
+    return lora.rank();
+  }
+
+  /** Keras's {@code lora_alpha}: the scale's numerator, or null without LoRA. */
+  public Double loraAlpha() {
+    return lora.alpha();
+  }
+
+  /** The matrix {@code lora_kernel_a} {@code (inputDim, rank)}, or null before LoRA is enabled. */
+  public GraphVariable loraKernelA() {
+    return lora.a();
+  }
+
+  /** The matrix {@code lora_kernel_b} {@code (rank, units)}, or null before LoRA is enabled. */
+  public GraphVariable loraKernelB() {
+    return lora.b();
+  }
+
+  private Lora.Host loraHost() {
+    return new Lora.Host() {
+      @Override
+      public GraphVariable addLoraWeight(String weightName, Shape shape, Initializer initializer) {
+        return addWeight(weightName, shape, initializer, true, kernelSettings.regularizer(), null);
+      }
+
+      @Override
+      public void freeze(GraphVariable base) {
+        setWeightTrainable(base, false);
+      }
+    };
+  }
+
+  /** With LoRA: {@code kernel} and {@code bias}, without the LoRA matrices (Keras's {@code save_own_variables}). */
+  @Override
+  public List<Weight> savedWeights() {
+    return lora.savedWeights(super.savedWeights());
+  }
+
+  /** With LoRA: the kernel with the adaptation merged in, as Keras saves it. */
+  @Override
+  public List<FloatNdArray> saveOwnVariables(List<FloatNdArray> values) {
+    return lora.saveOwnVariables(savedWeights(), values, runtime(), name());
+  }
+
+  /** With LoRA: the stored kernel and bias, and zeros for the LoRA matrices, as Keras loads them. */
+  @Override
+  public Map<GraphVariable, FloatNdArray> loadOwnVariables(List<FloatNdArray> stored) {
+    return lora.loadOwnVariables(super.loadOwnVariables(stored));
+  }
+
   @Override
   public Map<String, Object> getConfig() {
     Map<String, Object> c = super.getConfig();
@@ -162,6 +273,7 @@ public class Dense extends Layer {
     kernelSettings.putConfig(c);
     biasSettings.putConfig(c);
     c.putIfAbsent("activity_regularizer", null);
+    lora.putConfig(c);
     return c;
   }
 
@@ -172,10 +284,24 @@ public class Dense extends Layer {
   public static final class Builder extends LayerBuilder<Builder> implements KernelOptions<Builder> {
     private final int units;
     private final WeightSettings.Spec kernel = new WeightSettings.Spec("kernel", "glorot_uniform");
+    private Integer loraRank;
+    private Double loraAlpha;
 
     private Builder(int units) {
       super(null);
       this.units = units;
+    }
+
+    /** Keras's {@code lora_rank}: enables LoRA of this rank when the layer is built; null (default) for none. */
+    public Builder loraRank(Integer loraRank) {
+      this.loraRank = loraRank;
+      return this;
+    }
+
+    /** Keras's {@code lora_alpha}: the scale's numerator with {@code loraRank}; null (default) for the rank. */
+    public Builder loraAlpha(Double loraAlpha) {
+      this.loraAlpha = loraAlpha;
+      return this;
     }
 
     @Override

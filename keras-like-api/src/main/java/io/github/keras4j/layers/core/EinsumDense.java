@@ -2,6 +2,7 @@ package io.github.keras4j.layers.core;
 
 import io.github.keras4j.activations.ActivationFunction;
 import io.github.keras4j.graph.GraphVariable;
+import io.github.keras4j.initializers.Initializer;
 import io.github.keras4j.layers.InputSpec;
 import io.github.keras4j.layers.KernelOptions;
 import io.github.keras4j.layers.Layer;
@@ -11,6 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
+import org.tensorflow.ndarray.FloatNdArray;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
@@ -37,8 +39,14 @@ import org.tensorflow.types.TFloat32;
  * KerasTensor heads = EinsumDense.builder("abc,cde->abde", null, 4, 8).build().apply(x);   // (None, 32, 4, 8)
  * }</pre>
  *
- * <p>Java differences from Keras: no LoRA ({@code lora_rank}, {@code enable_lora}) and no quantization
- * ({@code quantize}, {@code quantization_config}); the equation is checked when the layer is made (Keras: at build),
+ * <p><b>LoRA</b> as Keras 3 (see {@link Dense} for the workflow and the saving rule): {@link #enableLora(int)} or
+ * {@code loraRank(...)} adds {@code lora_kernel_a}, the kernel's shape with its last axis replaced by the rank
+ * ({@code he_uniform}), and {@code lora_kernel_b} {@code (rank, kernel's last axis)} (zeros), freezes
+ * {@code kernel}, and computes with {@code kernel + (loraAlpha / rank) * lora_kernel_a @ lora_kernel_b} (the product
+ * contracts {@code a}'s last axis with {@code b}'s first). Java differences for LoRA: a rank below 1 is refused at
+ * once, {@code loraRank} with a kernel constraint when the layer is made (Keras: at build); no quantization.
+ *
+ * <p>Java differences from Keras: no quantization ({@code quantize}, {@code quantization_config}); the equation is checked when the layer is made (Keras: at build),
  * must match one of the forms completely (Keras's regular expression accepts a matching prefix) and may not repeat a
  * letter within a term; {@code None} entries of {@code outputShape} take the input's size in the inferred output
  * shape, as in Keras's traced output. Keras gives a {@code VarianceScaling} kernel initializer (Glorot, He, ...) the
@@ -58,6 +66,7 @@ public class EinsumDense extends Layer {
   private final WeightSettings biasSettings;
   private GraphVariable kernel;
   private GraphVariable bias;
+  private final Lora lora;
 
   /**
    * A linear layer without bias: {@code new EinsumDense("ab,bc->ac", 64)}, {@code new EinsumDense("abc,cd->abd",
@@ -84,6 +93,8 @@ public class EinsumDense extends Layer {
     this.activationId = b.activationId();
     this.kernelSettings = b.kernel.resolve();
     this.biasSettings = b.biasSettings();
+    this.lora = new Lora(describe(), "kernel", "lora_kernel", kernelSettings.constraint() != null, b.loraRank,
+        b.loraAlpha);
     setActivityRegularizer(b.activityPenalty());
   }
 
@@ -110,11 +121,12 @@ public class EinsumDense extends Layer {
       bias = addWeight("bias", shapes.bias(), biasSettings);
     }
     setInputSpec(new InputSpec(null, inputShape.numDimensions(), Map.of()));
+    lora.buildIfRequested(loraHost(), kernel, true);
   }
 
   @Override
   protected Operand<TFloat32> call(Ops tf, Operand<TFloat32> inputs, boolean training) {
-    Operand<TFloat32> y = tf.linalg.einsum(List.of(inputs, kernel.value()), equation);
+    Operand<TFloat32> y = tf.linalg.einsum(List.of(inputs, lora.effective(tf, kernel.value())), equation);
     if (bias != null) {
       y = tf.math.add(y, bias.value());
     }
@@ -146,6 +158,89 @@ public class EinsumDense extends Layer {
     return bias;
   }
 
+  /**
+   * Keras's {@code enable_lora(rank)}: LoRA of rank {@code rank} with {@code loraAlpha = rank} (scale 1),
+   * {@code lora_kernel_a} initialized {@code he_uniform} and {@code lora_kernel_b} zeros.
+   *
+   * @throws IllegalStateException when the layer is not built, LoRA is already enabled, or the kernel has a
+   *     constraint
+   * @throws IllegalArgumentException when {@code rank < 1}
+   */
+  public void enableLora(int rank) {
+    enableLora(rank, null, null, null);
+  }
+
+  /**
+   * Keras's {@code enable_lora(rank, lora_alpha, a_initializer, b_initializer)}.
+   *
+   * @param loraAlpha the numerator of the scale {@code loraAlpha / rank}; null for {@code rank}
+   * @param aInitializer the initializer of {@code lora_kernel_a}; null for {@code he_uniform}
+   * @param bInitializer the initializer of {@code lora_kernel_b}; null for {@code zeros}
+   * @throws IllegalStateException when the layer is not built, LoRA is already enabled, or the kernel has a
+   *     constraint
+   * @throws IllegalArgumentException when {@code rank < 1}
+   */
+  public void enableLora(int rank, Double loraAlpha, Initializer aInitializer, Initializer bInitializer) {
+    lora.enable(loraHost(), kernel, isBuilt(), rank, loraAlpha, aInitializer, bInitializer);
+  }
+
+  /** Whether LoRA is enabled (Keras's {@code lora_enabled}). */
+  public boolean loraEnabled() {
+    return lora.isEnabled();
+  }
+
+  /** Keras's {@code lora_rank}: the rank, or null without LoRA. */
+  public Integer loraRank() {
+    return lora.rank();
+  }
+
+  /** Keras's {@code lora_alpha}: the scale's numerator, or null without LoRA. */
+  public Double loraAlpha() {
+    return lora.alpha();
+  }
+
+  /** The matrix {@code lora_kernel_a} (the kernel's shape, last axis {@code rank}), or null before LoRA is enabled. */
+  public GraphVariable loraKernelA() {
+    return lora.a();
+  }
+
+  /** The matrix {@code lora_kernel_b} {@code (rank, kernel's last axis)}, or null before LoRA is enabled. */
+  public GraphVariable loraKernelB() {
+    return lora.b();
+  }
+
+  private Lora.Host loraHost() {
+    return new Lora.Host() {
+      @Override
+      public GraphVariable addLoraWeight(String weightName, Shape shape, Initializer initializer) {
+        return addWeight(weightName, shape, initializer, true, kernelSettings.regularizer(), null);
+      }
+
+      @Override
+      public void freeze(GraphVariable base) {
+        setWeightTrainable(base, false);
+      }
+    };
+  }
+
+  /** With LoRA: {@code kernel} and {@code bias}, without the LoRA matrices (Keras's {@code save_own_variables}). */
+  @Override
+  public List<Weight> savedWeights() {
+    return lora.savedWeights(super.savedWeights());
+  }
+
+  /** With LoRA: the kernel with the adaptation merged in, as Keras saves it. */
+  @Override
+  public List<FloatNdArray> saveOwnVariables(List<FloatNdArray> values) {
+    return lora.saveOwnVariables(savedWeights(), values, runtime(), name());
+  }
+
+  /** With LoRA: the stored kernel and bias, and zeros for the LoRA matrices, as Keras loads them. */
+  @Override
+  public Map<GraphVariable, FloatNdArray> loadOwnVariables(List<FloatNdArray> stored) {
+    return lora.loadOwnVariables(super.loadOwnVariables(stored));
+  }
+
   @Override
   public Map<String, Object> getConfig() {
     Map<String, Object> c = super.getConfig();
@@ -156,6 +251,7 @@ public class EinsumDense extends Layer {
     kernelSettings.putConfig(c);
     biasSettings.putConfig(c);
     c.putIfAbsent("activity_regularizer", null);
+    lora.putConfig(c);
     return c;
   }
 
@@ -169,6 +265,8 @@ public class EinsumDense extends Layer {
     private final Integer[] outputShape;
     private String biasAxes;
     private final WeightSettings.Spec kernel = new WeightSettings.Spec("kernel", "glorot_uniform");
+    private Integer loraRank;
+    private Double loraAlpha;
 
     private Builder(String equation, Integer[] outputShape) {
       super(null);
@@ -189,6 +287,18 @@ public class EinsumDense extends Layer {
     /** The output letters that get a bias ({@code "c"}, {@code "de"}); null (default) for no bias. */
     public Builder biasAxes(String biasAxes) {
       this.biasAxes = biasAxes;
+      return this;
+    }
+
+    /** Keras's {@code lora_rank}: enables LoRA of this rank when the layer is built; null (default) for none. */
+    public Builder loraRank(Integer loraRank) {
+      this.loraRank = loraRank;
+      return this;
+    }
+
+    /** Keras's {@code lora_alpha}: the scale's numerator with {@code loraRank}; null (default) for the rank. */
+    public Builder loraAlpha(Double loraAlpha) {
+      this.loraAlpha = loraAlpha;
       return this;
     }
 
