@@ -1,0 +1,121 @@
+package io.github.keras4j.applications;
+
+import static io.github.keras4j.applications.Blocks.RESNET_EPSILON;
+import static io.github.keras4j.applications.Blocks.act;
+import static io.github.keras4j.applications.Blocks.bn;
+import static io.github.keras4j.applications.Blocks.conv;
+import static io.github.keras4j.applications.Blocks.pad;
+
+import io.github.keras4j.layers.KerasTensor;
+import io.github.keras4j.layers.merging.Concatenate;
+import io.github.keras4j.layers.pooling.AveragePooling2D;
+import io.github.keras4j.layers.pooling.MaxPooling2D;
+import io.github.keras4j.models.Model;
+import java.util.List;
+
+/**
+ * Keras's {@code keras.applications.densenet}: DenseNet121, DenseNet169 and DenseNet201 (Huang et al., "Densely
+ * Connected Convolutional Networks", CVPR 2017) and their input preprocessing.
+ *
+ * <p>The stem (zero padding, {@code conv1_conv} 7x7/2 without bias, {@code conv1_bn}, {@code conv1_relu}, zero
+ * padding, {@code pool1} 3x3/2), four dense blocks {@code conv2} ... {@code conv5} of conv blocks
+ * ({@code conv2_block1_0_bn}, {@code _0_relu}, {@code _1_conv} 1x1 of 128, {@code _1_bn}, {@code _1_relu},
+ * {@code _2_conv} 3x3 of 32, {@code _concat}) separated by transitions {@code pool2} ... {@code pool4}
+ * ({@code _bn}, {@code _relu}, {@code _conv} halving the channels, {@code _pool} 2x2 average), then {@code bn},
+ * {@code relu}, {@code avg_pool} and {@code predictions}. Conv blocks per dense block: 6, 12, 24, 16
+ * (DenseNet121); 6, 12, 32, 32 (DenseNet169); 6, 12, 48, 32 (DenseNet201). BatchNormalization epsilon 1.001e-5.
+ * Default input 224 x 224 x 3, minimum 32 x 32.
+ *
+ * <pre>{@code
+ * try (Model m = DenseNet.denseNet121(new ApplicationOptions())) {
+ *   m.countParams();                                 // 8,062,504
+ * }
+ * }</pre>
+ */
+public final class DenseNet {
+
+  private DenseNet() {}
+
+  /**
+   * Instantiates DenseNet121, as {@code keras.applications.DenseNet121(...)}; model name {@code "densenet121"}.
+   *
+   * @throws IllegalArgumentException for {@code weights="imagenet"} (not loadable in Keras4J), a weights path that
+   *     does not exist, an input shape that is not 3 values or is smaller than 32 x 32, an unknown size with
+   *     {@code includeTop}, or a pooling other than null, "avg" or "max"
+   */
+  public static Model denseNet121(ApplicationOptions options) {
+    return build("DenseNet121", "densenet121", new int[] {6, 12, 24, 16}, options);
+  }
+
+  /** Instantiates DenseNet169, as {@code keras.applications.DenseNet169(...)}; errors as {@link #denseNet121}. */
+  public static Model denseNet169(ApplicationOptions options) {
+    return build("DenseNet169", "densenet169", new int[] {6, 12, 32, 32}, options);
+  }
+
+  /** Instantiates DenseNet201, as {@code keras.applications.DenseNet201(...)}; errors as {@link #denseNet121}. */
+  public static Model denseNet201(ApplicationOptions options) {
+    return build("DenseNet201", "densenet201", new int[] {6, 12, 48, 32}, options);
+  }
+
+  /**
+   * Preprocesses RGB pixels in [0, 255] for DenseNet, as {@code densenet.preprocess_input}: Keras's {@code "torch"}
+   * mode, {@code (x / 255 - mean) / std} per channel; see {@link ImageNetUtils#preprocessInput(float[], String)}.
+   */
+  public static float[] preprocessInput(float[] x) {
+    return ImageNetUtils.preprocessInput(x, "torch");
+  }
+
+  private static Model build(String architecture, String defaultName, int[] blocks, ApplicationOptions o) {
+    ImageNetUtils.checkCommon(architecture, o, false, false, false);
+    long[] shape = ImageNetUtils.obtainInputShape(o.inputShape(), 224, 32, o.includeTop());
+    KerasTensor input = ImageNetUtils.imageInput(o, shape);
+    KerasTensor x = pad(input, 3, 3, 3, 3, null);
+    x = conv(x, 64, 7, 2, "valid", false, "conv1_conv");
+    x = bn(x, RESNET_EPSILON, "conv1_bn");
+    x = act(x, "relu", "conv1_relu");
+    x = pad(x, 1, 1, 1, 1, null);
+    x = new MaxPooling2D(new int[] {3}, new int[] {2}, "valid", "pool1").apply(x);
+    for (int b = 0; b < 4; b++) {
+      x = denseBlock(x, blocks[b], "conv" + (b + 2));
+      if (b < 3) {
+        x = transitionBlock(x, 0.5, "pool" + (b + 2));
+      }
+    }
+    x = bn(x, RESNET_EPSILON, "bn");
+    x = act(x, "relu", "relu");
+    if (o.includeTop()) {
+      x = ImageNetUtils.pool(x, "avg", "avg_pool", null);
+      x = ImageNetUtils.classifier(x, o);
+    } else {
+      x = ImageNetUtils.pool(x, o.pooling(), "avg_pool", "max_pool");
+    }
+    return ImageNetUtils.finish(input, x, o.name() != null ? o.name() : defaultName, o);
+  }
+
+  /** Keras's {@code dense_block}: {@code blocks} conv blocks of growth rate 32. */
+  private static KerasTensor denseBlock(KerasTensor x, int blocks, String name) {
+    for (int i = 0; i < blocks; i++) {
+      x = convBlock(x, 32, name + "_block" + (i + 1));
+    }
+    return x;
+  }
+
+  /** Keras's {@code transition_block}: BN, ReLU, a 1x1 convolution to {@code reduction} of the channels, 2x2 pool. */
+  private static KerasTensor transitionBlock(KerasTensor x, double reduction, String name) {
+    x = bn(x, RESNET_EPSILON, name + "_bn");
+    x = act(x, "relu", name + "_relu");
+    x = conv(x, (int) (Blocks.channels(x) * reduction), 1, 1, "valid", false, name + "_conv");
+    return new AveragePooling2D(new int[] {2}, new int[] {2}, "valid", name + "_pool").apply(x);
+  }
+
+  /** Keras's {@code conv_block}: BN, ReLU, 1x1 conv (4 x growth), BN, ReLU, 3x3 conv (growth), concatenated on. */
+  private static KerasTensor convBlock(KerasTensor x, int growthRate, String name) {
+    KerasTensor x1 = bn(x, RESNET_EPSILON, name + "_0_bn");
+    x1 = act(x1, "relu", name + "_0_relu");
+    x1 = conv(x1, 4 * growthRate, 1, 1, "valid", false, name + "_1_conv");
+    x1 = bn(x1, RESNET_EPSILON, name + "_1_bn");
+    x1 = act(x1, "relu", name + "_1_relu");
+    x1 = conv(x1, growthRate, 3, 1, "same", false, name + "_2_conv");
+    return new Concatenate(3, name + "_concat").apply(List.of(x, x1));
+  }
+}

@@ -1,0 +1,134 @@
+package io.github.keras4j.applications;
+
+import static io.github.keras4j.applications.Blocks.RESNET_EPSILON;
+import static io.github.keras4j.applications.Blocks.act;
+import static io.github.keras4j.applications.Blocks.bn;
+import static io.github.keras4j.applications.Blocks.conv;
+import static io.github.keras4j.applications.Blocks.pad;
+
+import io.github.keras4j.layers.KerasTensor;
+import io.github.keras4j.layers.merging.Add;
+import io.github.keras4j.layers.pooling.MaxPooling2D;
+import io.github.keras4j.models.Model;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/**
+ * Keras's {@code keras.applications.resnet}: ResNet50, ResNet101 and ResNet152 (He et al., "Deep Residual Learning
+ * for Image Recognition", CVPR 2015) and their input preprocessing.
+ *
+ * <p>The stem ({@code conv1_pad}, {@code conv1_conv} 7x7/2, {@code conv1_bn}, {@code conv1_relu}, {@code pool1_pad},
+ * {@code pool1_pool} 3x3/2), four stacks {@code conv2} ... {@code conv5} of bottleneck blocks
+ * ({@code conv2_block1_1_conv}, {@code _1_bn}, {@code _1_relu}, {@code _2_...}, {@code _3_...}, the projection
+ * shortcut {@code _0_conv}/{@code _0_bn} in each stack's first block, {@code _add}, {@code _out}) with 64, 128, 256,
+ * 512 bottleneck filters, then {@code avg_pool} and {@code predictions}. Blocks per stack: 3, 4, 6, 3 (ResNet50);
+ * 3, 4, 23, 3 (ResNet101); 3, 8, 36, 3 (ResNet152). BatchNormalization epsilon 1.001e-5 as Keras. Default input
+ * 224 x 224 x 3, minimum 32 x 32.
+ *
+ * <pre>{@code
+ * try (Model resnet = ResNet.resNet50(new ApplicationOptions())) {
+ *   resnet.countParams();                            // 25,636,712
+ * }
+ * }</pre>
+ */
+public final class ResNet {
+
+  private ResNet() {}
+
+  /**
+   * Instantiates ResNet50, as {@code keras.applications.ResNet50(...)}; model name {@code "resnet50"}.
+   *
+   * @throws IllegalArgumentException for {@code weights="imagenet"} (not loadable in Keras4J), a weights path that
+   *     does not exist, an input shape that is not 3 values or is smaller than 32 x 32, an unknown size with
+   *     {@code includeTop}, or a pooling other than null, "avg" or "max"
+   */
+  public static Model resNet50(ApplicationOptions options) {
+    return v1("ResNet50", "resnet50", new int[] {3, 4, 6, 3}, options);
+  }
+
+  /** Instantiates ResNet101, as {@code keras.applications.ResNet101(...)}; errors as {@link #resNet50}. */
+  public static Model resNet101(ApplicationOptions options) {
+    return v1("ResNet101", "resnet101", new int[] {3, 4, 23, 3}, options);
+  }
+
+  /** Instantiates ResNet152, as {@code keras.applications.ResNet152(...)}; errors as {@link #resNet50}. */
+  public static Model resNet152(ApplicationOptions options) {
+    return v1("ResNet152", "resnet152", new int[] {3, 8, 36, 3}, options);
+  }
+
+  /**
+   * Preprocesses RGB pixels in [0, 255] for ResNet, as {@code resnet.preprocess_input}: Keras's {@code "caffe"} mode
+   * (RGB to BGR, minus the ImageNet channel means); see {@link ImageNetUtils#preprocessInput(float[], String)}.
+   */
+  public static float[] preprocessInput(float[] x) {
+    return ImageNetUtils.preprocessInput(x, "caffe");
+  }
+
+  private static Model v1(String architecture, String defaultName, int[] blocks, ApplicationOptions o) {
+    return build(architecture, defaultName, false, true, x -> {
+      x = stackV1(x, 64, blocks[0], 1, "conv2");
+      x = stackV1(x, 128, blocks[1], 2, "conv3");
+      x = stackV1(x, 256, blocks[2], 2, "conv4");
+      return stackV1(x, 512, blocks[3], 2, "conv5");
+    }, o);
+  }
+
+  /**
+   * Keras's {@code ResNet(stack_fn, preact, use_bias, ...)}: the stem, the stacks, the post-activation of ResNetV2
+   * ({@code preact}) and the top; shared with {@link ResNetV2}.
+   */
+  static Model build(String architecture, String defaultName, boolean preact, boolean useBias,
+      UnaryOperator<KerasTensor> stacks, ApplicationOptions o) {
+    ImageNetUtils.checkCommon(architecture, o, false, false, false);
+    long[] shape = ImageNetUtils.obtainInputShape(o.inputShape(), 224, 32, o.includeTop());
+    KerasTensor input = ImageNetUtils.imageInput(o, shape);
+    KerasTensor x = pad(input, 3, 3, 3, 3, "conv1_pad");
+    x = conv(x, 64, 7, 2, "valid", useBias, "conv1_conv");
+    if (!preact) {
+      x = bn(x, RESNET_EPSILON, "conv1_bn");
+      x = act(x, "relu", "conv1_relu");
+    }
+    x = pad(x, 1, 1, 1, 1, "pool1_pad");
+    x = new MaxPooling2D(new int[] {3}, new int[] {2}, "valid", "pool1_pool").apply(x);
+    x = stacks.apply(x);
+    if (preact) {
+      x = bn(x, RESNET_EPSILON, "post_bn");
+      x = act(x, "relu", "post_relu");
+    }
+    if (o.includeTop()) {
+      x = ImageNetUtils.pool(x, "avg", "avg_pool", null);
+      x = ImageNetUtils.classifier(x, o);
+    } else {
+      x = ImageNetUtils.pool(x, o.pooling(), "avg_pool", "max_pool");
+    }
+    return ImageNetUtils.finish(input, x, o.name() != null ? o.name() : defaultName, o);
+  }
+
+  /** Keras's {@code stack_residual_blocks_v1}: a projection block, then identity blocks. */
+  static KerasTensor stackV1(KerasTensor x, int filters, int blocks, int stride1, String name) {
+    x = blockV1(x, filters, stride1, true, name + "_block1");
+    for (int i = 2; i <= blocks; i++) {
+      x = blockV1(x, filters, 1, false, name + "_block" + i);
+    }
+    return x;
+  }
+
+  /** Keras's {@code residual_block_v1}: 1x1, 3x3, 1x1 (4 x filters) convolutions added to the shortcut. */
+  static KerasTensor blockV1(KerasTensor x, int filters, int stride, boolean convShortcut, String name) {
+    KerasTensor shortcut = x;
+    if (convShortcut) {
+      shortcut = conv(x, 4 * filters, 1, stride, "valid", true, name + "_0_conv");
+      shortcut = bn(shortcut, RESNET_EPSILON, name + "_0_bn");
+    }
+    KerasTensor y = conv(x, filters, 1, stride, "valid", true, name + "_1_conv");
+    y = bn(y, RESNET_EPSILON, name + "_1_bn");
+    y = act(y, "relu", name + "_1_relu");
+    y = conv(y, filters, 3, 1, "same", true, name + "_2_conv");
+    y = bn(y, RESNET_EPSILON, name + "_2_bn");
+    y = act(y, "relu", name + "_2_relu");
+    y = conv(y, 4 * filters, 1, 1, "valid", true, name + "_3_conv");
+    y = bn(y, RESNET_EPSILON, name + "_3_bn");
+    y = new Add(name + "_add").apply(List.of(shortcut, y));
+    return act(y, "relu", name + "_out");
+  }
+}

@@ -1,0 +1,32 @@
+/**
+ * Keras's {@code keras.applications}: the classic image-classification architectures built with the functional API,
+ * with Keras's layer names, arguments, defaults, input-shape checks and {@code preprocess_input} functions.
+ *
+ * <ul>
+ *   <li>{@link io.github.keras4j.applications.VGG16}, {@link io.github.keras4j.applications.VGG19}
+ *   <li>{@link io.github.keras4j.applications.ResNet} (ResNet50, ResNet101, ResNet152) and
+ *       {@link io.github.keras4j.applications.ResNetV2} (ResNet50V2, ResNet101V2, ResNet152V2)
+ *   <li>{@link io.github.keras4j.applications.MobileNet}, {@link io.github.keras4j.applications.MobileNetV2}
+ *   <li>{@link io.github.keras4j.applications.DenseNet} (DenseNet121, DenseNet169, DenseNet201)
+ *   <li>{@link io.github.keras4j.applications.Xception}
+ * </ul>
+ *
+ * <p>Every factory takes an {@link io.github.keras4j.applications.ApplicationOptions} (Keras's keyword arguments) and
+ * returns a {@link io.github.keras4j.models.Model}:
+ *
+ * <pre>{@code
+ * try (Model model = ResNet.resNet50(new ApplicationOptions().includeTop(false).inputShape(160, 160, 3)
+ *     .pooling("avg"))) {
+ *   model.summary();                               // (None, 2048) features, layer names as Keras's
+ * }
+ * float[] x = ResNet.preprocessInput(rgbPixels);    // Keras's resnet.preprocess_input ("caffe" mode)
+ * }</pre>
+ *
+ * <p><b>Pretrained weights.</b> Keras downloads its ImageNet weights as HDF5 files, which Keras4J cannot read, so
+ * {@code weights("imagenet")} is refused with an {@link java.lang.IllegalArgumentException}. The models start from
+ * random weights ({@code weights=null}, which is Keras4J's default where Keras's is {@code "imagenet"}), or from a
+ * Keras4J weights file written by {@link io.github.keras4j.models.Model#saveWeights} for the same architecture.
+ *
+ * <p>Channels-last only (Keras's default {@code image_data_format}).
+ */
+package io.github.keras4j.applications;

@@ -1,0 +1,232 @@
+package io.github.keras4j.applications;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.github.keras4j.backend.Backend;
+import io.github.keras4j.graph.GraphVariable;
+import io.github.keras4j.models.Model;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The parameter counts of every architecture with its top ({@code includeTop=true}, 224 x 224 x 3, 1000 classes)
+ * against two independent sources: Keras's published totals, and trainable / non-trainable counts worked out here
+ * from the architecture with plain arithmetic (BatchNormalization has 2 trainable and 2 non-trainable scalars per
+ * channel). Building a model only creates its graph variables: nothing is initialized or run, so even VGG19's
+ * 143.7M parameters cost no memory.
+ *
+ * <p>Published totals: the "Parameters" column of the keras.io applications table (as listed with exact figures in
+ * the Keras 2 documentation, https://keras.io/api/applications/ : Xception 22,910,480, VGG16 138,357,544,
+ * VGG19 143,667,240, ResNet50 25,636,712, ResNet101 44,707,176, ResNet152 60,419,944, ResNet50V2 25,613,800,
+ * ResNet101V2 44,675,560, ResNet152V2 60,380,648, MobileNet 4,253,864, MobileNetV2 3,538,984, DenseNet121 8,062,504,
+ * DenseNet169 14,307,880, DenseNet201 20,242,984).
+ */
+class ApplicationsParamsTest {
+
+  @AfterEach
+  void clear() {
+    Backend.clearSession();
+  }
+
+  /** Trainable and non-trainable scalars, accumulated layer by layer. */
+  private static final class Count {
+    long trainable;
+    long nonTrainable;
+
+    Count conv(long k, long in, long out, boolean bias) {
+      trainable += k * k * in * out + (bias ? out : 0);
+      return this;
+    }
+
+    Count depthwise(long k, long channels, long multiplier) {
+      trainable += k * k * channels * multiplier;
+      return this;
+    }
+
+    Count separable(long k, long in, long out) {
+      trainable += k * k * in + in * out + out;
+      return this;
+    }
+
+    Count bn(long channels) {
+      trainable += 2 * channels;
+      nonTrainable += 2 * channels;
+      return this;
+    }
+
+    Count dense(long in, long out) {
+      trainable += in * out + out;
+      return this;
+    }
+
+    long total() {
+      return trainable + nonTrainable;
+    }
+  }
+
+  private static void check(Function<ApplicationOptions, Model> factory, String name, long published, Count c) {
+    assertEquals(published, c.total(), name + ": the formula disagrees with Keras's published total");
+    try (Model m = factory.apply(new ApplicationOptions())) {
+      long trainable = 0;
+      for (GraphVariable v : m.trainableVariables()) {
+        trainable += v.size();
+      }
+      assertEquals(name, m.name());
+      assertEquals(published, m.countParams(), name + " total");
+      assertEquals(c.trainable, trainable, name + " trainable");
+      assertEquals(c.nonTrainable, m.countParams() - trainable, name + " non-trainable");
+    }
+  }
+
+  private static Count vgg(int[] convs) {
+    Count c = new Count();
+    int[] filters = {64, 128, 256, 512, 512};
+    long in = 3;
+    for (int b = 0; b < 5; b++) {
+      for (int i = 0; i < convs[b]; i++) {
+        c.conv(3, in, filters[b], true);
+        in = filters[b];
+      }
+    }
+    return c.dense(7 * 7 * 512, 4096).dense(4096, 4096).dense(4096, 1000);
+  }
+
+  @Test
+  void vgg16() {
+    check(VGG16::vgg16, "vgg16", 138_357_544L, vgg(new int[] {2, 2, 3, 3, 3}));
+  }
+
+  @Test
+  void vgg19() {
+    check(VGG19::vgg19, "vgg19", 143_667_240L, vgg(new int[] {2, 2, 4, 4, 4}));
+  }
+
+  /** ResNet v1: conv stem with bias and BN, bottleneck blocks with biased convolutions, BN after each. */
+  private static Count resNetV1(int[] blocks) {
+    Count c = new Count().conv(7, 3, 64, true).bn(64);
+    long in = 64;
+    int[] filters = {64, 128, 256, 512};
+    for (int s = 0; s < 4; s++) {
+      long f = filters[s];
+      for (int b = 0; b < blocks[s]; b++) {
+        if (b == 0) {
+          c.conv(1, in, 4 * f, true).bn(4 * f);
+        }
+        c.conv(1, in, f, true).bn(f).conv(3, f, f, true).bn(f).conv(1, f, 4 * f, true).bn(4 * f);
+        in = 4 * f;
+      }
+    }
+    return c.dense(2048, 1000);
+  }
+
+  @Test
+  void resNet50() {
+    check(ResNet::resNet50, "resnet50", 25_636_712L, resNetV1(new int[] {3, 4, 6, 3}));
+  }
+
+  @Test
+  void resNet101() {
+    check(ResNet::resNet101, "resnet101", 44_707_176L, resNetV1(new int[] {3, 4, 23, 3}));
+  }
+
+  @Test
+  void resNet152() {
+    check(ResNet::resNet152, "resnet152", 60_419_944L, resNetV1(new int[] {3, 8, 36, 3}));
+  }
+
+  /** ResNet v2: biased stem conv, pre-activation BN per block, bias only on the shortcut and last 1x1, post BN. */
+  private static Count resNetV2(int[] blocks) {
+    Count c = new Count().conv(7, 3, 64, true);
+    long in = 64;
+    int[] filters = {64, 128, 256, 512};
+    for (int s = 0; s < 4; s++) {
+      long f = filters[s];
+      for (int b = 0; b < blocks[s]; b++) {
+        c.bn(in);
+        if (b == 0) {
+          c.conv(1, in, 4 * f, true);
+        }
+        c.conv(1, in, f, false).bn(f).conv(3, f, f, false).bn(f).conv(1, f, 4 * f, true);
+        in = 4 * f;
+      }
+    }
+    return c.bn(2048).dense(2048, 1000);
+  }
+
+  @Test
+  void resNet50V2() {
+    check(ResNetV2::resNet50V2, "resnet50v2", 25_613_800L, resNetV2(new int[] {3, 4, 6, 3}));
+  }
+
+  @Test
+  void resNet101V2() {
+    check(ResNetV2::resNet101V2, "resnet101v2", 44_675_560L, resNetV2(new int[] {3, 4, 23, 3}));
+  }
+
+  @Test
+  void resNet152V2() {
+    check(ResNetV2::resNet152V2, "resnet152v2", 60_380_648L, resNetV2(new int[] {3, 8, 36, 3}));
+  }
+
+  @Test
+  void mobileNet() {
+    Count c = new Count().conv(3, 3, 32, false).bn(32);
+    long in = 32;
+    for (long out : new long[] {64, 128, 128, 256, 256, 512, 512, 512, 512, 512, 512, 1024, 1024}) {
+      c.depthwise(3, in, 1).bn(in).conv(1, in, out, false).bn(out);
+      in = out;
+    }
+    c.conv(1, 1024, 1000, true); // conv_preds
+    check(MobileNet::mobileNet, "mobilenet_1.00_224", 4_253_864L, c);
+  }
+
+  @Test
+  void mobileNetV2() {
+    Count c = new Count().conv(3, 3, 32, false).bn(32);
+    long in = 32;
+    long[] filters = {16, 24, 24, 32, 32, 32, 64, 64, 64, 64, 96, 96, 96, 160, 160, 160, 320};
+    for (int i = 0; i < filters.length; i++) {
+      long expanded = i == 0 ? in : 6 * in;
+      if (i > 0) {
+        c.conv(1, in, expanded, false).bn(expanded);
+      }
+      c.depthwise(3, expanded, 1).bn(expanded).conv(1, expanded, filters[i], false).bn(filters[i]);
+      in = filters[i];
+    }
+    c.conv(1, 320, 1280, false).bn(1280).dense(1280, 1000);
+    check(MobileNetV2::mobileNetV2, "mobilenetv2_1.00_224", 3_538_984L, c);
+  }
+
+  /** DenseNet: each conv block adds 32 channels; each transition halves them. */
+  private static Count denseNet(int[] blocks) {
+    Count c = new Count().conv(7, 3, 64, false).bn(64);
+    long ch = 64;
+    for (int b = 0; b < 4; b++) {
+      for (int i = 0; i < blocks[b]; i++) {
+        c.bn(ch).conv(1, ch, 128, false).bn(128).conv(3, 128, 32, false);
+        ch += 32;
+      }
+      if (b < 3) {
+        c.bn(ch).conv(1, ch, ch / 2, false);
+        ch /= 2;
+      }
+    }
+    return c.bn(ch).dense(ch, 1000);
+  }
+
+  @Test
+  void denseNet121() {
+    check(DenseNet::denseNet121, "densenet121", 8_062_504L, denseNet(new int[] {6, 12, 24, 16}));
+  }
+
+  @Test
+  void denseNet169() {
+    check(DenseNet::denseNet169, "densenet169", 14_307_880L, denseNet(new int[] {6, 12, 32, 32}));
+  }
+
+  @Test
+  void denseNet201() {
+    check(DenseNet::denseNet201, "densenet201", 20_242_984L, denseNet(new int[] {6, 12, 48, 32}));
+  }
+}
