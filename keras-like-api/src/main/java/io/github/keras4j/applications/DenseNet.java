@@ -44,17 +44,17 @@ public final class DenseNet {
    *     {@code includeTop}, or a pooling other than null, "avg" or "max"
    */
   public static Model denseNet121(ApplicationOptions options) {
-    return build("DenseNet121", "densenet121", new int[] {6, 12, 24, 16}, options);
+    return graph("densenet121", options).toModel();
   }
 
   /** Instantiates DenseNet169, as {@code keras.applications.DenseNet169(...)}; errors as {@link #denseNet121}. */
   public static Model denseNet169(ApplicationOptions options) {
-    return build("DenseNet169", "densenet169", new int[] {6, 12, 32, 32}, options);
+    return graph("densenet169", options).toModel();
   }
 
   /** Instantiates DenseNet201, as {@code keras.applications.DenseNet201(...)}; errors as {@link #denseNet121}. */
   public static Model denseNet201(ApplicationOptions options) {
-    return build("DenseNet201", "densenet201", new int[] {6, 12, 48, 32}, options);
+    return graph("densenet201", options).toModel();
   }
 
   /**
@@ -65,7 +65,17 @@ public final class DenseNet {
     return ImageNetUtils.preprocessInput(x, "torch");
   }
 
-  private static Model build(String architecture, String defaultName, int[] blocks, ApplicationOptions o) {
+  /** The layer graph of {@code "densenet121"}, {@code "densenet169"} or {@code "densenet201"}. */
+  static LayerGraph graph(String kerasName, ApplicationOptions o) {
+    return switch (kerasName) {
+      case "densenet121" -> build("DenseNet121", kerasName, new int[] {6, 12, 24, 16}, o);
+      case "densenet169" -> build("DenseNet169", kerasName, new int[] {6, 12, 32, 32}, o);
+      case "densenet201" -> build("DenseNet201", kerasName, new int[] {6, 12, 48, 32}, o);
+      default -> throw new IllegalArgumentException("Unknown DenseNet: " + kerasName);
+    };
+  }
+
+  private static LayerGraph build(String architecture, String defaultName, int[] blocks, ApplicationOptions o) {
     ImageNetUtils.checkCommon(architecture, o, false, false, false);
     long[] shape = ImageNetUtils.obtainInputShape(o.inputShape(), 224, 32, o.includeTop());
     KerasTensor input = ImageNetUtils.imageInput(o, shape);
@@ -89,7 +99,7 @@ public final class DenseNet {
     } else {
       x = ImageNetUtils.pool(x, o.pooling(), "avg_pool", "max_pool");
     }
-    return ImageNetUtils.finish(input, x, o.name() != null ? o.name() : defaultName, o);
+    return ImageNetUtils.graph(input, x, o.name() != null ? o.name() : defaultName, o);
   }
 
   /** Keras's {@code dense_block}: {@code blocks} conv blocks of growth rate 32. */

@@ -8,9 +8,6 @@ import io.github.keras4j.layers.KerasTensor;
 import io.github.keras4j.layers.core.Dense;
 import io.github.keras4j.layers.pooling.GlobalAveragePooling2D;
 import io.github.keras4j.layers.pooling.GlobalMaxPooling2D;
-import io.github.keras4j.models.Model;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -228,25 +225,10 @@ public final class ImageNetUtils {
     return x;
   }
 
-  /**
-   * The model from the image input (or the inputs the given input tensor comes from) to {@code output}, with the
-   * weights file loaded if one was given.
-   */
-  static Model finish(KerasTensor imageInput, KerasTensor output, String name, ApplicationOptions o) {
+  /** The layer graph from the image input (or the inputs the given input tensor comes from) to {@code output}. */
+  static LayerGraph graph(KerasTensor imageInput, KerasTensor output, String name, ApplicationOptions o) {
     List<KerasTensor> inputs = o.inputTensor() != null ? sourceInputs(o.inputTensor()) : List.of(imageInput);
-    Model model = new Model(inputs, List.of(output), name);
-    if (o.weights() != null) {
-      try {
-        model.loadWeights(Path.of(o.weights()));
-      } catch (IOException e) {
-        model.close();
-        throw new UncheckedIOException("Could not load the weights of model '" + name + "' from " + o.weights(), e);
-      } catch (RuntimeException e) {
-        model.close();
-        throw e;
-      }
-    }
-    return model;
+    return new LayerGraph(inputs, output, name, o.weights());
   }
 
   /** Keras's {@code get_source_inputs}: the model inputs that {@code tensor} is computed from, in order. */

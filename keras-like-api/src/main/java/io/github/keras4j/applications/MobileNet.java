@@ -43,7 +43,12 @@ public final class MobileNet {
    *     does not exist, an input shape that is not 3 values or is smaller than 32 x 32, an unknown size with
    *     {@code includeTop}, a pooling other than null, "avg" or "max", or {@code alpha <= 0}
    */
-  public static Model mobileNet(ApplicationOptions o) {
+  public static Model mobileNet(ApplicationOptions options) {
+    return graph(options).toModel();
+  }
+
+  /** The layer graph of MobileNet. */
+  static LayerGraph graph(ApplicationOptions o) {
     ImageNetUtils.checkCommon("MobileNet", o, true, true, true);
     double alpha = o.alpha();
     if (!(alpha > 0)) {
@@ -81,7 +86,7 @@ public final class MobileNet {
     }
     String name = o.name() != null ? o.name()
         : String.format(Locale.ROOT, "mobilenet_%.2f_%s", alpha, rows < 0 ? "None" : Long.toString(rows));
-    return ImageNetUtils.finish(input, x, name, o);
+    return ImageNetUtils.graph(input, x, name, o);
   }
 
   /**

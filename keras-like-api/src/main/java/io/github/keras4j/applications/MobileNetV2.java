@@ -46,7 +46,12 @@ public final class MobileNetV2 {
    *     {@code includeTop}, a pooling other than null, "avg" or "max", {@code alpha <= 0}, or an input tensor whose
    *     width differs from {@code inputShape}'s
    */
-  public static Model mobileNetV2(ApplicationOptions o) {
+  public static Model mobileNetV2(ApplicationOptions options) {
+    return graph(options).toModel();
+  }
+
+  /** The layer graph of MobileNetV2. */
+  static LayerGraph graph(ApplicationOptions o) {
     ImageNetUtils.checkCommon("MobileNetV2", o, true, false, false);
     double alpha = o.alpha();
     if (!(alpha > 0)) {
@@ -98,7 +103,7 @@ public final class MobileNetV2 {
     }
     String name = o.name() != null ? o.name()
         : String.format(Locale.ROOT, "mobilenetv2_%.2f_%s", alpha, shape[0] < 0 ? "None" : Long.toString(shape[0]));
-    return ImageNetUtils.finish(input, x, name, o);
+    return ImageNetUtils.graph(input, x, name, o);
   }
 
   /**

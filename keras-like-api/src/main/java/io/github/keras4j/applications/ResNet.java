@@ -43,17 +43,17 @@ public final class ResNet {
    *     {@code includeTop}, or a pooling other than null, "avg" or "max"
    */
   public static Model resNet50(ApplicationOptions options) {
-    return v1("ResNet50", "resnet50", new int[] {3, 4, 6, 3}, options);
+    return graph("resnet50", options).toModel();
   }
 
   /** Instantiates ResNet101, as {@code keras.applications.ResNet101(...)}; errors as {@link #resNet50}. */
   public static Model resNet101(ApplicationOptions options) {
-    return v1("ResNet101", "resnet101", new int[] {3, 4, 23, 3}, options);
+    return graph("resnet101", options).toModel();
   }
 
   /** Instantiates ResNet152, as {@code keras.applications.ResNet152(...)}; errors as {@link #resNet50}. */
   public static Model resNet152(ApplicationOptions options) {
-    return v1("ResNet152", "resnet152", new int[] {3, 8, 36, 3}, options);
+    return graph("resnet152", options).toModel();
   }
 
   /**
@@ -64,7 +64,17 @@ public final class ResNet {
     return ImageNetUtils.preprocessInput(x, "caffe");
   }
 
-  private static Model v1(String architecture, String defaultName, int[] blocks, ApplicationOptions o) {
+  /** The layer graph of {@code "resnet50"}, {@code "resnet101"} or {@code "resnet152"}. */
+  static LayerGraph graph(String kerasName, ApplicationOptions o) {
+    return switch (kerasName) {
+      case "resnet50" -> v1("ResNet50", kerasName, new int[] {3, 4, 6, 3}, o);
+      case "resnet101" -> v1("ResNet101", kerasName, new int[] {3, 4, 23, 3}, o);
+      case "resnet152" -> v1("ResNet152", kerasName, new int[] {3, 8, 36, 3}, o);
+      default -> throw new IllegalArgumentException("Unknown ResNet: " + kerasName);
+    };
+  }
+
+  private static LayerGraph v1(String architecture, String defaultName, int[] blocks, ApplicationOptions o) {
     return build(architecture, defaultName, false, true, x -> {
       x = stackV1(x, 64, blocks[0], 1, "conv2");
       x = stackV1(x, 128, blocks[1], 2, "conv3");
@@ -77,7 +87,7 @@ public final class ResNet {
    * Keras's {@code ResNet(stack_fn, preact, use_bias, ...)}: the stem, the stacks, the post-activation of ResNetV2
    * ({@code preact}) and the top; shared with {@link ResNetV2}.
    */
-  static Model build(String architecture, String defaultName, boolean preact, boolean useBias,
+  static LayerGraph build(String architecture, String defaultName, boolean preact, boolean useBias,
       UnaryOperator<KerasTensor> stacks, ApplicationOptions o) {
     ImageNetUtils.checkCommon(architecture, o, false, false, false);
     long[] shape = ImageNetUtils.obtainInputShape(o.inputShape(), 224, 32, o.includeTop());
@@ -101,7 +111,7 @@ public final class ResNet {
     } else {
       x = ImageNetUtils.pool(x, o.pooling(), "avg_pool", "max_pool");
     }
-    return ImageNetUtils.finish(input, x, o.name() != null ? o.name() : defaultName, o);
+    return ImageNetUtils.graph(input, x, o.name() != null ? o.name() : defaultName, o);
   }
 
   /** Keras's {@code stack_residual_blocks_v1}: a projection block, then identity blocks. */

@@ -35,17 +35,17 @@ public final class ResNetV2 {
    * @throws IllegalArgumentException as {@link ResNet#resNet50}
    */
   public static Model resNet50V2(ApplicationOptions options) {
-    return v2("ResNet50V2", "resnet50v2", new int[] {3, 4, 6, 3}, options);
+    return graph("resnet50v2", options).toModel();
   }
 
   /** Instantiates ResNet101V2, as {@code keras.applications.ResNet101V2(...)}; errors as {@link #resNet50V2}. */
   public static Model resNet101V2(ApplicationOptions options) {
-    return v2("ResNet101V2", "resnet101v2", new int[] {3, 4, 23, 3}, options);
+    return graph("resnet101v2", options).toModel();
   }
 
   /** Instantiates ResNet152V2, as {@code keras.applications.ResNet152V2(...)}; errors as {@link #resNet50V2}. */
   public static Model resNet152V2(ApplicationOptions options) {
-    return v2("ResNet152V2", "resnet152v2", new int[] {3, 8, 36, 3}, options);
+    return graph("resnet152v2", options).toModel();
   }
 
   /**
@@ -56,7 +56,17 @@ public final class ResNetV2 {
     return ImageNetUtils.preprocessInput(x, "tf");
   }
 
-  private static Model v2(String architecture, String defaultName, int[] blocks, ApplicationOptions o) {
+  /** The layer graph of {@code "resnet50v2"}, {@code "resnet101v2"} or {@code "resnet152v2"}. */
+  static LayerGraph graph(String kerasName, ApplicationOptions o) {
+    return switch (kerasName) {
+      case "resnet50v2" -> v2("ResNet50V2", kerasName, new int[] {3, 4, 6, 3}, o);
+      case "resnet101v2" -> v2("ResNet101V2", kerasName, new int[] {3, 4, 23, 3}, o);
+      case "resnet152v2" -> v2("ResNet152V2", kerasName, new int[] {3, 8, 36, 3}, o);
+      default -> throw new IllegalArgumentException("Unknown ResNetV2: " + kerasName);
+    };
+  }
+
+  private static LayerGraph v2(String architecture, String defaultName, int[] blocks, ApplicationOptions o) {
     return ResNet.build(architecture, defaultName, true, true, x -> {
       x = stackV2(x, 64, blocks[0], 2, "conv2");
       x = stackV2(x, 128, blocks[1], 2, "conv3");

@@ -34,7 +34,7 @@ public final class VGG16 {
    *     {@code includeTop}, or a pooling other than null, "avg" or "max"
    */
   public static Model vgg16(ApplicationOptions options) {
-    return build("VGG16", "vgg16", new int[] {2, 2, 3, 3, 3}, options);
+    return build("VGG16", "vgg16", new int[] {2, 2, 3, 3, 3}, options).toModel();
   }
 
   /**
@@ -46,7 +46,7 @@ public final class VGG16 {
   }
 
   /** The VGG graph with {@code convs[b]} convolutions in block {@code b + 1}; shared with {@link VGG19}. */
-  static Model build(String architecture, String defaultName, int[] convs, ApplicationOptions o) {
+  static LayerGraph build(String architecture, String defaultName, int[] convs, ApplicationOptions o) {
     ImageNetUtils.checkCommon(architecture, o, false, false, false);
     long[] shape = ImageNetUtils.obtainInputShape(o.inputShape(), 224, 32, o.includeTop());
     KerasTensor input = ImageNetUtils.imageInput(o, shape);
@@ -67,6 +67,6 @@ public final class VGG16 {
     } else {
       x = ImageNetUtils.pool(x, o.pooling(), null, null);
     }
-    return ImageNetUtils.finish(input, x, o.name() != null ? o.name() : defaultName, o);
+    return ImageNetUtils.graph(input, x, o.name() != null ? o.name() : defaultName, o);
   }
 }

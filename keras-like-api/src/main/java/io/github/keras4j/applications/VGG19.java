@@ -23,7 +23,7 @@ public final class VGG19 {
    * @throws IllegalArgumentException as {@link VGG16#vgg16}
    */
   public static Model vgg19(ApplicationOptions options) {
-    return VGG16.build("VGG19", "vgg19", new int[] {2, 2, 4, 4, 4}, options);
+    return VGG16.build("VGG19", "vgg19", new int[] {2, 2, 4, 4, 4}, options).toModel();
   }
 
   /** Preprocesses RGB pixels in [0, 255] for VGG19: Keras's {@code "caffe"} mode, as {@link VGG16#preprocessInput}. */

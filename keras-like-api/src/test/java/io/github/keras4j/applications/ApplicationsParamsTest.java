@@ -1,11 +1,26 @@
 package io.github.keras4j.applications;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.keras4j.backend.Backend;
 import io.github.keras4j.graph.GraphVariable;
+import io.github.keras4j.layers.InputLayer;
+import io.github.keras4j.layers.KerasTensor;
+import io.github.keras4j.layers.Layer;
+import io.github.keras4j.layers.convolutional.Conv2D;
+import io.github.keras4j.layers.convolutional.DepthwiseConv2D;
+import io.github.keras4j.layers.convolutional.SeparableConv2D;
+import io.github.keras4j.layers.core.Dense;
+import io.github.keras4j.layers.normalization.BatchNormalization;
 import io.github.keras4j.models.Model;
-import java.util.function.Function;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.tensorflow.ndarray.Shape;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -13,8 +28,9 @@ import org.junit.jupiter.api.Test;
  * The parameter counts of every architecture with its top ({@code includeTop=true}, 224 x 224 x 3, 1000 classes)
  * against two independent sources: Keras's published totals, and trainable / non-trainable counts worked out here
  * from the architecture with plain arithmetic (BatchNormalization has 2 trainable and 2 non-trainable scalars per
- * channel). Building a model only creates its graph variables: nothing is initialized or run, so even VGG19's
- * 143.7M parameters cost no memory.
+ * channel), and the counts worked out from the layer graph's settings and shapes. The shallower models are also built
+ * (their graph variables are created; nothing is initialized or run, so even VGG19's 143.7M parameters cost no
+ * memory) and their variables counted.
  *
  * <p>Published totals: the "Parameters" column of the keras.io applications table (as listed with exact figures in
  * the Keras 2 documentation, https://keras.io/api/applications/ : Xception 22,910,480, VGG16 138,357,544,
@@ -65,9 +81,23 @@ class ApplicationsParamsTest {
     }
   }
 
-  private static void check(Function<ApplicationOptions, Model> factory, String name, long published, Count c) {
+  /** Checks the layer graph's counts (see {@link #countLayers}) against the formula and the published total. */
+  private static void check(LayerGraph graph, String name, long published, Count c) {
     assertEquals(published, c.total(), name + ": the formula disagrees with Keras's published total");
-    try (Model m = factory.apply(new ApplicationOptions())) {
+    assertEquals(name, graph.name());
+    long[] counted = countLayers(graph);
+    assertEquals(c.trainable, counted[0], name + " trainable, counted from the layers");
+    assertEquals(c.nonTrainable, counted[1], name + " non-trainable, counted from the layers");
+  }
+
+  /**
+   * As {@link #check(LayerGraph, String, long, Count)}, then builds the model (its graph variables; nothing runs) and
+   * checks the variables Keras4J created. Only for the shallower models: TF Java's name scopes make building a
+   * graph quadratic in its size (about 30 s for ResNet152 on a loaded 2-core machine).
+   */
+  private static void checkBuilt(LayerGraph graph, String name, long published, Count c) {
+    check(graph, name, published, c);
+    try (Model m = graph.toModel()) {
       long trainable = 0;
       for (GraphVariable v : m.trainableVariables()) {
         trainable += v.size();
@@ -78,6 +108,59 @@ class ApplicationsParamsTest {
       assertEquals(c.nonTrainable, m.countParams() - trainable, name + " non-trainable");
     }
   }
+
+  /**
+   * The trainable and non-trainable scalars of a layer graph worked out from each layer's settings and input shape,
+   * without building it: Keras's weight shapes for Conv2D, DepthwiseConv2D, SeparableConv2D, Dense and
+   * BatchNormalization (gamma and beta trainable, the moving mean and variance not); any other layer must be one of
+   * the weightless kinds.
+   */
+  static long[] countLayers(LayerGraph graph) {
+    Set<Layer> layers = new LinkedHashSet<>();
+    Deque<KerasTensor> todo = new ArrayDeque<>(List.of(graph.output()));
+    long trainable = 0;
+    long nonTrainable = 0;
+    while (!todo.isEmpty()) {
+      KerasTensor t = todo.pop();
+      Layer layer = t.layer();
+      if (!layers.add(layer)) {
+        continue;
+      }
+      todo.addAll(t.node().inputs());
+      if (layer instanceof InputLayer) {
+        continue;
+      }
+      Shape in = t.node().inputShapes().get(0);
+      long channels = in.get(in.numDimensions() - 1);
+      Map<String, Object> config = layer.getConfig();
+      boolean bias = Boolean.TRUE.equals(config.get("use_bias"));
+      if (layer instanceof Conv2D conv) {
+        int[] k = conv.kernelSize();
+        trainable += k[0] * k[1] * channels * conv.filters() + (bias ? conv.filters() : 0);
+      } else if (layer instanceof DepthwiseConv2D dw) {
+        int[] k = dw.kernelSize();
+        long out = channels * dw.depthMultiplier();
+        trainable += k[0] * k[1] * out + (bias ? out : 0);
+      } else if (layer instanceof SeparableConv2D sep) {
+        int[] k = sep.kernelSize();
+        long mid = channels * sep.depthMultiplier();
+        trainable += k[0] * k[1] * mid + mid * sep.filters() + (bias ? sep.filters() : 0);
+      } else if (layer instanceof Dense dense) {
+        trainable += channels * dense.units() + (bias ? dense.units() : 0);
+      } else if (layer instanceof BatchNormalization) {
+        trainable += (Boolean.TRUE.equals(config.get("center")) ? channels : 0)
+            + (Boolean.TRUE.equals(config.get("scale")) ? channels : 0);
+        nonTrainable += 2 * channels;
+      } else {
+        assertTrue(WEIGHTLESS.contains(layer.getClass().getSimpleName()), "unexpected layer " + layer);
+      }
+    }
+    return new long[] {trainable, nonTrainable};
+  }
+
+  private static final Set<String> WEIGHTLESS = Set.of("Activation", "ReLU", "ZeroPadding2D", "MaxPooling2D",
+      "AveragePooling2D", "GlobalAveragePooling2D", "GlobalMaxPooling2D", "Add", "Concatenate", "Flatten", "Dropout",
+      "Reshape");
 
   private static Count vgg(int[] convs) {
     Count c = new Count();
@@ -94,12 +177,12 @@ class ApplicationsParamsTest {
 
   @Test
   void vgg16() {
-    check(VGG16::vgg16, "vgg16", 138_357_544L, vgg(new int[] {2, 2, 3, 3, 3}));
+    checkBuilt(VGG16.build("VGG16", "vgg16", new int[] {2, 2, 3, 3, 3}, new ApplicationOptions()), "vgg16", 138_357_544L, vgg(new int[] {2, 2, 3, 3, 3}));
   }
 
   @Test
   void vgg19() {
-    check(VGG19::vgg19, "vgg19", 143_667_240L, vgg(new int[] {2, 2, 4, 4, 4}));
+    checkBuilt(VGG16.build("VGG19", "vgg19", new int[] {2, 2, 4, 4, 4}, new ApplicationOptions()), "vgg19", 143_667_240L, vgg(new int[] {2, 2, 4, 4, 4}));
   }
 
   /** ResNet v1: conv stem with bias and BN, bottleneck blocks with biased convolutions, BN after each. */
@@ -122,17 +205,17 @@ class ApplicationsParamsTest {
 
   @Test
   void resNet50() {
-    check(ResNet::resNet50, "resnet50", 25_636_712L, resNetV1(new int[] {3, 4, 6, 3}));
+    checkBuilt(ResNet.graph("resnet50", new ApplicationOptions()), "resnet50", 25_636_712L, resNetV1(new int[] {3, 4, 6, 3}));
   }
 
   @Test
   void resNet101() {
-    check(ResNet::resNet101, "resnet101", 44_707_176L, resNetV1(new int[] {3, 4, 23, 3}));
+    check(ResNet.graph("resnet101", new ApplicationOptions()), "resnet101", 44_707_176L, resNetV1(new int[] {3, 4, 23, 3}));
   }
 
   @Test
   void resNet152() {
-    check(ResNet::resNet152, "resnet152", 60_419_944L, resNetV1(new int[] {3, 8, 36, 3}));
+    check(ResNet.graph("resnet152", new ApplicationOptions()), "resnet152", 60_419_944L, resNetV1(new int[] {3, 8, 36, 3}));
   }
 
   /** ResNet v2: biased stem conv, pre-activation BN per block, bias only on the shortcut and last 1x1, post BN. */
@@ -156,17 +239,17 @@ class ApplicationsParamsTest {
 
   @Test
   void resNet50V2() {
-    check(ResNetV2::resNet50V2, "resnet50v2", 25_613_800L, resNetV2(new int[] {3, 4, 6, 3}));
+    check(ResNetV2.graph("resnet50v2", new ApplicationOptions()), "resnet50v2", 25_613_800L, resNetV2(new int[] {3, 4, 6, 3}));
   }
 
   @Test
   void resNet101V2() {
-    check(ResNetV2::resNet101V2, "resnet101v2", 44_675_560L, resNetV2(new int[] {3, 4, 23, 3}));
+    check(ResNetV2.graph("resnet101v2", new ApplicationOptions()), "resnet101v2", 44_675_560L, resNetV2(new int[] {3, 4, 23, 3}));
   }
 
   @Test
   void resNet152V2() {
-    check(ResNetV2::resNet152V2, "resnet152v2", 60_380_648L, resNetV2(new int[] {3, 8, 36, 3}));
+    check(ResNetV2.graph("resnet152v2", new ApplicationOptions()), "resnet152v2", 60_380_648L, resNetV2(new int[] {3, 8, 36, 3}));
   }
 
   @Test
@@ -178,7 +261,7 @@ class ApplicationsParamsTest {
       in = out;
     }
     c.conv(1, 1024, 1000, true); // conv_preds
-    check(MobileNet::mobileNet, "mobilenet_1.00_224", 4_253_864L, c);
+    checkBuilt(MobileNet.graph(new ApplicationOptions()), "mobilenet_1.00_224", 4_253_864L, c);
   }
 
   @Test
@@ -195,7 +278,7 @@ class ApplicationsParamsTest {
       in = filters[i];
     }
     c.conv(1, 320, 1280, false).bn(1280).dense(1280, 1000);
-    check(MobileNetV2::mobileNetV2, "mobilenetv2_1.00_224", 3_538_984L, c);
+    checkBuilt(MobileNetV2.graph(new ApplicationOptions()), "mobilenetv2_1.00_224", 3_538_984L, c);
   }
 
   /** DenseNet: each conv block adds 32 channels; each transition halves them. */
@@ -217,16 +300,16 @@ class ApplicationsParamsTest {
 
   @Test
   void denseNet121() {
-    check(DenseNet::denseNet121, "densenet121", 8_062_504L, denseNet(new int[] {6, 12, 24, 16}));
+    check(DenseNet.graph("densenet121", new ApplicationOptions()), "densenet121", 8_062_504L, denseNet(new int[] {6, 12, 24, 16}));
   }
 
   @Test
   void denseNet169() {
-    check(DenseNet::denseNet169, "densenet169", 14_307_880L, denseNet(new int[] {6, 12, 32, 32}));
+    check(DenseNet.graph("densenet169", new ApplicationOptions()), "densenet169", 14_307_880L, denseNet(new int[] {6, 12, 32, 32}));
   }
 
   @Test
   void denseNet201() {
-    check(DenseNet::denseNet201, "densenet201", 20_242_984L, denseNet(new int[] {6, 12, 48, 32}));
+    check(DenseNet.graph("densenet201", new ApplicationOptions()), "densenet201", 20_242_984L, denseNet(new int[] {6, 12, 48, 32}));
   }
 }
