@@ -61,9 +61,10 @@ public final class ApplicationOptions {
   }
 
   /**
-   * The image shape {@code (height, width, channels)} without the batch axis; -1 for an unknown size (Keras's
-   * {@code None}). Default: the architecture's default size (224 x 224 x 3 for most) with {@code includeTop}, else
-   * {@code (None, None, 3)}.
+   * The image shape {@code (height, width, channels)} without the batch axis. Default: the architecture's default
+   * size (224 x 224 x 3 for most) with {@code includeTop}. Without the top Keras defaults to {@code (None, None, 3)};
+   * Keras4J inputs have static sizes, so there an input shape (or an input tensor) must be given: -1 (Keras's
+   * {@code None}) is accepted by the checks only to give Keras's error messages.
    */
   public ApplicationOptions inputShape(long... inputShape) {
     this.inputShape = inputShape == null ? null : inputShape.clone();

@@ -78,7 +78,7 @@ public final class DenseNet {
   private static LayerGraph build(String architecture, String defaultName, int[] blocks, ApplicationOptions o) {
     ImageNetUtils.checkCommon(architecture, o, false, false, false);
     long[] shape = ImageNetUtils.obtainInputShape(o.inputShape(), 224, 32, o.includeTop());
-    KerasTensor input = ImageNetUtils.imageInput(o, shape);
+    KerasTensor input = ImageNetUtils.imageInput(architecture, o, shape, 224);
     KerasTensor x = pad(input, 3, 3, 3, 3, null);
     x = conv(x, 64, 7, 2, "valid", false, "conv1_conv");
     x = bn(x, RESNET_EPSILON, "conv1_bn");

@@ -163,15 +163,33 @@ public final class ImageNetUtils {
     } else {
       shape = new long[] {-1, -1, 3};
     }
-    if (requireFlatten) {
-      for (long d : shape) {
-        if (d < 0) {
-          throw new IllegalArgumentException("If `include_top` is True, you should specify a static `input_shape`. "
-              + "Received: input_shape=" + Shapes.format(shape));
-        }
+    for (long d : shape) {
+      if (d < 0 && requireFlatten) {
+        throw new IllegalArgumentException("If `include_top` is True, you should specify a static `input_shape`. "
+            + "Received: input_shape=" + Shapes.format(shape));
       }
     }
     return shape;
+  }
+
+  /**
+   * The image input: the given tensor, or a new {@code Input} of {@code shape}. Keras4J inputs have static sizes,
+   * so where Keras would make a {@code (None, None, 3)} input (no {@code inputShape} and {@code includeTop=false})
+   * this asks for an {@code inputShape}.
+   */
+  static KerasTensor imageInput(String architecture, ApplicationOptions o, long[] shape, int defaultSize) {
+    if (o.inputTensor() != null) {
+      return o.inputTensor();
+    }
+    for (long d : shape) {
+      if (d < 0) {
+        throw new IllegalArgumentException(architecture + ": Keras4J inputs have static sizes, so an `input_shape` "
+            + "with known height and width is needed (Keras would build an input of shape (None, None, 3) here). "
+            + "Received: input_shape=" + Shapes.format(shape) + ". Pass e.g. inputShape(" + defaultSize + ", "
+            + defaultSize + ", 3)");
+      }
+    }
+    return Input.of(shape);
   }
 
   /**
@@ -201,10 +219,6 @@ public final class ImageNetUtils {
     }
   }
 
-  /** The image input: the given tensor, or a new {@code Input} of {@code shape}. */
-  static KerasTensor imageInput(ApplicationOptions o, long[] shape) {
-    return o.inputTensor() != null ? o.inputTensor() : Input.of(shape);
-  }
 
   /** The {@code predictions} Dense classifier. */
   static KerasTensor classifier(KerasTensor x, ApplicationOptions o) {

@@ -63,7 +63,7 @@ public final class MobileNet {
     }
     long[] shape = ImageNetUtils.obtainInputShape(given, defaultSize, 32, o.includeTop());
     long rows = shape[0];
-    KerasTensor input = ImageNetUtils.imageInput(o, shape);
+    KerasTensor input = ImageNetUtils.imageInput("MobileNet", o, shape, defaultSize);
     int dm = o.depthMultiplier();
     KerasTensor x = Conv2D.builder((int) (32 * alpha), 3).padding("same").useBias(false).strides(2).name("conv1")
         .build().apply(input);

@@ -79,7 +79,7 @@ public final class MobileNetV2 {
     int defaultSize = rows == cols && (rows == 96 || rows == 128 || rows == 160 || rows == 192 || rows == 224)
         ? (int) rows : 224;
     long[] shape = ImageNetUtils.obtainInputShape(given, defaultSize, 32, o.includeTop());
-    KerasTensor input = ImageNetUtils.imageInput(o, shape);
+    KerasTensor input = ImageNetUtils.imageInput("MobileNetV2", o, shape, defaultSize);
 
     int firstBlockFilters = makeDivisible(32 * alpha, 8);
     KerasTensor x = Conv2D.builder(firstBlockFilters, 3).strides(2).padding("same").useBias(false).name("Conv1")

@@ -91,7 +91,7 @@ public final class ResNet {
       UnaryOperator<KerasTensor> stacks, ApplicationOptions o) {
     ImageNetUtils.checkCommon(architecture, o, false, false, false);
     long[] shape = ImageNetUtils.obtainInputShape(o.inputShape(), 224, 32, o.includeTop());
-    KerasTensor input = ImageNetUtils.imageInput(o, shape);
+    KerasTensor input = ImageNetUtils.imageInput(architecture, o, shape, 224);
     KerasTensor x = pad(input, 3, 3, 3, 3, "conv1_pad");
     x = conv(x, 64, 7, 2, "valid", useBias, "conv1_conv");
     if (!preact) {

@@ -49,7 +49,7 @@ public final class VGG16 {
   static LayerGraph build(String architecture, String defaultName, int[] convs, ApplicationOptions o) {
     ImageNetUtils.checkCommon(architecture, o, false, false, false);
     long[] shape = ImageNetUtils.obtainInputShape(o.inputShape(), 224, 32, o.includeTop());
-    KerasTensor input = ImageNetUtils.imageInput(o, shape);
+    KerasTensor input = ImageNetUtils.imageInput(architecture, o, shape, 224);
     int[] filters = {64, 128, 256, 512, 512};
     KerasTensor x = input;
     for (int b = 0; b < convs.length; b++) {

@@ -27,6 +27,9 @@
  * random weights ({@code weights=null}, which is Keras4J's default where Keras's is {@code "imagenet"}), or from a
  * Keras4J weights file written by {@link io.github.keras4j.models.Model#saveWeights} for the same architecture.
  *
- * <p>Channels-last only (Keras's default {@code image_data_format}).
+ * <p>Java differences: channels-last only (Keras's default {@code image_data_format}); inputs have static sizes, so
+ * a model without its top needs an {@code inputShape} (Keras would accept images of any size); the ImageNet
+ * {@code decode_predictions} helper (which downloads the class index) is not provided; an unknown {@code pooling}
+ * value is an error where Keras ignores it.
  */
 package io.github.keras4j.applications;
