@@ -61,7 +61,7 @@ class ApplicationsParamsTest {
     }
 
     Count separable(long k, long in, long out) {
-      trainable += k * k * in + in * out + out;
+      trainable += k * k * in + in * out; // Xception's separable convolutions have no bias
       return this;
     }
 
@@ -311,5 +311,23 @@ class ApplicationsParamsTest {
   @Test
   void denseNet201() {
     check(DenseNet.graph("densenet201", new ApplicationOptions()), "densenet201", 20_242_984L, denseNet(new int[] {6, 12, 48, 32}));
+  }
+
+  @Test
+  void xception() {
+    Count c = new Count().conv(3, 3, 32, false).bn(32).conv(3, 32, 64, false).bn(64);
+    long in = 64;
+    // Entry flow and block 13: a strided 1x1 shortcut with BN, two separable convolutions with BN.
+    long[][] entry = {{128, 128}, {256, 256}, {728, 728}};
+    for (long[] f : entry) {
+      c.conv(1, in, f[1], false).bn(f[1]).separable(3, in, f[0]).bn(f[0]).separable(3, f[0], f[1]).bn(f[1]);
+      in = f[1];
+    }
+    for (int i = 0; i < 8; i++) {
+      c.separable(3, 728, 728).bn(728).separable(3, 728, 728).bn(728).separable(3, 728, 728).bn(728);
+    }
+    c.conv(1, 728, 1024, false).bn(1024).separable(3, 728, 728).bn(728).separable(3, 728, 1024).bn(1024);
+    c.separable(3, 1024, 1536).bn(1536).separable(3, 1536, 2048).bn(2048).dense(2048, 1000);
+    check(Xception.graph(new ApplicationOptions()), "xception", 22_910_480L, c);
   }
 }

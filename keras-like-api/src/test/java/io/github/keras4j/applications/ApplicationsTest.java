@@ -260,6 +260,20 @@ class ApplicationsTest {
   }
 
   @Test
+  void xceptionNamesAndMinimumSize() {
+    LayerGraph g = Xception.graph(new ApplicationOptions().includeTop(false).inputShape(71, 71, 3).pooling("avg"));
+    assertEquals("(None, 2048)", Shapes.format(g.output().shape()));
+    List<String> names = names(g);
+    for (String n : List.of("block1_conv1", "block2_sepconv2_act", "block2_pool", "block12_sepconv3_bn",
+        "block13_pool", "block14_sepconv2_act")) {
+      assertTrue(names.contains(n), n + " in " + names);
+    }
+    assertEquals("Input size must be at least 71x71; Received: input_shape=(70, 70, 3)",
+        error(() -> Xception.graph(new ApplicationOptions().includeTop(false).inputShape(70, 70, 3))));
+    assertArrayEquals(new float[] {-1f, 1f}, Xception.preprocessInput(new float[] {0, 255}), 1e-6f);
+  }
+
+  @Test
   void otherArgumentErrors() {
     assertEquals("ResNet50: `pooling` should be None, 'avg' or 'max'. Received: pooling=mean",
         error(() -> ResNet.resNet50(new ApplicationOptions().includeTop(false).pooling("mean"))));
