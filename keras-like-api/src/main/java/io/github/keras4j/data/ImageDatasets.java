@@ -16,11 +16,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * class per subdirectory, decoded and resized as they are read (never all in memory).
  *
  * <pre>{@code
- * // main_directory/class_a/*.png, main_directory/class_b/*.jpg ...
- * ImageDatasets.Both data = ImageDatasets.imageDatasetFromDirectoryBoth(Path.of("main_directory"),
- *     new ImageDatasets.Options().imageSize(64, 64).batchSize(16).validationSplit(0.2).seed(1337));
- * model.fit(data.training().dataset(), new FitOptions().epochs(5).validationData(data.validation().dataset()));
- * List<String> classes = data.training().classNames();   // ["class_a", "class_b"]
+ * // Keras: train_ds, val_ds = image_dataset_from_directory("photos", image_size=(6, 6), color_mode="grayscale",
+ * //     batch_size=8, validation_split=0.25, subset="both", seed=1)
+ * // photos/bright/*.png, photos/dark/*.png
+ * ImageDatasets.Both data = ImageDatasets.imageDatasetFromDirectoryBoth(Path.of("photos"), new ImageDatasets.Options()
+ *     .imageSize(6, 6).colorMode("grayscale").batchSize(8).validationSplit(0.25).seed(1));
+ * List<String> classes = data.training().classNames();   // [bright, dark]
+ * model.fit(data.training().dataset(), new FitOptions().epochs(2)
+ *     .validationData(data.validation().dataset(), null));
  * }</pre>
  *
  * <p>Files are listed, labelled, shuffled and split by {@link DirectoryIndex} exactly as Keras does (for a seed, the

@@ -230,17 +230,20 @@ class ImageDatasetsTest {
       }
       png(dir.resolve((i % 2 == 0 ? "dark/" : "bright/") + i + ".png"), v);
     }
-    ImageDataset data = ImageDatasets.imageDatasetFromDirectory(dir, new Options().verbose(false).imageSize(6, 6)
-        .colorMode("grayscale").batchSize(8).seed(1));
+    ImageDatasets.Both data = ImageDatasets.imageDatasetFromDirectoryBoth(dir, new Options().imageSize(6, 6)
+        .colorMode("grayscale").batchSize(8).validationSplit(0.25).seed(1).verbose(false));
+    assertEquals(List.of("bright", "dark"), data.training().classNames());
     Backend.clearSession();
     Backend.setRandomSeed(1);
     try (Sequential m = new Sequential(new InputLayer(6, 6, 1), new Rescaling(1 / 255.0), new Flatten(),
         new Dense(2, "softmax"))) {
       m.compile(new SGD(0.5f), "sparse_categorical_crossentropy", "accuracy");
-      History h = m.fit(data.dataset(), new FitOptions().epochs(2).verbose(0));
+      History h = m.fit(data.training().dataset(), new FitOptions().epochs(2).verbose(0)
+          .validationData(data.validation().dataset(), null));
       List<Double> loss = h.history().get("loss");
       assertEquals(2, loss.size());
       assertTrue(loss.get(1) < loss.get(0), "loss should fall: " + loss);
+      assertEquals(2, h.history().get("val_loss").size());
     }
   }
 
