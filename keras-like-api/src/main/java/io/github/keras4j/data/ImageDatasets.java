@@ -42,9 +42,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * </ul>
  *
  * <p>As in Keras, a shuffled dataset is first shuffled as a whole (the file order), then every pass draws its order
- * through a tf.data-style shuffle buffer of {@code 8 * batchSize} files, a new order each pass (seeded with
- * {@code seed + pass}); the validation dataset of {@link #imageDatasetFromDirectoryBoth} is not reshuffled. The
- * buffer holds file indices, not decoded images. Batches are prepared two ahead on a background thread
+ * through a tf.data-style shuffle buffer of {@code 8 * batchSize} files, a new order each pass; the validation
+ * dataset of {@link #imageDatasetFromDirectoryBoth} is not reshuffled. The buffer holds file indices, not decoded
+ * images, and is seeded with {@code seed + k} for the k-th pass opened on the dataset (counting from 0; like
+ * tf.data's reshuffling, it counts passes rather than reading the epoch number given to {@link Dataset#open}), with
+ * {@link SplittableRandom}, so the per-pass orders differ from TF's. Batches are prepared two ahead on a background thread
  * ({@code prefetch(2)}; Keras: {@code AUTOTUNE}).
  *
  * <p>Java differences: the arguments are an {@link Options} object; {@code subset="both"} is the separate method
