@@ -184,7 +184,7 @@ public final class DirectoryIndex {
    *
    * @param formats allowed endings, such as {@code ".png"} (compared with the lower-cased file name)
    * @param classNames with inferred labels, the classes to keep and their order; else must be null
-   * @param seed the shuffle's seed in [0, 2^32), or null for a random one
+   * @param seed the shuffle's seed in [0, 2^32) (checked only when shuffling), or null for a random one
    * @param verbose prints "Found N files belonging to K classes." (or "Found N files.")
    */
   public static Index indexDirectory(Path directory, Labels labels, List<String> formats, List<String> classNames,
@@ -193,7 +193,7 @@ public final class DirectoryIndex {
       throw new IllegalArgumentException("`directory` must be an existing directory. Received: directory="
           + directory);
     }
-    if (seed != null && (seed < 0 || seed > 0xffffffffL)) {
+    if (shuffle && seed != null && (seed < 0 || seed > 0xffffffffL)) {
       throw new IllegalArgumentException("`seed` must be between 0 and 2**32 - 1. Received: seed=" + seed);
     }
     List<String> subdirs = new ArrayList<>();

@@ -98,11 +98,11 @@ public final class ImageDatasets {
    *     {@code subset="both"} (use {@link #imageDatasetFromDirectoryBoth})
    */
   public static ImageDataset imageDatasetFromDirectory(Path directory, Options options) {
-    Prepared p = prepare(directory, options);
     if ("both".equals(options.subset)) {
       throw new IllegalArgumentException("`subset=\"both\"` returns two datasets: call "
           + "ImageDatasets.imageDatasetFromDirectoryBoth(directory, options)");
     }
+    Prepared p = prepare(directory, options);
     Index part = p.index.subset(options.validationSplit, options.subset, options.verbose);
     if (part.size() == 0) {
       throw new IllegalArgumentException("No images found in directory " + directory + ". Allowed formats: "
@@ -156,7 +156,7 @@ public final class ImageDatasets {
       labels = Labels.none();
       labelMode = null;
     }
-    int channels = switch (o.colorMode) {
+    int channels = switch (String.valueOf(o.colorMode)) {
       case "rgb" -> 3;
       case "rgba" -> 4;
       case "grayscale" -> 1;
