@@ -41,6 +41,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       target is the placeholder 0, shape {@code ()} (Keras yields the images alone).
  * </ul>
  *
+ * <p>Resizing follows {@code tf.image.resize} (TF 2, no antialiasing, half-pixel centres), computed in float as TF's
+ * kernels. Along each axis, with {@code scale = inSize / outSize}: bilinear samples output index {@code o} at input
+ * position {@code p = (o + 0.5) * scale - 0.5} between pixels {@code max(floor(p), 0)} and
+ * {@code min(ceil(p), inSize - 1)} with weight {@code p - floor(p)} on the second (width first, then height);
+ * nearest takes pixel {@code clamp(floor((o + 0.5) * scale), 0, inSize - 1)}. So a 2x2 to 4x4 bilinear resize
+ * weighs the two pixels (1, 0), (0.75, 0.25), (0.25, 0.75), (0, 1) along each axis, and 4x4 to 2x2 averages each
+ * 2x2 block. {@code cropToAspectRatio} is Keras's {@code smart_resize} (the largest centred window of the target's
+ * aspect ratio, then resize); {@code padToAspectRatio} is {@code tf.image.resize_with_pad} (resize to
+ * {@code floor(h / r) x floor(w / r)} with {@code r = max(w / targetW, h / targetH)}, then zeros around, offset
+ * {@code floor((target - size / r) / 2)}). Decoding: grey PNG samples are read as stored, 16-bit samples keep
+ * their high byte, colour to grey is {@code round(0.299 R + 0.587 G + 0.114 B)} as TF's PNG decoder; JPEG pixels
+ * may differ from TF's by about one level (different decoders).
+ *
  * <p>As in Keras, a shuffled dataset is first shuffled as a whole (the file order), then every pass draws its order
  * through a tf.data-style shuffle buffer of {@code 8 * batchSize} files, a new order each pass; the validation
  * dataset of {@link #imageDatasetFromDirectoryBoth} is not reshuffled. The buffer holds file indices, not decoded

@@ -18,12 +18,14 @@ import javax.imageio.ImageIO;
  *
  * <p><b>Decoding</b> ({@link #decode}) uses {@link ImageIO} (PNG, JPEG, BMP, GIF; the first frame of an animated
  * GIF). Samples are read from the raster: grey images are not passed through Java's linear-grey colour conversion
- * (which would change their values), 16-bit samples are scaled to 8 bits ({@code round(v * 255 / 65535)}).
- * Channel conversion as TF's decoders: grey to RGB repeats the grey value, RGB to RGBA adds alpha 255, alpha is
- * dropped (not composited) for RGB, colour to grey is the ITU-R 601 luma {@code round(0.299 R + 0.587 G + 0.114 B)}.
- * Differences from TF: TF's PNG decoder converts colour to grey with libpng's weights (close to Rec. 709), so a
- * colour PNG read as grayscale may differ by a few levels; JPEG pixels may differ by about one level because
- * Java's and TF's libjpeg decoders round differently.
+ * (which would change their values); 16-bit samples keep their high 8 bits ({@code v >> 8}, libpng's
+ * {@code png_set_strip_16}, as TF), 1-, 2- and 4-bit grey is stretched to 0..255. Channel conversion as TF's PNG
+ * decoder: grey to RGB repeats the grey value, RGB to RGBA adds alpha 255, alpha is dropped (not composited) for
+ * RGB, colour to grey is the ITU-R 601 luma {@code round(0.299 R + 0.587 G + 0.114 B)} (TF:
+ * {@code png_set_rgb_to_gray(0.299, 0.587)}). Differences from TF: libpng's fixed-point luma, and TF's JPEG
+ * decoder (which reads the grey level straight from the JPEG's luma) may differ from this by one level; JPEG
+ * pixels may also differ by about one level because Java's and libjpeg's decoders round differently; the
+ * transparency chunk (tRNS) of a non-palette PNG is ignored where Java's reader ignores it.
  *
  * <p><b>Resizing</b> ({@link #resize}) follows {@code tf.image.resize} (TF 2, {@code antialias=False}) with
  * half-pixel centres, computed in float like TF's kernels. Along each axis, with {@code scale = in / out}:
@@ -107,7 +109,10 @@ final class Images {
   }
 
   private static int to8Bits(int v, int bits) {
-    return bits == 8 ? v : (int) Math.round(v * 255.0 / ((1 << bits) - 1));
+    if (bits > 8) {
+      return v >>> (bits - 8);
+    }
+    return bits == 8 ? v : v * 255 / ((1 << bits) - 1);
   }
 
   /** Resizes to {@code (height, width)} with {@code "bilinear"} or {@code "nearest"} (see the class comment). */

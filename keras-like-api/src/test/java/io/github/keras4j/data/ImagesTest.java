@@ -143,6 +143,33 @@ class ImagesTest {
   }
 
   @Test
+  void sixteenBitGreyKeepsTheHighByteAsTfDoes() throws IOException {
+    BufferedImage img = new BufferedImage(2, 1, BufferedImage.TYPE_USHORT_GRAY);
+    img.getRaster().setSample(0, 0, 0, 0x80ff); // high byte 0x80 = 128 (png_set_strip_16 truncates)
+    img.getRaster().setSample(1, 0, 0, 0xffff);
+    Path f = dir.resolve("g16.png");
+    ImageIO.write(img, "png", f.toFile());
+    assertArrayEquals(new float[] {128, 255}, Images.decode(f, 1).values(), 0f);
+  }
+
+  @Test
+  void decodesJpegCloseToTheColourWritten() throws IOException {
+    BufferedImage img = new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB);
+    for (int y = 0; y < 8; y++) {
+      for (int x = 0; x < 8; x++) {
+        img.setRGB(x, y, (200 << 16) | (100 << 8) | 50);
+      }
+    }
+    Path f = dir.resolve("j.jpg");
+    assertTrue(ImageIO.write(img, "jpg", f.toFile()));
+    float[] v = Images.decode(f, 3).values();
+    // A flat 8x8 block survives JPEG's DCT up to chroma quantisation: within a few levels.
+    assertEquals(200, v[0], 4);
+    assertEquals(100, v[1], 4);
+    assertEquals(50, v[2], 4);
+  }
+
+  @Test
   void decodesBmpAndGif() throws IOException {
     BufferedImage img = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
     img.setRGB(0, 0, (10 << 16) | (20 << 8) | 30);
