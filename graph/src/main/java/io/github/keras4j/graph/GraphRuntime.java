@@ -42,7 +42,7 @@ public final class GraphRuntime implements AutoCloseable {
   public GraphRuntime() {
     CustomGradients.registerAll();
     this.graph = new Graph();
-    this.tf = Ops.create(graph);
+    this.tf = IndexedScope.rootOps(graph);
   }
 
   /** The op factory of this graph, at its root scope. */
