@@ -7,8 +7,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -46,13 +48,43 @@ import java.util.function.Supplier;
  * <p>Samples have one input and one target (Java difference: Keras datasets may yield tuples and dicts of
  * several inputs; fit a multi-input model from arrays). Values must be finite: a NaN or infinite value is an
  * error naming where it was read.
+ *
+ * <p>The input may be text, for a model whose input is {@code Input.ofStrings(...)}: {@link #fromStrings(String[],
+ * Object)} (one string per sample, sample shape {@code ()}), {@link #fromStrings(String[][], Object)} (shape
+ * {@code (k,)}) and {@link #fromStringSamples} stream strings exactly as numbers are streamed; the targets stay
+ * float. {@link #dtype()} says which ({@code "float32"} or {@code "string"}, the values of KerasTensor's dtype
+ * names), and fit and evaluate refuse a dataset whose dtype is not the model input's. A string dataset fed to fit
+ * builds a new string tensor per batch and closes the previous one.
+ *
+ * <pre>{@code
+ * Dataset reviews = Dataset.fromStrings(texts, labels).shuffle(1000, 7).batch(32).prefetch(2);
+ * model.fit(reviews, new FitOptions().epochs(3));   // model input: Input.ofStrings()
+ * }</pre>
+ *
+ * <p>A dataset may have no targets (TextDatasets with {@code labelMode(null)}, Keras's {@code label_mode=None}):
+ * {@link #hasTargets()} is false, its batches' {@link Batch#y()} is null, and fit and evaluate refuse it; its
+ * inputs can still be read ({@link #collectInputs()}, to adapt a TextVectorization layer).
  */
 public final class Dataset {
+
+  /** The {@link #dtype()} of a dataset of numbers (KerasTensor's {@code FLOAT32}). */
+  public static final String FLOAT32 = "float32";
+  /** The {@link #dtype()} of a dataset of strings (KerasTensor's {@code STRING}). */
+  public static final String STRING = "string";
 
   /** One sample: its input and target values, flattened row-major to the dataset's sample shapes. */
   public record Sample(float[] x, float[] y) {}
 
-  /** One batch: inputs {@code (n, ...)} and targets {@code (n, ...)}. */
+  /**
+   * One sample of a string dataset: its input strings (one for sample shape {@code ()}, else flattened row-major to
+   * the sample shape) and its target values (ignored, and may be null, in a dataset without targets).
+   */
+  public record StringSample(String[] x, float[] y) {}
+
+  /**
+   * One batch: inputs {@code (n, ...)} (numbers, or strings for a string dataset: see {@link ArrayData#isStrings()})
+   * and targets {@code (n, ...)}, null when the dataset has no targets.
+   */
   public record Batch(ArrayData x, ArrayData y) {
     /** The number of samples. */
     public int size() {
@@ -69,23 +101,40 @@ public final class Dataset {
 
   private final String name;
   private final long[] xShape;
+  /** Null when the dataset has no targets. */
   private final long[] yShape;
-  private final Supplier<Iterator<Sample>> source;
+  /** Opens a pass: an iterator of {@link Sample}s, or of {@link StringSample}s when {@link #strings}. */
+  private final Supplier<? extends Iterator<?>> source;
+  private final boolean strings;
+  private final List<String> classNames;
   private final int batchSize;
   private final int shuffleBuffer;
   private final long seed;
   private final int prefetch;
 
-  private Dataset(String name, long[] xShape, long[] yShape, Supplier<Iterator<Sample>> source, int batchSize,
-      int shuffleBuffer, long seed, int prefetch) {
+  private Dataset(String name, long[] xShape, long[] yShape, Supplier<? extends Iterator<?>> source, boolean strings,
+      List<String> classNames, int batchSize, int shuffleBuffer, long seed, int prefetch) {
     this.name = name;
     this.xShape = xShape.clone();
-    this.yShape = yShape.clone();
+    this.yShape = yShape == null ? null : yShape.clone();
     this.source = source;
+    this.strings = strings;
+    this.classNames = List.copyOf(classNames);
     this.batchSize = batchSize;
     this.shuffleBuffer = shuffleBuffer;
     this.seed = seed;
     this.prefetch = prefetch;
+  }
+
+  /** A new dataset of the given source, default settings (batch 32, no shuffle, no prefetch). */
+  private static Dataset of(String name, long[] xShape, long[] yShape, Supplier<? extends Iterator<?>> source,
+      boolean strings) {
+    return new Dataset(name, xShape, yShape, source, strings, List.of(), 32, 0, 0, 0);
+  }
+
+  /** This dataset with other batching, shuffling and prefetching settings. */
+  private Dataset with(int batchSize, int shuffleBuffer, long seed, int prefetch) {
+    return new Dataset(name, xShape, yShape, source, strings, classNames, batchSize, shuffleBuffer, seed, prefetch);
   }
 
   // ------------------------------------------------------------------ sources
@@ -98,13 +147,75 @@ public final class Dataset {
    * @param yShape the shape of one target, without the batch axis ({@code {}} or {@code {1}} for a scalar)
    */
   public static Dataset fromSamples(String name, long[] xShape, long[] yShape, Supplier<Iterator<Sample>> passes) {
-    for (long d : xShape) {
-      requirePositive(name, "xShape", xShape, d);
+    checkShapes(name, xShape, yShape);
+    return of(name, xShape, yShape, passes, false);
+  }
+
+  /**
+   * String samples from any source, for a model whose input is {@code Input.ofStrings(...)}: as
+   * {@link #fromSamples}, each sample's input being strings.
+   *
+   * <pre>{@code
+   * Dataset d = Dataset.fromStringSamples("reviews", new long[0], new long[0],
+   *     () -> List.of(new Dataset.StringSample(new String[] {"great film"}, new float[] {1})).iterator());
+   * }</pre>
+   *
+   * @param xShape the shape of one input, without the batch axis: {@code {}} for one string per sample (the input
+   *     {@code Input.ofStrings()}), {@code {1}} for {@code Input.ofStrings(1)}
+   * @param yShape the shape of one target, without the batch axis; null for a dataset without targets
+   */
+  public static Dataset fromStringSamples(String name, long[] xShape, long[] yShape,
+      Supplier<Iterator<StringSample>> passes) {
+    checkShapes(name, xShape, yShape);
+    return of(name, xShape, yShape, passes, true);
+  }
+
+  /**
+   * In-memory strings, one per sample (input shape {@code ()}, for {@code Input.ofStrings()}), and their targets
+   * {@code (n, ...)} as {@code fit(x, y)} takes them.
+   */
+  public static Dataset fromStrings(String[] x, Object y) {
+    return fromStringArray(ArrayData.of("x", x), y);
+  }
+
+  /** In-memory strings {@code (n, k)} (input shape {@code (k,)}, as {@code Input.ofStrings(k)}) and targets. */
+  public static Dataset fromStrings(String[][] x, Object y) {
+    return fromStringArray(ArrayData.of("x", x), y);
+  }
+
+  private static Dataset fromStringArray(ArrayData xs, Object y) {
+    ArrayData ys = ArrayData.of("y", y);
+    if (ys.isStrings()) {
+      throw new IllegalArgumentException("Dataset.fromStrings: the targets y must be numbers. Received strings");
     }
-    for (long d : yShape) {
-      requirePositive(name, "yShape", yShape, d);
+    if (xs.rows() != ys.rows()) {
+      throw new IllegalArgumentException("Dataset.fromStrings: x and y must have the same number of samples. "
+          + "Received: " + xs.rows() + " and " + ys.rows());
     }
-    return new Dataset(name, xShape, yShape, passes, 32, 0, 0, 0);
+    ys.checkFinite();
+    long[] xShape = Arrays.copyOfRange(xs.shape(), 1, xs.shape().length);
+    long[] yShape = Arrays.copyOfRange(ys.shape(), 1, ys.shape().length);
+    checkShapes("strings", xShape, yShape);
+    String[] all = xs.strings();
+    return of("strings", xShape, yShape, () -> new Iterator<StringSample>() {
+      private int i;
+
+      @Override
+      public boolean hasNext() {
+        return i < xs.rows();
+      }
+
+      @Override
+      public StringSample next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        String[] xv = Arrays.copyOfRange(all, i * xs.rowSize(), (i + 1) * xs.rowSize());
+        float[] yv = Arrays.copyOfRange(ys.values(), i * ys.rowSize(), (i + 1) * ys.rowSize());
+        i++;
+        return new StringSample(xv, yv);
+      }
+    }, true);
   }
 
   /** In-memory arrays (as {@code fit(x, y)} takes them), streamed in batches: x {@code (n, ...)}, y {@code (n, ...)}. */
@@ -112,8 +223,8 @@ public final class Dataset {
     ArrayData xs = ArrayData.of("x", x);
     ArrayData ys = ArrayData.of("y", y);
     if (xs.isStrings() || ys.isStrings()) {
-      throw new UnsupportedOperationException("Dataset.fromArrays: datasets hold numbers only; pass String arrays "
-          + "(for Input.ofStrings inputs) to fit, evaluate and predict directly");
+      throw new UnsupportedOperationException("Dataset.fromArrays takes numbers; for String inputs (of "
+          + "Input.ofStrings models) use Dataset.fromStrings(x, y)" + (ys.isStrings() ? " with numeric targets" : ""));
     }
     if (xs.rows() != ys.rows()) {
       throw new IllegalArgumentException("Dataset.fromArrays: x and y must have the same number of samples. "
@@ -123,7 +234,7 @@ public final class Dataset {
     ys.checkFinite();
     long[] xShape = Arrays.copyOfRange(xs.shape(), 1, xs.shape().length);
     long[] yShape = Arrays.copyOfRange(ys.shape(), 1, ys.shape().length);
-    return new Dataset("arrays", xShape, yShape, () -> new Iterator<>() {
+    return of("arrays", xShape, yShape, () -> new Iterator<Sample>() {
       private int i;
 
       @Override
@@ -141,7 +252,7 @@ public final class Dataset {
         i++;
         return new Sample(xv, yv);
       }
-    }, 32, 0, 0, 0);
+    }, false);
   }
 
   /**
@@ -163,8 +274,8 @@ public final class Dataset {
     }
     int[] fc = featureColumns.clone();
     int[] lc = labelColumns.clone();
-    return new Dataset(file.getFileName().toString(), new long[] {fc.length}, new long[] {lc.length},
-        () -> new CsvReader(file, fc, lc, header), 32, 0, 0, 0);
+    return of(file.getFileName().toString(), new long[] {fc.length}, new long[] {lc.length},
+        () -> new CsvReader(file, fc, lc, header), false);
   }
 
   // ------------------------------------------------------------------ configuration
@@ -174,7 +285,7 @@ public final class Dataset {
     if (batchSize <= 0) {
       throw new IllegalArgumentException("Dataset.batch: batchSize must be positive. Received: " + batchSize);
     }
-    return new Dataset(name, xShape, yShape, source, batchSize, shuffleBuffer, seed, prefetch);
+    return with(batchSize, shuffleBuffer, seed, prefetch);
   }
 
   /** Shuffles with a buffer of {@code bufferSize} samples, a new order every epoch (see the class comment). */
@@ -182,7 +293,7 @@ public final class Dataset {
     if (bufferSize <= 0) {
       throw new IllegalArgumentException("Dataset.shuffle: bufferSize must be positive. Received: " + bufferSize);
     }
-    return new Dataset(name, xShape, yShape, source, batchSize, bufferSize, seed, prefetch);
+    return with(batchSize, bufferSize, seed, prefetch);
   }
 
   /** Prepares up to {@code batches} batches ahead on a background thread; 0 (default) prepares on demand. */
@@ -190,7 +301,7 @@ public final class Dataset {
     if (batches < 0) {
       throw new IllegalArgumentException("Dataset.prefetch: batches must be >= 0. Received: " + batches);
     }
-    return new Dataset(name, xShape, yShape, source, batchSize, shuffleBuffer, seed, batches);
+    return with(batchSize, shuffleBuffer, seed, batches);
   }
 
   /** The shape of one input, without the batch axis. */
@@ -198,9 +309,42 @@ public final class Dataset {
     return xShape.clone();
   }
 
-  /** The shape of one target, without the batch axis. */
+  /**
+   * The shape of one target, without the batch axis.
+   *
+   * @throws IllegalStateException when the dataset has no targets
+   */
   public long[] yShape() {
+    if (yShape == null) {
+      throw new IllegalStateException("Dataset '" + name + "' has no targets");
+    }
     return yShape.clone();
+  }
+
+  /** Whether the samples have targets (false for TextDatasets' {@code labelMode(null)}). */
+  public boolean hasTargets() {
+    return yShape != null;
+  }
+
+  /**
+   * The dtype of the inputs: {@link #FLOAT32} (numbers) or {@link #STRING} (text, for a model input declared with
+   * {@code Input.ofStrings}), as Keras's {@code element_spec[0].dtype}.
+   */
+  public String dtype() {
+    return strings ? STRING : FLOAT32;
+  }
+
+  /**
+   * The class names of a dataset read from class folders (TextDatasets), label {@code i} being
+   * {@code classNames().get(i)} (Keras's {@code dataset.class_names}); empty for other datasets.
+   */
+  public List<String> classNames() {
+    return classNames;
+  }
+
+  /** This dataset with the given class names (see {@link #classNames()}). */
+  Dataset withClassNames(List<String> names) {
+    return new Dataset(name, xShape, yShape, source, strings, names, batchSize, shuffleBuffer, seed, prefetch);
   }
 
   /** The batch size. */
@@ -220,7 +364,7 @@ public final class Dataset {
    * done (fit does).
    */
   public Pass open(int epoch) {
-    Iterator<Sample> samples = source.get();
+    Iterator<?> samples = source.get();
     if (shuffleBuffer > 0) {
       samples = new ShuffleBuffer(samples, shuffleBuffer, new SplittableRandom(seed + epoch));
     }
@@ -228,12 +372,52 @@ public final class Dataset {
     return prefetch > 0 ? new Prefetcher(batches, prefetch, name) : batches;
   }
 
-  private final class Batcher implements Pass {
-    private final Iterator<Sample> samples;
-    private final int xSize = elements(xShape);
-    private final int ySize = elements(yShape);
+  /**
+   * Reads one pass (epoch 0's order) and returns all its inputs as one array, {@code (n, ...)}: numbers, or strings
+   * for a string dataset. Holds the whole input in memory. Keras's {@code dataset.map(lambda x, y: x)}, typically
+   * to adapt a preprocessing layer: {@code vectorizer.adapt(train.collectInputs())}.
+   *
+   * @throws IllegalArgumentException when the dataset has no samples
+   */
+  public ArrayData collectInputs() {
+    List<ArrayData> parts = new ArrayList<>();
+    int rows = 0;
+    try (Pass pass = open(0)) {
+      while (pass.hasNext()) {
+        ArrayData x = pass.next().x();
+        parts.add(x);
+        rows += x.rows();
+      }
+    }
+    if (rows == 0) {
+      throw new IllegalArgumentException("Dataset '" + name + "' has no samples");
+    }
+    long[] shape = withBatch(rows, xShape);
+    int size = elements(xShape);
+    if (strings) {
+      String[] all = new String[rows * size];
+      int at = 0;
+      for (ArrayData p : parts) {
+        System.arraycopy(p.strings(), 0, all, at, p.strings().length);
+        at += p.strings().length;
+      }
+      return new ArrayData("x", all, shape);
+    }
+    float[] all = new float[rows * size];
+    int at = 0;
+    for (ArrayData p : parts) {
+      System.arraycopy(p.values(), 0, all, at, p.values().length);
+      at += p.values().length;
+    }
+    return new ArrayData("x", all, shape);
+  }
 
-    Batcher(Iterator<Sample> samples) {
+  private final class Batcher implements Pass {
+    private final Iterator<?> samples;
+    private final int xSize = elements(xShape);
+    private final int ySize = yShape == null ? 0 : elements(yShape);
+
+    Batcher(Iterator<?> samples) {
       this.samples = samples;
     }
 
@@ -247,25 +431,55 @@ public final class Dataset {
       if (!samples.hasNext()) {
         throw new NoSuchElementException();
       }
-      float[] x = new float[batchSize * xSize];
+      float[] x = strings ? null : new float[batchSize * xSize];
+      String[] xs = strings ? new String[batchSize * xSize] : null;
       float[] y = new float[batchSize * ySize];
       int n = 0;
       while (n < batchSize && samples.hasNext()) {
-        Sample s = samples.next();
-        if (s.x().length != xSize || s.y().length != ySize) {
-          throw new IllegalArgumentException("Dataset '" + name + "': a sample has " + s.x().length + " input and "
-              + s.y().length + " target values, expected " + xSize + " " + Shapes.format(xShape) + " and " + ySize
-              + " " + Shapes.format(yShape));
+        Object item = samples.next();
+        float[] sy;
+        if (strings) {
+          StringSample s = (StringSample) item;
+          sy = s.y();
+          checkSizes(s.x().length, sy);
+          for (int j = 0; j < xSize; j++) {
+            if (s.x()[j] == null) {
+              throw new IllegalArgumentException("Dataset '" + name + "': a sample's input holds a null string");
+            }
+          }
+          System.arraycopy(s.x(), 0, xs, n * xSize, xSize);
+        } else {
+          Sample s = (Sample) item;
+          sy = s.y();
+          checkSizes(s.x().length, sy);
+          System.arraycopy(s.x(), 0, x, n * xSize, xSize);
         }
-        System.arraycopy(s.x(), 0, x, n * xSize, xSize);
-        System.arraycopy(s.y(), 0, y, n * ySize, ySize);
+        if (yShape != null) {
+          System.arraycopy(sy, 0, y, n * ySize, ySize);
+        }
         n++;
       }
       if (n < batchSize) {
-        x = Arrays.copyOf(x, n * xSize);
+        if (strings) {
+          xs = Arrays.copyOf(xs, n * xSize);
+        } else {
+          x = Arrays.copyOf(x, n * xSize);
+        }
         y = Arrays.copyOf(y, n * ySize);
       }
-      return new Batch(new ArrayData("x", x, withBatch(n, xShape)), new ArrayData("y", y, withBatch(n, yShape)));
+      ArrayData inputs = strings ? new ArrayData("x", xs, withBatch(n, xShape))
+          : new ArrayData("x", x, withBatch(n, xShape));
+      return new Batch(inputs, yShape == null ? null : new ArrayData("y", y, withBatch(n, yShape)));
+    }
+
+    /** Checks one sample's sizes against the dataset's sample shapes (targets only when it has targets). */
+    private void checkSizes(int xLength, float[] y) {
+      boolean yOk = yShape == null || (y != null && y.length == ySize);
+      if (xLength != xSize || !yOk) {
+        throw new IllegalArgumentException("Dataset '" + name + "': a sample has " + xLength + " input and "
+            + (y == null ? "no" : String.valueOf(y.length)) + " target values, expected " + xSize + " "
+            + Shapes.format(xShape) + " and " + (yShape == null ? "no targets" : ySize + " " + Shapes.format(yShape)));
+      }
     }
 
     @Override
@@ -275,7 +489,7 @@ public final class Dataset {
   }
 
   /** Closes a sample source that holds a file or another resource. */
-  private static void closeSource(Iterator<Sample> source) {
+  private static void closeSource(Iterator<?> source) {
     if (source instanceof AutoCloseable c) {
       try {
         c.close();
@@ -301,15 +515,15 @@ public final class Dataset {
   }
 
   /** tf.data's shuffle buffer: draw uniformly from the buffer, refill the drawn slot from the source. */
-  private static final class ShuffleBuffer implements Iterator<Sample>, AutoCloseable {
-    private final Iterator<Sample> source;
-    private final Sample[] buffer;
+  private static final class ShuffleBuffer implements Iterator<Object>, AutoCloseable {
+    private final Iterator<?> source;
+    private final Object[] buffer;
     private final SplittableRandom random;
     private int filled;
 
-    ShuffleBuffer(Iterator<Sample> source, int size, SplittableRandom random) {
+    ShuffleBuffer(Iterator<?> source, int size, SplittableRandom random) {
       this.source = source;
-      this.buffer = new Sample[size];
+      this.buffer = new Object[size];
       this.random = random;
       while (filled < size && source.hasNext()) {
         buffer[filled++] = source.next();
@@ -322,12 +536,12 @@ public final class Dataset {
     }
 
     @Override
-    public Sample next() {
+    public Object next() {
       if (filled == 0) {
         throw new NoSuchElementException();
       }
       int i = random.nextInt(filled);
-      Sample out = buffer[i];
+      Object out = buffer[i];
       if (source.hasNext()) {
         buffer[i] = source.next();
       } else {
@@ -502,6 +716,17 @@ public final class Dataset {
     @Override
     public void close() throws IOException {
       reader.close();
+    }
+  }
+
+  private static void checkShapes(String name, long[] xShape, long[] yShape) {
+    for (long d : xShape) {
+      requirePositive(name, "xShape", xShape, d);
+    }
+    if (yShape != null) {
+      for (long d : yShape) {
+        requirePositive(name, "yShape", yShape, d);
+      }
     }
   }
 

@@ -98,6 +98,7 @@ final class FitLoop {
           + "supported with a Dataset (Keras does not split datasets either); give validationData instead");
     }
     ensureBuiltFromShapes(List.of(Shapes.withBatch(train.xShape())));
+    checkDataset(train, "fit");
     List<Shape> targets = datasetTargetShapes(train, "fit");
     Validation validation = null;
     if (o.validationX() instanceof Dataset v) {
@@ -456,6 +457,7 @@ final class FitLoop {
   /** evaluate on a {@link Dataset}: one pass. */
   Map<String, Double> evaluate(Dataset data, List<? extends Callback> extra) {
     ensureBuiltFromShapes(List.of(Shapes.withBatch(data.xShape())));
+    checkDataset(data, "evaluate");
     CallbackList callbacks = new CallbackList(new ArrayList<>(extra));
     callbacks.setModel(model);
     Map<String, Double> logs = evaluateDataset(data, callbacks, "evaluate");
@@ -469,6 +471,7 @@ final class FitLoop {
   }
 
   private Map<String, Double> evaluateDataset(Dataset data, CallbackList callbacks, String caller) {
+    checkDataset(data, caller);
     Engine.Step step = engine().step(false, datasetTargetShapes(data, caller));
     Trackers trackers = new Trackers(step);
     callbacks.onTestBegin(Map.of());
@@ -487,6 +490,31 @@ final class FitLoop {
     Map<String, Double> logs = trackers.logs("");
     callbacks.onTestEnd(logs);
     return logs;
+  }
+
+  /**
+   * Checks, before any batch is read, that {@code data} has targets and that its dtype is the dtype of the model's
+   * input: a string dataset for an {@code Input.ofStrings} input, a float one for a float input.
+   */
+  private void checkDataset(Dataset data, String caller) {
+    if (!data.hasTargets()) {
+      throw new IllegalArgumentException(caller + "(dataset): dataset '" + data.name() + "' has no targets "
+          + "(labelMode null); " + caller + " needs (input, target) samples");
+    }
+    List<KerasTensor> inputs = model.inputs();
+    if (inputs.size() != 1) {
+      throw new IllegalArgumentException(caller + "(dataset): model '" + model.name() + "' has " + inputs.size()
+          + " inputs, but a Dataset yields one input per sample; give " + caller + " arrays instead");
+    }
+    KerasTensor in = inputs.get(0);
+    if (!in.dtype().equals(data.dtype())) {
+      boolean wantsStrings = in.dtype().equals(KerasTensor.STRING);
+      throw new IllegalArgumentException(caller + "(dataset): input 0 of model '" + model.name() + "' (layer '"
+          + in.layer().name() + "') expects dtype " + in.dtype() + ", but dataset '" + data.name() + "' yields "
+          + "inputs of dtype " + data.dtype() + (wantsStrings
+          ? ". Build the dataset with Dataset.fromStrings(...) or Dataset.fromStringSamples(...)"
+          : ". Declare the input with Input.ofStrings(...), or build a float dataset"));
+    }
   }
 
   /** A dataset's batch, checked against the model (shapes only: the dataset has checked its values). */
