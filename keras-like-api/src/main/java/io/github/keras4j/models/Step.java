@@ -22,6 +22,7 @@ import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TString;
 
 /**
  * A custom training (or evaluation) step in graph mode: the Java form of Keras's custom {@code train_step} with
@@ -49,6 +50,10 @@ import org.tensorflow.types.TFloat32;
  * (see {@link Backend#retainGraph()}), so any of them may appear in a step. Layers that keep state
  * (BatchNormalization) update it when the step runs if they were called with {@code training=true}.
  *
+ * <p>Inputs are float32 ({@link StepBuilder#input}, fed float arrays) or strings ({@link StepBuilder#stringInput},
+ * fed {@code String[]}, {@code String[][]}, ...), for models whose input is {@code Input.ofStrings(...)}; a run
+ * refuses strings for a float input and numbers for a string input, naming the input.
+ *
  * <p>Java differences from Keras: there is no tape; the loss is built symbolically from {@link Model#call} on
  * the step's inputs, and gradients are taken for the explicit variable list given to
  * {@link StepBuilder#minimize}. Regularization penalties are not added implicitly: add
@@ -73,17 +78,18 @@ import org.tensorflow.types.TFloat32;
 public final class Step {
 
   private final GraphRuntime rt;
-  private final Map<String, Placeholder<TFloat32>> inputs;
+  /** The inputs by name: float32 placeholders, or TString ones ({@link StepBuilder#stringInput}). */
+  private final Map<String, Placeholder<?>> inputs;
   private final Map<String, Operand<TFloat32>> outputs;
   private final Op update;
   /** The number of replicas the batched inputs are split over (1: not replicated). */
   private final int replicas;
 
-  Step(GraphRuntime rt, Map<String, Placeholder<TFloat32>> inputs, Map<String, Operand<TFloat32>> outputs, Op update) {
+  Step(GraphRuntime rt, Map<String, Placeholder<?>> inputs, Map<String, Operand<TFloat32>> outputs, Op update) {
     this(rt, inputs, outputs, update, 1);
   }
 
-  Step(GraphRuntime rt, Map<String, Placeholder<TFloat32>> inputs, Map<String, Operand<TFloat32>> outputs, Op update,
+  Step(GraphRuntime rt, Map<String, Placeholder<?>> inputs, Map<String, Operand<TFloat32>> outputs, Op update,
       int replicas) {
     this.rt = rt;
     this.inputs = new LinkedHashMap<>(inputs);
@@ -134,7 +140,11 @@ public final class Step {
    * Runs the step once.
    *
    * @param feeds a value for every declared input: {@code float[]}, {@code float[][]}, ..., a
-   *     {@link FloatNdArray}, or a {@link Number} for a scalar input
+   *     {@link FloatNdArray}, or a {@link Number} for a scalar input; for a string input
+   *     ({@link StepBuilder#stringInput}) {@code String[]}, {@code String[][]}, ..., or a {@link String} for a
+   *     scalar input. The tensors made for the feeds are closed when the run returns.
+   * @throws IllegalArgumentException when an input is missing or unknown, when its value has the wrong shape, or
+   *     when strings are fed to a float input or numbers to a string input
    */
   public StepResult run(Map<String, ?> feeds) {
     for (String name : feeds.keySet()) {
@@ -147,12 +157,12 @@ public final class Step {
     long rows = -1;
     try {
       Session.Runner runner = rt.session().runner();
-      for (Map.Entry<String, Placeholder<TFloat32>> e : inputs.entrySet()) {
+      for (Map.Entry<String, Placeholder<?>> e : inputs.entrySet()) {
         Object value = feeds.get(e.getKey());
         if (value == null) {
           throw new IllegalArgumentException("Step input '" + e.getKey() + "' was not fed");
         }
-        Tensor t = toTensor(e.getKey(), value, e.getValue().shape());
+        Tensor t = toTensor(e.getKey(), value, e.getValue().shape(), e.getValue().type() == TString.class);
         tensors.add(t);
         if (replicas > 1 && ReplicatedStep.isBatched(e.getValue().shape())) {
           long n = t.shape().get(0);
@@ -186,15 +196,22 @@ public final class Step {
     }
   }
 
-  private static Tensor toTensor(String name, Object value, Shape expected) {
-    if (value instanceof Number n) {
+  /** The tensor fed to input {@code name}: float32, or a string tensor when {@code strings}. */
+  private static Tensor toTensor(String name, Object value, Shape expected, boolean strings) {
+    if (value instanceof Number || value instanceof String) {
+      if (strings != value instanceof String) {
+        throw dtypeMismatch(name, strings, "a " + (strings ? "number" : "string"));
+      }
       if (expected.numDimensions() != 0) {
         throw new IllegalArgumentException("Step input '" + name + "' expects shape " + Shapes.format(expected)
             + " but received a scalar");
       }
-      return TFloat32.scalarOf(n.floatValue());
+      return value instanceof String s ? TString.scalarOf(s) : TFloat32.scalarOf(((Number) value).floatValue());
     }
     ArrayData data = ArrayData.of(name, value);
+    if (strings != data.isStrings()) {
+      throw dtypeMismatch(name, strings, data.isStrings() ? "strings" : "numbers");
+    }
     long[] shape = data.shape();
     boolean ok = shape.length == expected.numDimensions();
     for (int i = 0; ok && i < shape.length; i++) {
@@ -204,6 +221,15 @@ public final class Step {
       throw new IllegalArgumentException("Step input '" + name + "' expects shape " + Shapes.format(expected)
           + " but received an array of shape " + Shapes.format(Shape.of(shape)));
     }
+    if (strings) {
+      return TString.tensorOf(Shape.of(shape), DataBuffers.ofObjects(data.strings()));
+    }
     return TFloat32.tensorOf(Shape.of(shape), DataBuffers.of(data.values(), true, false));
+  }
+
+  private static IllegalArgumentException dtypeMismatch(String name, boolean strings, String received) {
+    return new IllegalArgumentException("Step input '" + name + "' has dtype " + (strings ? "string" : "float32")
+        + " but received " + received + (strings ? "; feed it a String[] (or String[][], ...)"
+        : "; declare it with stringInput(...) to feed strings"));
   }
 }

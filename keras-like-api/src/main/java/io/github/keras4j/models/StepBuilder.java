@@ -16,6 +16,7 @@ import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TString;
 
 /**
  * Declares a custom {@link Step}: its inputs (placeholders), the losses to minimize with which optimizer over
@@ -51,7 +52,8 @@ public final class StepBuilder {
   private final Ops tf;
   /** The open trace of the layers' updates and losses (under data parallelism, of the current phase). */
   private Trace trace;
-  private final Map<String, Placeholder<TFloat32>> inputs = new LinkedHashMap<>();
+  /** The inputs by name: float32 placeholders, and TString ones declared by {@link #stringInput}. */
+  private final Map<String, Placeholder<?>> inputs = new LinkedHashMap<>();
   private final Map<String, Operand<TFloat32>> outputs = new LinkedHashMap<>();
   private final List<Minimize> minimizes = new ArrayList<>();
   private final List<SoftUpdate> softUpdates = new ArrayList<>();
@@ -104,14 +106,7 @@ public final class StepBuilder {
 
   /** Declares a float input of exactly {@code shape} ({@code -1} for an unknown size; {@code Shape.scalar()}). */
   public Operand<TFloat32> input(String name, Shape shape) {
-    checkNotSealed("input()");
-    if (name == null || !name.matches("[A-Za-z][A-Za-z0-9_]*")) {
-      throw new IllegalArgumentException("Step input name must be a letter followed by letters, digits or '_'. "
-          + "Received: '" + name + "'");
-    }
-    if (inputs.containsKey(name)) {
-      throw new IllegalArgumentException("Step input '" + name + "' is declared twice");
-    }
+    checkInputName("input()", name);
     if (replicated != null) {
       inputs.put(name, replicated.placeholder(replica, name, shape));
       return replicated.part(replica, name);
@@ -119,6 +114,53 @@ public final class StepBuilder {
     Placeholder<TFloat32> p = tf.withName(name).placeholder(TFloat32.class, Placeholder.shape(shape));
     inputs.put(name, p);
     return p;
+  }
+
+  /**
+   * Declares a string input fed at every run under {@code name} with a {@code String[]} (shape {@code (None,)}, no
+   * sample shape given) or {@code String[][]} (sample shape {@code k}: {@code (None, k)}): Keras's string tensors
+   * in a custom {@code train_step}. The result is a TensorFlow string operand, for TensorFlow's string ops; to apply
+   * a model whose input is {@code Input.ofStrings(...)} or a text layer (TextVectorization, StringLookup) to it, pass
+   * {@code StringTensors.carry(text)}, the form in which Keras4J's float-typed layer API carries strings:
+   *
+   * <pre>{@code
+   * Step step = Step.build(model, b -> {
+   *   Operand<TString> text = b.stringInput("text");                // fed a String[]
+   *   Operand<TFloat32> y = b.input("y", 1);
+   *   Operand<TFloat32> p = model.call(StringTensors.carry(text), true);
+   *   ...
+   * });
+   * step.run(Map.of("text", new String[] {"a good film"}, "y", new float[][] {{1}}));
+   * }</pre>
+   *
+   * <p>Java difference: not available in a step replicated under a data-parallel distribution (an
+   * UnsupportedOperationException); Keras shards string batches as any other.
+   */
+  public Operand<TString> stringInput(String name, long... sampleShape) {
+    return stringInput(name, Shapes.withBatch(sampleShape));
+  }
+
+  /** Declares a string input of exactly {@code shape} ({@code -1} for an unknown size; {@code Shape.scalar()}). */
+  public Operand<TString> stringInput(String name, Shape shape) {
+    checkInputName("stringInput()", name);
+    if (replicated != null) {
+      throw new UnsupportedOperationException("Step input '" + name + "': string inputs are not supported in a step "
+          + "replicated under a data-parallel distribution; build the step without a distribution");
+    }
+    Placeholder<TString> p = tf.withName(name).placeholder(TString.class, Placeholder.shape(shape));
+    inputs.put(name, p);
+    return p;
+  }
+
+  private void checkInputName(String what, String name) {
+    checkNotSealed(what);
+    if (name == null || !name.matches("[A-Za-z][A-Za-z0-9_]*")) {
+      throw new IllegalArgumentException("Step input name must be a letter followed by letters, digits or '_'. "
+          + "Received: '" + name + "'");
+    }
+    if (inputs.containsKey(name)) {
+      throw new IllegalArgumentException("Step input '" + name + "' is declared twice");
+    }
   }
 
   /** Fetches {@code value} under {@code name} at every run. */
@@ -257,7 +299,7 @@ public final class StepBuilder {
   }
 
   /** The inputs declared so far, by name (shared placeholders under data parallelism). */
-  Map<String, Placeholder<TFloat32>> inputs() {
+  Map<String, Placeholder<?>> inputs() {
     return inputs;
   }
 
