@@ -1,0 +1,580 @@
+package io.github.keras4j.data;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.NoSuchElementException;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Keras's {@code keras.utils.text_dataset_from_directory}: a {@link Dataset} of text files, one sample per
+ * {@code .txt} file, labelled by the class subfolder it is in.
+ *
+ * <pre>
+ * main_directory/
+ * ...class_a/
+ * ......a_text_1.txt
+ * ......a_text_2.txt
+ * ...class_b/
+ * ......b_text_1.txt
+ * </pre>
+ *
+ * <pre>{@code
+ * TextDatasets.Options options = new TextDatasets.Options().labelMode("binary").validationSplit(0.2).seed(1337);
+ * List<Dataset> both = TextDatasets.textDatasetsFromDirectory(Path.of("aclImdb/train"), options.subset("both"));
+ * Dataset train = both.get(0);                  // class_names: train.classNames() = [neg, pos]
+ * vectorizer.adapt(train.collectInputs());       // Keras: vectorize_layer.adapt(train.map(lambda x, y: x))
+ * model.fit(train, new FitOptions().epochs(3).validationData(both.get(1), null));   // model: Input.ofStrings()
+ * }</pre>
+ *
+ * <p>As Keras: class folders are the non-hidden subdirectories of {@code directory}, in alphanumeric order (or the
+ * order of {@link Options#classNames}); files are found at any depth below each class folder, in the order of
+ * {@code os.walk} (directories sorted by path, files by name), {@code .txt} in any letter case; with
+ * {@link Options#shuffle} (the default) the file list is shuffled once with NumPy's {@code RandomState(seed)}
+ * (the same algorithm, so the same seed puts the same files in the training and validation subsets as Keras),
+ * the last {@code floor(validationSplit * n)} files are the validation subset, and the training dataset is then
+ * shuffled each epoch with a buffer of {@code 8 * batchSize} samples. Labels are, by {@link Options#labelMode}:
+ * {@code "int"} the class index (target shape {@code ()}), {@code "categorical"} its one-hot vector
+ * {@code (numClasses,)}, {@code "binary"} 0 or 1 {@code (1,)} (exactly two classes), {@code null} none (the
+ * dataset {@linkplain Dataset#hasTargets() has no targets}). The inputs are strings of shape {@code ()} per sample,
+ * for a model whose input is {@code Input.ofStrings()}. Batches are prefetched on a background thread, files being
+ * read as the batches are made.
+ *
+ * <p>Java differences from Keras: the datasets are Keras4J {@link Dataset}s; {@code subset="both"} is
+ * {@link #textDatasetsFromDirectory}, which returns the list {@code [training, validation]} as Keras does;
+ * {@code labels=None} is {@code labelMode(null)} (Keras treats both alike); int labels are float targets (Keras:
+ * int32); the batch size must be a positive number (Keras's {@code batch_size=None}, unbatched samples, has no
+ * equivalent); files are decoded as UTF-8 (malformed bytes become U+FFFD; Keras keeps the raw bytes);
+ * {@code maxLength} keeps at most that many UTF-8 bytes, as Keras's default {@code tf.strings.substr}, but never
+ * a partial character; the per-epoch shuffle of the training batches draws its own order (not tf.data's); an
+ * explicit {@code categorical} label outside {@code [0, numClasses)} is an error (TensorFlow's one_hot gives a row
+ * of zeros); with {@code followLinks} a link back to a directory already walked is not walked again
+ * ({@code os.walk} would loop); the {@code format="grain"} option does not exist.
+ */
+public final class TextDatasets {
+
+  private TextDatasets() {}
+
+  /** The settings of {@link #textDatasetFromDirectory}: Keras's keyword arguments, with Keras's defaults. */
+  public static final class Options {
+    private int[] labels;
+    private String labelMode = "int";
+    private List<String> classNames;
+    private int batchSize = 32;
+    private Integer maxLength;
+    private boolean shuffle = true;
+    private Long seed;
+    private double validationSplit;
+    private String subset;
+    private boolean followLinks;
+    private boolean verbose = true;
+
+    /** Default settings: labels inferred from the class folders, int labels, batches of 32, shuffled. */
+    public Options() {}
+
+    /**
+     * Explicit integer labels instead of labels inferred from the folders (Keras's {@code labels=[...]}): one per
+     * {@code .txt} file below {@code directory} (at any depth), in the alphanumeric order of their paths; the class
+     * names are then the distinct labels in increasing order, as text.
+     */
+    public Options labels(int... labels) {
+      this.labels = labels == null ? null : labels.clone();
+      return this;
+    }
+
+    /** {@code "int"} (default), {@code "categorical"}, {@code "binary"}, or null for no labels. */
+    public Options labelMode(String labelMode) {
+      this.labelMode = labelMode;
+      return this;
+    }
+
+    /** The class folders to use, in this order (a subset of the subdirectories); only with inferred labels. */
+    public Options classNames(String... classNames) {
+      this.classNames = classNames == null ? null : List.of(classNames);
+      return this;
+    }
+
+    /** The class folders to use, in this order; see {@link #classNames(String...)}. */
+    public Options classNames(List<String> classNames) {
+      this.classNames = classNames == null ? null : List.copyOf(classNames);
+      return this;
+    }
+
+    /** Samples per batch (default 32). */
+    public Options batchSize(int batchSize) {
+      this.batchSize = batchSize;
+      return this;
+    }
+
+    /** Texts longer than this many UTF-8 bytes are truncated (default: null, no limit). */
+    public Options maxLength(Integer maxLength) {
+      this.maxLength = maxLength;
+      return this;
+    }
+
+    /** Whether to shuffle (default true); false keeps the alphanumeric order of the files. */
+    public Options shuffle(boolean shuffle) {
+      this.shuffle = shuffle;
+      return this;
+    }
+
+    /** The shuffling seed, in {@code [0, 2^32)} as NumPy's; null (default) draws one. */
+    public Options seed(Long seed) {
+      this.seed = seed;
+      return this;
+    }
+
+    /** The shuffling seed; see {@link #seed(Long)}. */
+    public Options seed(long seed) {
+      return seed(Long.valueOf(seed));
+    }
+
+    /** The fraction of files held out for validation, in (0, 1); 0 (default) for none. */
+    public Options validationSplit(double validationSplit) {
+      this.validationSplit = validationSplit;
+      return this;
+    }
+
+    /** {@code "training"}, {@code "validation"} or {@code "both"}; given exactly when validationSplit is. */
+    public Options subset(String subset) {
+      this.subset = subset;
+      return this;
+    }
+
+    /** Whether to walk into subdirectories that are symbolic links (default false). */
+    public Options followLinks(boolean followLinks) {
+      this.followLinks = followLinks;
+      return this;
+    }
+
+    /** Whether to print the number of files and classes found (default true). */
+    public Options verbose(boolean verbose) {
+      this.verbose = verbose;
+      return this;
+    }
+  }
+
+  /** {@link #textDatasetFromDirectory(Path, Options)} with the default options. */
+  public static Dataset textDatasetFromDirectory(Path directory) {
+    return textDatasetFromDirectory(directory, new Options());
+  }
+
+  /**
+   * The text files below {@code directory} as a dataset of (text, label) batches: all of them, or the
+   * {@code "training"} or {@code "validation"} subset (see the class comment).
+   *
+   * @throws IllegalArgumentException on invalid options (Keras's ValueErrors, with its messages), when a class
+   *     name is not a subdirectory, or when no {@code .txt} file is found
+   * @throws UncheckedIOException when the directory cannot be read
+   */
+  public static Dataset textDatasetFromDirectory(Path directory, Options options) {
+    if ("both".equals(options.subset)) {
+      throw new IllegalArgumentException("textDatasetFromDirectory returns one dataset; for subset=\"both\" call "
+          + "textDatasetsFromDirectory, which returns [training, validation]");
+    }
+    Plan plan = plan(directory, options);
+    Split s = split(plan.index, options.validationSplit, options.subset, options.verbose);
+    if (s.files.isEmpty()) {
+      throw new IllegalArgumentException("No text files found in directory " + directory + ". Allowed format: .txt");
+    }
+    return dataset(plan, s, options.shuffle, options.subset);
+  }
+
+  /**
+   * Keras's {@code subset="both"}: the training and validation datasets, in this order, from one shuffled file list
+   * (disjoint, together all files). Only the training dataset is shuffled from epoch to epoch.
+   *
+   * @throws IllegalArgumentException when {@code options.subset} is not {@code "both"}, or as
+   *     {@link #textDatasetFromDirectory(Path, Options)}
+   */
+  public static List<Dataset> textDatasetsFromDirectory(Path directory, Options options) {
+    if (!"both".equals(options.subset)) {
+      throw new IllegalArgumentException("textDatasetsFromDirectory returns [training, validation]: give "
+          + "subset(\"both\") and a validationSplit. Received: subset=" + options.subset);
+    }
+    Plan plan = plan(directory, options);
+    Split train = split(plan.index, options.validationSplit, "training", options.verbose);
+    Split val = split(plan.index, options.validationSplit, "validation", options.verbose);
+    if (train.files.isEmpty()) {
+      throw new IllegalArgumentException("No training text files found in directory " + directory
+          + ". Allowed format: .txt");
+    }
+    if (val.files.isEmpty()) {
+      throw new IllegalArgumentException("No validation text files found in directory " + directory
+          + ". Allowed format: .txt");
+    }
+    return List.of(dataset(plan, train, options.shuffle, "training"), dataset(plan, val, false, "validation"));
+  }
+
+  // ------------------------------------------------------------------ arguments and indexing
+
+  /** The checked options and the shuffled file index. */
+  private record Plan(Index index, String labelMode, int batchSize, Integer maxLength, long seed, String name) {}
+
+  private static Plan plan(Path directory, Options o) {
+    String labelMode = o.labelMode;
+    if (labelMode != null && !Set.of("int", "categorical", "binary").contains(labelMode)) {
+      throw new IllegalArgumentException("`labelMode` argument must be one of \"int\", \"categorical\", \"binary\", "
+          + "or null. Received: labelMode=" + labelMode);
+    }
+    if (o.labels != null && o.classNames != null) {
+      throw new IllegalArgumentException("You can only pass `classNames` if labels are inferred. Received: labels="
+          + Arrays.toString(o.labels) + ", and classNames=" + o.classNames);
+    }
+    if (labelMode == null && o.classNames != null) {
+      throw new IllegalArgumentException("When labelMode is null (no labels), argument `classNames` cannot be "
+          + "specified.");
+    }
+    if (o.batchSize <= 0) {
+      throw new IllegalArgumentException("`batchSize` must be positive. Received: batchSize=" + o.batchSize);
+    }
+    if (o.maxLength != null && o.maxLength < 0) {
+      throw new IllegalArgumentException("`maxLength` must be >= 0. Received: maxLength=" + o.maxLength);
+    }
+    checkValidationSplit(o.validationSplit, o.subset, o.shuffle, o.seed);
+    if (o.seed != null && (o.seed < 0 || o.seed > 0xFFFFFFFFL)) {
+      throw new IllegalArgumentException("`seed` must be between 0 and 2**32 - 1 (NumPy's RandomState). "
+          + "Received: seed=" + o.seed);
+    }
+    long seed = o.seed != null ? o.seed : ThreadLocalRandom.current().nextInt(1_000_000);
+    Index index = Index.of(directory, labelMode == null ? Labels.NONE : o.labels != null ? Labels.EXPLICIT
+        : Labels.INFERRED, o.labels, o.classNames, o.followLinks);
+    if (o.verbose) {
+      System.out.println(index.labels == null ? "Found " + index.files.size() + " files."
+          : "Found " + index.files.size() + " files belonging to " + index.classNames.size() + " classes.");
+    }
+    if ("binary".equals(labelMode) && index.classNames.size() != 2) {
+      throw new IllegalArgumentException("When passing labelMode=\"binary\", there must be exactly 2 classNames. "
+          + "Received: classNames=" + index.classNames);
+    }
+    if (o.shuffle) {
+      index = index.shuffled(seed);
+    }
+    Path name = directory.getFileName();
+    return new Plan(index, labelMode, o.batchSize, o.maxLength, seed, name == null ? directory.toString()
+        : name.toString());
+  }
+
+  /** Keras's {@code check_validation_split_arg}. */
+  private static void checkValidationSplit(double split, String subset, boolean shuffle, Long seed) {
+    if (split != 0 && !(split > 0 && split < 1)) {
+      throw new IllegalArgumentException("`validationSplit` must be between 0 and 1, received: " + split);
+    }
+    if ((split != 0 || subset != null) && !(split != 0 && subset != null)) {
+      throw new IllegalArgumentException("If `subset` is set, `validationSplit` must be set, and inversely.");
+    }
+    if (subset != null && !Set.of("training", "validation", "both").contains(subset)) {
+      throw new IllegalArgumentException("`subset` must be either \"training\", \"validation\" or \"both\", "
+          + "received: " + subset);
+    }
+    if (split != 0 && shuffle && seed == null) {
+      throw new IllegalArgumentException("If using `validationSplit` and shuffling the data, you must provide a "
+          + "`seed` argument, to make sure that there is no overlap between the training and validation subset.");
+    }
+  }
+
+  /** How the labels are found. */
+  private enum Labels { INFERRED, EXPLICIT, NONE }
+
+  /** The indexed files, their labels (null when none) and the class names (empty when none). */
+  record Index(List<Path> files, int[] labels, List<String> classNames) {
+
+    /**
+     * Keras's {@code index_directory}: the {@code .txt} files of each class folder (or of the whole directory for
+     * explicit or no labels) in {@code os.walk} order, classes in order.
+     */
+    static Index of(Path directory, Labels mode, int[] explicit, List<String> classNames, boolean followLinks) {
+      if (!Files.isDirectory(directory)) {
+        throw new UncheckedIOException(new IOException("Directory not found: " + directory));
+      }
+      List<String> subdirs = new ArrayList<>();
+      if (mode == Labels.INFERRED) {
+        for (Path p : sortedEntries(directory)) {
+          String n = p.getFileName().toString();
+          if (Files.isDirectory(p) && !n.startsWith(".")) {
+            subdirs.add(n);
+          }
+        }
+        if (classNames != null) {
+          if (!new HashSet<>(subdirs).containsAll(classNames)) {
+            throw new IllegalArgumentException("The `classNames` passed did not match the names of the "
+                + "subdirectories of the target directory. Expected: " + subdirs + " (or a subset of it), but "
+                + "received: classNames=" + classNames);
+          }
+          subdirs = new ArrayList<>(classNames);
+        }
+      } else {
+        subdirs.add("");
+      }
+      List<Path> files = new ArrayList<>();
+      List<Integer> labels = new ArrayList<>();
+      for (int c = 0; c < subdirs.size(); c++) {
+        Path root = subdirs.get(c).isEmpty() ? directory : directory.resolve(subdirs.get(c));
+        List<Path> found = walk(root, followLinks);
+        files.addAll(found);
+        labels.addAll(Collections.nCopies(found.size(), c));
+      }
+      switch (mode) {
+        case INFERRED -> {
+          return new Index(files, labels.stream().mapToInt(Integer::intValue).toArray(), subdirs);
+        }
+        case NONE -> {
+          return new Index(files, null, List.of());
+        }
+        default -> {
+          if (explicit.length != files.size()) {
+            throw new IllegalArgumentException("Expected the lengths of `labels` to match the number of files in "
+                + "the target directory. len(labels) is " + explicit.length + " while we found " + files.size()
+                + " files in directory " + directory + ".");
+          }
+          TreeSet<Integer> distinct = new TreeSet<>();
+          for (int l : explicit) {
+            distinct.add(l);
+          }
+          List<String> names = new ArrayList<>();
+          distinct.forEach(l -> names.add(String.valueOf(l)));
+          return new Index(files, explicit.clone(), names);
+        }
+      }
+    }
+
+    /** Files and labels shuffled together as NumPy's {@code RandomState(seed).shuffle} (a fresh state for each). */
+    Index shuffled(long seed) {
+      int[] order = new int[files.size()];
+      for (int i = 0; i < order.length; i++) {
+        order[i] = i;
+      }
+      new NumpyRandomState(seed).shuffle(order);
+      List<Path> f = new ArrayList<>();
+      int[] l = labels == null ? null : new int[order.length];
+      for (int i = 0; i < order.length; i++) {
+        f.add(files.get(order[i]));
+        if (l != null) {
+          l[i] = labels[order[i]];
+        }
+      }
+      return new Index(f, l, classNames);
+    }
+  }
+
+  /** The entries of {@code dir} sorted by name. */
+  private static List<Path> sortedEntries(Path dir) {
+    List<Path> out = new ArrayList<>();
+    try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
+      s.forEach(out::add);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Could not list the directory " + dir + ": " + e.getMessage(), e);
+    }
+    out.sort((a, b) -> a.getFileName().toString().compareTo(b.getFileName().toString()));
+    return out;
+  }
+
+  /**
+   * Keras's {@code iter_valid_files}: the {@code .txt} files (any case) at any depth below {@code root}, as
+   * {@code sorted(os.walk(root, followlinks), key=root)} lists them: directories by path, each one's files by name.
+   * Links to directories are walked only with {@code followLinks}, each real directory once.
+   */
+  private static List<Path> walk(Path root, boolean followLinks) {
+    List<Path> dirs = new ArrayList<>();
+    Set<Path> seen = new HashSet<>();
+    collectDirs(root, followLinks, dirs, seen);
+    dirs.sort((a, b) -> a.toString().compareTo(b.toString()));
+    List<Path> out = new ArrayList<>();
+    for (Path d : dirs) {
+      for (Path p : sortedEntries(d)) {
+        if (!Files.isDirectory(p) && p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".txt")) {
+          out.add(p);
+        }
+      }
+    }
+    return out;
+  }
+
+  private static void collectDirs(Path dir, boolean followLinks, List<Path> dirs, Set<Path> seen) {
+    try {
+      if (!seen.add(dir.toRealPath())) {
+        return;
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Could not read the directory " + dir + ": " + e.getMessage(), e);
+    }
+    dirs.add(dir);
+    for (Path p : sortedEntries(dir)) {
+      if (Files.isDirectory(p) && (followLinks || !Files.isSymbolicLink(p))) {
+        collectDirs(p, followLinks, dirs, seen);
+      }
+    }
+  }
+
+  /** One subset's files and labels. */
+  private record Split(List<Path> files, int[] labels) {}
+
+  /** Keras's {@code get_training_or_validation_split}: the first or last files, or all without a split. */
+  private static Split split(Index index, double validationSplit, String subset, boolean verbose) {
+    int n = index.files.size();
+    if (validationSplit == 0) {
+      return new Split(index.files, index.labels);
+    }
+    int val = (int) (validationSplit * n);
+    int train = n - val;
+    int from = "training".equals(subset) ? 0 : train;
+    int to = "training".equals(subset) ? train : n;
+    if (verbose) {
+      System.out.println("Using " + (to - from) + " files for " + subset + ".");
+    }
+    return new Split(index.files.subList(from, to),
+        index.labels == null ? null : Arrays.copyOfRange(index.labels, from, to));
+  }
+
+  /** The dataset of one subset: files read as its batches are made, labels encoded by the label mode. */
+  private static Dataset dataset(Plan plan, Split s, boolean shuffle, String subset) {
+    List<Path> files = List.copyOf(s.files);
+    int[] labels = s.labels;
+    String mode = plan.labelMode;
+    int classes = plan.index.classNames.size();
+    if ("categorical".equals(mode)) {
+      for (int i = 0; i < labels.length; i++) {
+        if (labels[i] < 0 || labels[i] >= classes) {
+          throw new IllegalArgumentException("labelMode=\"categorical\": label " + labels[i] + " of file "
+              + files.get(i) + " is not in [0, " + classes + "), the number of distinct labels");
+        }
+      }
+    }
+    long[] yShape = mode == null ? null : switch (mode) {
+      case "int" -> new long[0];
+      case "binary" -> new long[] {1};
+      default -> new long[] {classes};
+    };
+    Integer maxLength = plan.maxLength;
+    String name = plan.name + (subset == null ? "" : " (" + subset + ")");
+    Dataset d = Dataset.fromStringSamples(name, new long[0], yShape, () -> new Iterator<Dataset.StringSample>() {
+      private int i;
+
+      @Override
+      public boolean hasNext() {
+        return i < files.size();
+      }
+
+      @Override
+      public Dataset.StringSample next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        Path file = files.get(i);
+        float[] y = mode == null ? null : encode(labels[i], mode, classes);
+        i++;
+        return new Dataset.StringSample(new String[] {read(file, maxLength)}, y);
+      }
+    });
+    if (shuffle) {
+      d = d.shuffle(plan.batchSize * 8, plan.seed);
+    }
+    return d.batch(plan.batchSize).prefetch(2).withClassNames(plan.index.classNames);
+  }
+
+  private static float[] encode(int label, String mode, int classes) {
+    return switch (mode) {
+      case "categorical" -> {
+        float[] y = new float[classes];
+        y[label] = 1;
+        yield y;
+      }
+      default -> new float[] {label}; // "int": the index; "binary": 0 or 1 as float, shape (1,)
+    };
+  }
+
+  /** A file's text (UTF-8), truncated to at most {@code maxLength} UTF-8 bytes without cutting a character. */
+  static String read(Path file, Integer maxLength) {
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Could not read the text file " + file + ": " + e.getMessage(), e);
+    }
+    int end = bytes.length;
+    if (maxLength != null && maxLength < end) {
+      end = maxLength;
+      // Step back over continuation bytes (10xxxxxx) to the start of the cut character, and drop that character.
+      int start = end;
+      while (start > 0 && (bytes[start] & 0xC0) == 0x80) {
+        start--;
+      }
+      end = start;
+    }
+    return new String(bytes, 0, end, StandardCharsets.UTF_8);
+  }
+
+  /**
+   * NumPy's legacy {@code RandomState(seed)} (MT19937 seeded by {@code init_genrand}) and its {@code shuffle}
+   * (Fisher-Yates from the end, {@code j = random_interval(i)} by masked rejection sampling), reproduced so that a
+   * seed shuffles the files as Keras's {@code index_directory} does.
+   */
+  static final class NumpyRandomState {
+    private final int[] mt = new int[624];
+    private int index = 624;
+
+    NumpyRandomState(long seed) {
+      mt[0] = (int) seed;
+      for (int i = 1; i < 624; i++) {
+        mt[i] = 1812433253 * (mt[i - 1] ^ (mt[i - 1] >>> 30)) + i;
+      }
+    }
+
+    /** The next 32 random bits, as an unsigned value. */
+    long nextUint32() {
+      if (index >= 624) {
+        for (int k = 0; k < 624; k++) {
+          int y = (mt[k] & 0x80000000) | (mt[(k + 1) % 624] & 0x7fffffff);
+          mt[k] = mt[(k + 397) % 624] ^ (y >>> 1) ^ ((y & 1) != 0 ? 0x9908b0df : 0);
+        }
+        index = 0;
+      }
+      int y = mt[index++];
+      y ^= y >>> 11;
+      y ^= (y << 7) & 0x9d2c5680;
+      y ^= (y << 15) & 0xefc60000;
+      y ^= y >>> 18;
+      return y & 0xFFFFFFFFL;
+    }
+
+    /** A uniform integer in {@code [0, max]} (NumPy's {@code random_interval}, for {@code max < 2^32}). */
+    long interval(long max) {
+      if (max == 0) {
+        return 0;
+      }
+      long mask = max;
+      mask |= mask >>> 1;
+      mask |= mask >>> 2;
+      mask |= mask >>> 4;
+      mask |= mask >>> 8;
+      mask |= mask >>> 16;
+      long value;
+      do {
+        value = nextUint32() & mask;
+      } while (value > max);
+      return value;
+    }
+
+    /** Shuffles {@code a} in place as {@code RandomState.shuffle}. */
+    void shuffle(int[] a) {
+      for (int i = a.length - 1; i > 0; i--) {
+        int j = (int) interval(i);
+        int t = a[i];
+        a[i] = a[j];
+        a[j] = t;
+      }
+    }
+  }
+}
