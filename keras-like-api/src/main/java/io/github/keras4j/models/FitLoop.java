@@ -499,7 +499,8 @@ final class FitLoop {
   private void checkDataset(Dataset data, String caller) {
     if (!data.hasTargets()) {
       throw new IllegalArgumentException(caller + "(dataset): dataset '" + data.name() + "' has no targets "
-          + "(labelMode null); " + caller + " needs (input, target) samples");
+          + "(it was built without labels, e.g. TextDatasets with labelMode(null)); " + caller + " needs (input, "
+          + "target) samples");
     }
     List<KerasTensor> inputs = model.inputs();
     if (inputs.size() != 1) {
