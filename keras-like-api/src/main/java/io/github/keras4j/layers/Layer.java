@@ -360,13 +360,21 @@ public abstract class Layer {
     return KerasTensor.FLOAT32;
   }
 
+  /**
+   * The dtype of input {@code index} of this layer: {@link #inputDtype()} for every input, unless the layer takes
+   * inputs of several dtypes (a nested model with a string input and a numeric one) and overrides this.
+   */
+  public String inputDtype(int index) {
+    return inputDtype();
+  }
+
   /** The dtype of the tensors this layer returns; {@link KerasTensor#FLOAT32} by default. */
   public String outputDtype() {
     return KerasTensor.FLOAT32;
   }
 
   private void checkInputDtype(int i, String dtype) {
-    String expected = inputDtype();
+    String expected = inputDtype(i);
     if (dtype.equals(expected)) {
       return;
     }

@@ -23,11 +23,14 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
+import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.FloatNdArray;
+import org.tensorflow.ndarray.NdArray;
 import org.tensorflow.ndarray.NdArrays;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TString;
 
 /**
  * The loops behind fit, evaluate and predict: data checks, batching, one Session.run per batch, running means
@@ -561,26 +564,49 @@ final class FitLoop {
   }
 
   List<FloatNdArray> predict(Object x) {
+    List<FloatNdArray> result = new ArrayList<>();
+    for (Predicted p : predictValues(x, "predict")) {
+      result.add(NdArrays.wrap(Shape.of(p.shape()), DataBuffers.of(p.floats(), false, false)));
+    }
+    return result;
+  }
+
+  /** The string outputs of the model for every sample of {@code x} (every output must have dtype string). */
+  List<NdArray<String>> predictStrings(Object x) {
+    List<NdArray<String>> result = new ArrayList<>();
+    for (Predicted p : predictValues(x, PREDICT_STRINGS)) {
+      result.add(NdArrays.wrap(Shape.of(p.shape()), DataBuffers.ofObjects(p.strings())));
+    }
+    return result;
+  }
+
+  /** The caller name of {@link #predictStrings}, whose outputs must be strings where other callers' are numbers. */
+  static final String PREDICT_STRINGS = "predictStrings";
+
+  /** One output's values for all samples, row-major: {@code floats} for a float32 output, else {@code strings}. */
+  private record Predicted(long[] shape, float[] floats, String[] strings) {}
+
+  private List<Predicted> predictValues(Object x, String caller) {
     List<ArrayData> xs = toArrays("x", x);
     ensureBuilt(xs);
-    int rows = checkCardinality(xs, List.of(), null, "predict");
-    checkInputs(xs, "predict");
+    int rows = checkCardinality(xs, List.of(), null, caller);
+    checkInputs(xs, caller);
     List<org.tensorflow.Operand<TFloat32>> outs = engine().predictions();
-    List<float[]> values = new ArrayList<>();
-    List<long[]> shapes = new ArrayList<>();
+    List<Predicted> values = new ArrayList<>();
     for (KerasTensor t : model.outputs()) {
       long[] s = t.shape().asArray().clone();
       s[0] = rows;
       long size = 1;
       for (int i = 1; i < s.length; i++) {
         if (s[i] < 0) {
-          throw new IllegalStateException("predict(): output of layer '" + t.layer().name()
+          throw new IllegalStateException(caller + "(): output of layer '" + t.layer().name()
               + "' has an unknown dimension: " + Shapes.format(t.shape()));
         }
         size *= s[i];
       }
-      values.add(new float[Math.toIntExact(size * rows)]);
-      shapes.add(s);
+      int n = Math.toIntExact(size * rows);
+      boolean strings = t.dtype().equals(KerasTensor.STRING);
+      values.add(new Predicted(s, strings ? null : new float[n], strings ? new String[n] : null));
     }
     int[] order = identity(rows);
     int batch = o.batchSize();
@@ -592,27 +618,30 @@ final class FitLoop {
       outs.forEach(runner::fetch);
       try (Result r = runner.run()) {
         for (int j = 0; j < outs.size(); j++) {
-          TFloat32 t = (TFloat32) r.get(j);
+          Tensor t = r.get(j);
           long[] real = t.shape().asArray();
-          long[] expected = shapes.get(j).clone();
+          Predicted p = values.get(j);
+          long[] expected = p.shape().clone();
           expected[0] = count;
           if (!java.util.Arrays.equals(real, expected)) {
             // A layer's computeOutputShape disagrees with what its call computes: never pad or cut silently.
             KerasTensor out = model.outputs().get(j);
-            throw new IllegalStateException("predict(): output " + j + " of model '" + model.name() + "' (layer '"
+            throw new IllegalStateException(caller + "(): output " + j + " of model '" + model.name() + "' (layer '"
                 + out.layer().name() + "') is inferred as " + Shapes.format(out.shape()) + " but the graph computed "
                 + Shapes.format(Shape.of(real)) + " for a batch of " + count);
           }
           int n = (int) t.size();
-          t.asRawTensor().data().asFloats().read(values.get(j), (int) ((long) from * n / count), n);
+          int offset = (int) ((long) from * n / count);
+          if (p.strings() != null) {
+            int[] position = {offset};
+            ((TString) t).scalars().forEach(v -> p.strings()[position[0]++] = v.getObject());
+          } else {
+            ((TFloat32) t).asRawTensor().data().asFloats().read(p.floats(), offset, n);
+          }
         }
       }
     }
-    List<FloatNdArray> result = new ArrayList<>();
-    for (int j = 0; j < values.size(); j++) {
-      result.add(NdArrays.wrap(Shape.of(shapes.get(j)), DataBuffers.of(values.get(j), false, false)));
-    }
-    return result;
+    return values;
   }
 
   // ------------------------------------------------------------------ one step
@@ -767,13 +796,7 @@ final class FitLoop {
   }
 
   private void checkInputs(List<ArrayData> xs, String caller) {
-    for (KerasTensor out : model.outputs()) {
-      if (!out.dtype().equals(KerasTensor.FLOAT32)) {
-        throw new UnsupportedOperationException(caller + "(): model '" + model.name() + "' has an output of dtype "
-            + out.dtype() + " (layer '" + out.layer().name() + "'); fit, evaluate and predict return float32 "
-            + "arrays only. Use the layer outside the model, or end the model with a numeric layer");
-      }
-    }
+    checkOutputDtypes(caller);
     List<KerasTensor> inputs = model.inputs();
     if (xs.size() != inputs.size()) {
       throw new IllegalArgumentException(caller + "(): model '" + model.name() + "' expects " + inputs.size()
@@ -795,6 +818,34 @@ final class FitLoop {
             + Shapes.format(found));
       }
       checkEmbeddingIndices(xs.get(i), inputs.get(i), i);
+    }
+  }
+
+  /**
+   * Every output of the model must be float32 (fit, evaluate, predict) or, for {@link #PREDICT_STRINGS}, string: the
+   * message says which method returns the other kind.
+   */
+  private void checkOutputDtypes(String caller) {
+    boolean strings = caller.equals(PREDICT_STRINGS);
+    String wanted = strings ? KerasTensor.STRING : KerasTensor.FLOAT32;
+    for (int j = 0; j < model.outputs().size(); j++) {
+      KerasTensor out = model.outputs().get(j);
+      if (out.dtype().equals(wanted)) {
+        continue;
+      }
+      String what = caller + "(): output " + j + " of model '" + model.name() + "' (layer '" + out.layer().name()
+          + "') has dtype " + out.dtype() + "; ";
+      if (strings) {
+        throw new UnsupportedOperationException(what + "predictStrings returns string outputs only. Call predict() "
+            + "for a numeric output");
+      }
+      if (caller.equals("predict")) {
+        throw new UnsupportedOperationException(what + "predict returns float32 arrays only. Call "
+            + "predictStrings(x) to get the strings (Keras's predict returns them as a numpy array of bytes)");
+      }
+      throw new UnsupportedOperationException(what + "fit and evaluate compute losses on float32 outputs only. "
+          + "End the trained model with a numeric layer, and apply the string layer in a second model sharing its "
+          + "layers");
     }
   }
 

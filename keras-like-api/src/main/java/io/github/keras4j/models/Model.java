@@ -30,7 +30,9 @@ import java.util.Set;
 import java.util.function.Consumer;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.FloatNdArray;
+import org.tensorflow.ndarray.NdArray;
 import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TBool;
@@ -61,7 +63,8 @@ import org.tensorflow.types.TString;
  *
  * <p>Java differences from Keras: optional arguments of fit are given through {@link FitOptions}; inputs are
  * Java arrays ({@code float[][]}, ...) or {@link FloatNdArray}s, several inputs as a {@link List}; {@code predict}
- * returns a {@link FloatNdArray}. A model holds native resources: close it (try-with-resources).
+ * returns a {@link FloatNdArray}, and {@link #predictStrings} the output of a model ending in a string layer. A model
+ * holds native resources: close it (try-with-resources).
  */
 public class Model implements AutoCloseable {
 
@@ -473,7 +476,12 @@ public class Model implements AutoCloseable {
     return predict(x, 32);
   }
 
-  /** Predicts with the given batch size; for several outputs use {@link #predictOutputs}. */
+  /**
+   * Predicts with the given batch size; for several outputs use {@link #predictOutputs}, for a string output
+   * {@link #predictStrings}.
+   *
+   * @throws UnsupportedOperationException when the model's output has dtype string
+   */
   public FloatNdArray predict(Object x, int batchSize) {
     List<FloatNdArray> out = predictOutputs(x, batchSize);
     if (out.size() != 1) {
@@ -482,10 +490,63 @@ public class Model implements AutoCloseable {
     return out.get(0);
   }
 
-  /** Predicts every output. */
+  /** Predicts every output; all must be float32 (a string output: {@link #predictStrings}). */
   public List<FloatNdArray> predictOutputs(Object x, int batchSize) {
     checkOpen();
     return diagnosed(() -> new FitLoop(this, new FitOptions().batchSize(batchSize).verbose(0)).predict(x));
+  }
+
+  /**
+   * Predicts the string output of a model, batch size 32: one row per sample holding that sample's strings,
+   * row-major ({@code [[s]]} rows of one string for a rank-1 output of shape {@code (batch,)}). For a model ending in
+   * a string layer, such as {@code StringLookup(invert=true)}:
+   *
+   * <pre>{@code
+   * KerasTensor ids = Input.of(3);
+   * KerasTensor words = StringLookup.builder().vocabulary("a", "b", "c").invert(true).build().apply(ids);
+   * try (Model model = new Model(ids, words)) {
+   *   String[][] out = model.predictStrings(new float[][] {{1, 3, 0}});   // {{"a", "c", "[UNK]"}}
+   * }
+   * }</pre>
+   *
+   * <p>Java differs from Keras: Keras's {@code predict} returns a string output as a numpy array of {@code bytes};
+   * Keras4J's {@link #predict} returns float32 arrays only and refuses a string output, pointing here, and this method
+   * decodes the bytes as UTF-8.
+   *
+   * @throws UnsupportedOperationException when the model's output is not a string (use {@link #predict})
+   * @throws IllegalStateException when the model has several outputs
+   */
+  public String[][] predictStrings(Object x) {
+    return predictStrings(x, 32);
+  }
+
+  /** As {@link #predictStrings(Object)} with the given batch size. */
+  public String[][] predictStrings(Object x, int batchSize) {
+    NdArray<String> out = predictStringArray(x, batchSize);
+    int rows = (int) out.shape().get(0);
+    int size = rows == 0 ? 0 : (int) (out.size() / rows);
+    String[] flat = new String[(int) out.size()];
+    out.copyTo(DataBuffers.ofObjects(flat));
+    String[][] result = new String[rows][];
+    for (int r = 0; r < rows; r++) {
+      result[r] = java.util.Arrays.copyOfRange(flat, r * size, (r + 1) * size);
+    }
+    return result;
+  }
+
+  /**
+   * As {@link #predictStrings(Object, int)}, keeping the output's shape: {@code (samples,)} for a rank-1 output,
+   * {@code (samples, n)}, ... The array is in Java memory (nothing to close).
+   */
+  public NdArray<String> predictStringArray(Object x, int batchSize) {
+    checkOpen();
+    List<NdArray<String>> out =
+        diagnosed(() -> new FitLoop(this, new FitOptions().batchSize(batchSize).verbose(0)).predictStrings(x));
+    if (out.size() != 1) {
+      throw new IllegalStateException("Model '" + name + "' has " + out.size() + " outputs; predictStrings returns "
+          + "the output of a model with one output");
+    }
+    return out.get(0);
   }
 
   /** One gradient update on one batch; returns the batch's loss and metrics. */

@@ -34,6 +34,10 @@ import org.tensorflow.types.TFloat32;
  * runs in inference mode, as in Keras. The outer model's summary shows the layer as {@code base (Sequential)} or
  * {@code (Functional)}, and {@link Model#save} stores the model's config nested in the outer one, as Keras does.
  *
+ * <p>A model on string inputs ({@code Input.ofStrings}, feeding a {@code StringLookup} or {@code TextVectorization})
+ * nests the same way: the layer takes string tensors at those inputs and numbers at the others (each input's dtype
+ * is checked when the layer is applied), and its output has the dtype of the model's output.
+ *
  * <p>Java differences from Keras: the model has to be wrapped once by {@code asLayer()} where Keras passes the
  * model itself (a Java {@code Model} is not a {@link Layer}); {@code getLayer("base")} of the outer model returns
  * this layer, whose {@link #model()} is the model. As every Keras4J layer, it has one output: a model with several
@@ -75,6 +79,32 @@ public final class NestedModel extends Layer {
   /** Whether the outer model closes the model (a model rebuilt by loading). */
   boolean owned() {
     return owned;
+  }
+
+  /**
+   * The dtype of the model's first input ({@link KerasTensor#STRING} for a model on {@code Input.ofStrings}); float32
+   * while a deferred Sequential has no input yet.
+   */
+  @Override
+  public String inputDtype() {
+    return inputDtype(0);
+  }
+
+  /**
+   * The dtype of the model's input {@code index}, so that applying this layer checks each tensor against the input it
+   * feeds: a string tensor may feed only a string input, and the reverse. Float32 while a deferred Sequential has no
+   * input yet, or past the model's inputs (the count is checked with the shapes).
+   */
+  @Override
+  public String inputDtype(int index) {
+    List<KerasTensor> ins = model.isBuilt() ? model.inputs() : List.of();
+    return index < ins.size() ? ins.get(index).dtype() : KerasTensor.FLOAT32;
+  }
+
+  /** The dtype of the model's output: strings for a model ending in a string layer ({@code invert} StringLookup). */
+  @Override
+  public String outputDtype() {
+    return model.isBuilt() ? model.outputs().get(0).dtype() : KerasTensor.FLOAT32;
   }
 
   /** {@code Sequential} or {@code Functional}, Keras's class name of the model, for summaries and saving. */

@@ -125,7 +125,8 @@ public class Sequential extends Model {
         && first.model().isBuilt() && first.model().inputs().size() == 1) {
       // As Keras: a built model first gives the Sequential its input shape.
       long[] dims = first.model().inputs().get(0).shape().asArray();
-      inputLayer = new InputLayer(java.util.Arrays.copyOfRange(dims, 1, dims.length));
+      inputLayer = new InputLayer(null, first.model().inputs().get(0).dtype(),
+          java.util.Arrays.copyOfRange(dims, 1, dims.length));
     }
     if (inputLayer == null || stack.isEmpty()) {
       return;
