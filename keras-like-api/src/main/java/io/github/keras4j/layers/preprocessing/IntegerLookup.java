@@ -6,19 +6,14 @@ import io.github.keras4j.graph.GraphVariable;
 import io.github.keras4j.layers.Layer;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.FloatNdArray;
 import org.tensorflow.ndarray.NdArrays;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.nn.TopK;
-import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
@@ -68,13 +63,10 @@ public class IntegerLookup extends Layer {
   /** The output modes Keras accepts ({@code "binary"} and {@code "tf-idf"} are read as their new names). */
   public static final List<String> OUTPUT_MODES = LookupArguments.OUTPUT_MODES;
 
-  private final Integer maxTokens;
-  private final int numOovIndices;
+  private final IndexLookup lookup;
   private final Long maskToken;
   private final long oovToken;
   private final boolean invert;
-  private final String outputMode;
-  private final boolean padToMaxTokens;
   private final long[] inputVocabulary;
   private final float[] inputIdfWeights;
 
@@ -95,14 +87,12 @@ public class IntegerLookup extends Layer {
 
   private IntegerLookup(Builder b) {
     super(b.name);
-    this.outputMode = LookupArguments.check(describe(), "IntegerLookup", b.outputMode, b.maxTokens, b.numOovIndices,
-        b.invert, b.idfWeights, Arrays.toString(b.idfWeights), b.vocabulary != null, b.padToMaxTokens);
-    this.maxTokens = b.maxTokens;
-    this.numOovIndices = b.numOovIndices;
+    this.lookup = new IndexLookup(describe(), "IntegerLookup", b.outputMode, b.maxTokens, b.numOovIndices,
+        b.maskToken != null, b.invert, b.padToMaxTokens, b.idfWeights, Arrays.toString(b.idfWeights),
+        b.vocabulary != null);
     this.maskToken = b.maskToken;
     this.oovToken = b.oovToken;
     this.invert = b.invert;
-    this.padToMaxTokens = b.padToMaxTokens;
     this.inputVocabulary = b.vocabulary == null ? null : b.vocabulary.clone();
     this.inputIdfWeights = b.idfWeights == null ? null : b.idfWeights.clone();
     if (inputVocabulary != null) {
@@ -124,27 +114,14 @@ public class IntegerLookup extends Layer {
 
   // ------------------------------------------------------------------ index layout
 
-  /** Keras's {@code _oov_start_index}: 1 when a mask token takes index 0 ({@code "int"} output), else 0. */
-  private int oovStart() {
-    return maskToken != null && outputMode.equals("int") ? 1 : 0;
-  }
-
   /** Keras's {@code _token_start_index}: the index of the first vocabulary token. */
   private int tokenStart() {
-    return oovStart() + numOovIndices;
+    return lookup.tokenStart();
   }
 
   /** The size of the encoded outputs. */
   private long depth() {
-    if (padToMaxTokens) {
-      return maxTokens;
-    }
-    if (tokenCount < 0) {
-      throw new IllegalStateException(describe() + ": when using `output_mode=" + outputMode + "` and "
-          + "`pad_to_max_tokens=False`, you must set the layer's vocabulary before calling it. Either pass a "
-          + "`vocabulary` argument to the layer, or call `adapt` with some sample data");
-    }
-    return tokenStart() + tokenCount;
+    return lookup.depth(tokenCount);
   }
 
   // ------------------------------------------------------------------ vocabulary
@@ -155,58 +132,16 @@ public class IntegerLookup extends Layer {
    * {@link #getVocabulary()} returns them).
    */
   private void setVocabulary(long[] vocab, float[] idf) {
-    if (vocab.length == 0) {
-      throw new IllegalArgumentException(describe() + ": cannot set an empty vocabulary. Received: vocabulary=[]");
-    }
-    long[] special = specialTokens();
-    boolean foundSpecial = vocab.length >= special.length
-        && Arrays.equals(Arrays.copyOf(vocab, special.length), special);
-    long[] tokens = foundSpecial ? Arrays.copyOfRange(vocab, special.length, vocab.length) : vocab;
-    Set<Long> seen = new HashSet<>();
-    Set<Long> repeated = new TreeSet<>();
-    for (long t : tokens) {
-      if (!seen.add(t)) {
-        repeated.add(t);
-      }
-    }
-    if (!repeated.isEmpty()) {
-      throw new IllegalArgumentException(describe() + ": the passed vocabulary has at least one repeated term. "
-          + "Please uniquify your dataset. The repeated terms are: " + repeated);
-    }
-    if (maskToken != null && seen.contains(maskToken)) {
-      throw new IllegalArgumentException(describe() + ": found reserved mask token at unexpected location in "
-          + "`vocabulary`. Either remove all mask and OOV tokens, or include them only at the start of the "
-          + "vocabulary in precisely this order: " + Arrays.toString(special) + ". Received: mask_token=" + maskToken);
-    }
-    if (invert && seen.contains(oovToken)) {
-      throw new IllegalArgumentException(describe() + ": found reserved OOV token at unexpected location in "
-          + "`vocabulary`. Either remove all mask and OOV tokens, or include them only at the start of the "
-          + "vocabulary in precisely this order: " + Arrays.toString(special) + ". Received: oov_token=" + oovToken);
-    }
-    if (maxTokens != null && tokenStart() + tokens.length > maxTokens) {
-      throw new IllegalArgumentException(describe() + ": attempted to set a vocabulary larger than the maximum vocab "
-          + "size. Received vocabulary size is " + (tokenStart() + tokens.length) + "; `max_tokens` is " + maxTokens);
-    }
+    IndexLookup.Given<Long> given = lookup.checkVocabulary(Arrays.stream(vocab).boxed().toList(), maskToken,
+        oovToken, invert);
+    long[] tokens = given.tokens().stream().mapToLong(Long::longValue).toArray();
     for (long t : tokens) {
       if (Math.abs(t) > (1 << 24)) {
         throw new IllegalArgumentException(describe() + ": vocabulary tokens must be integers of magnitude at most "
             + "2^24 (exact in float32, Keras4J's input type). Received: " + t);
       }
     }
-    float[] padded = null;
-    if (outputMode.equals("tf_idf")) {
-      if (idf == null || idf.length != vocab.length) {
-        throw new IllegalArgumentException(describe() + ": `idf_weights` must be the same length as vocabulary. "
-            + "len(idf_weights) is " + (idf == null ? "None" : idf.length) + "; len(vocabulary) is " + vocab.length);
-      }
-      int front = foundSpecial ? 0 : tokenStart();
-      float average = 0;
-      for (float w : idf) {
-        average += w;
-      }
-      average /= idf.length;
-      padded = idfSlots(idf, front, foundSpecial ? 0 : average, tokens.length);
-    }
+    float[] padded = lookup.tfIdf() ? lookup.givenIdfSlots(idf, vocab.length, given.foundSpecial()) : null;
     float[] values = new float[tokens.length];
     for (int i = 0; i < tokens.length; i++) {
       values[i] = tokens[i];
@@ -214,23 +149,9 @@ public class IntegerLookup extends Layer {
     store(values, padded);
   }
 
-  /** The idf weight of every output slot: {@code front} slots of {@code frontValue}, the weights, zeros to depth. */
-  private float[] idfSlots(float[] weights, int front, float frontValue, int tokens) {
-    int size = padToMaxTokens ? maxTokens : tokenStart() + tokens;
-    float[] out = new float[size];
-    Arrays.fill(out, 0, front, frontValue);
-    System.arraycopy(weights, 0, out, front, Math.min(weights.length, size - front));
-    return out;
-  }
-
   /** The special tokens at the front of the vocabulary: {@code [maskToken] * oovStart + [oovToken] * numOov}. */
   private long[] specialTokens() {
-    long[] out = new long[tokenStart()];
-    Arrays.fill(out, oovToken);
-    if (oovStart() == 1) {
-      out[0] = maskToken;
-    }
-    return out;
+    return lookup.specialTokens(maskToken, oovToken).stream().mapToLong(Long::longValue).toArray();
   }
 
   /** Makes {@code tokens} (and {@code idf}) the layer's vocabulary: the weights' values once built. */
@@ -330,50 +251,29 @@ public class IntegerLookup extends Layer {
   }
 
   private void finish(TokenCounts<Long> counts) {
-    Set<Long> special = new HashSet<>();
-    if (maskToken != null) {
-      special.add(maskToken);
+    IndexLookup.Learned<Long> learned = lookup.learn(counts, maskToken, oovToken);
+    float[] values = new float[learned.tokens().size()];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = learned.tokens().get(i);
     }
-    special.add(oovToken);
-    List<Long> learned = counts.vocabulary(special, maxTokens == null ? -1 : maxTokens - tokenStart());
-    long[] tokens = learned.stream().mapToLong(Long::longValue).toArray();
-    if (tokens.length == 0) {
-      throw new IllegalArgumentException(describe() + ": adapt() found no tokens besides the mask and OOV tokens");
-    }
-    float[] idf = null;
-    if (outputMode.equals("tf_idf")) {
-      float[] w = counts.inverseDocumentFrequencies(learned);
-      float mean = 0;
-      for (float v : w) {
-        mean += v;
-      }
-      idf = idfSlots(w, tokenStart(), mean / w.length, tokens.length);
-    }
-    float[] values = new float[tokens.length];
-    for (int i = 0; i < tokens.length; i++) {
-      values[i] = tokens[i];
-    }
-    store(values, idf);
+    store(values, learned.slotIdf());
   }
 
   // ------------------------------------------------------------------ build and call
 
   @Override
   public Shape computeOutputShape(Shape inputShape) {
-    return CategoricalEncoding.outputShape(describe(), outputMode, inputShape,
-        outputMode.equals("int") ? 0 : depth());
+    return CategoricalEncoding.outputShape(describe(), lookup.outputMode(), inputShape,
+        lookup.intOutput() ? 0 : depth());
   }
 
   @Override
   protected void build(Ops tf, Shape inputShape) {
     computeOutputShape(inputShape);
-    if (tokenCount < 0) {
-      throw new IllegalStateException(describe() + " has no vocabulary: pass a `vocabulary` argument to the layer, "
-          + "or call adapt(data) before the model is first used by predict, fit or evaluate");
-    }
+    lookup.requireVocabulary(tokenCount >= 0);
     this.inputShape = inputShape;
     vocabulary = addWeight("vocabulary", Shape.of(tokenCount), new ConstantValues(pendingTokens, 0f), false);
-    if (outputMode.equals("tf_idf")) {
+    if (lookup.tfIdf()) {
       idfWeights = addWeight("idf_weights", Shape.of(depth()), new ConstantValues(pendingIdf, 0f), false);
     }
     pendingTokens = null;
@@ -387,40 +287,29 @@ public class IntegerLookup extends Layer {
     if (invert) {
       return inverse(tf, x, vocab);
     }
-    Operand<TInt32> flat = tf.reshape(x, tf.constant(new int[] {1, -1}));
-    // The vocabulary sorted ascending, with each token's position, then a binary search for every input.
-    TopK<TInt32, TInt32> sorted = tf.nn.topK(tf.math.neg(tf.dtypes.cast(vocab, TInt32.class)),
-        tf.constant(tokenCount), TInt32.class);
-    Operand<TInt32> ascending = tf.math.neg(sorted.values());
-    Operand<TInt32> position = tf.math.minimum(tf.lowerBound(tf.expandDims(ascending, tf.constant(0)), flat),
-        tf.constant(tokenCount - 1));
-    Operand<TBool> found = tf.math.equal(tf.gather(ascending, position, tf.constant(0)), flat);
-    Operand<TInt32> index = tf.math.add(tf.gather(sorted.indices(), position, tf.constant(0)),
-        tf.constant(tokenStart()));
-    Operand<TInt32> lookup = LookupIndices.select(tf, name(), flat, found, index, numOovIndices, oovStart(),
-        numOovIndices > 1 ? tf.math.add(tf.math.floorMod(flat, tf.constant(numOovIndices)), tf.constant(oovStart()))
+    Operand<TInt32> flat = tf.reshape(x, tf.constant(new int[] {-1}));
+    IndexLookup.Search search = IndexLookup.search(tf, tf.dtypes.cast(vocab, TInt32.class), flat, tokenCount);
+    Operand<TInt32> index = tf.math.add(search.candidate(), tf.constant(tokenStart()));
+    int oovStart = lookup.oovStart();
+    int numOovIndices = lookup.numOovIndices();
+    // The inputs as a row (1, n) in the message of the num_oov_indices=0 failure.
+    Operand<TInt32> lookedUp = LookupIndices.select(tf, name(), tf.reshape(x, tf.constant(new int[] {1, -1})),
+        search.keyFound(), index, numOovIndices, oovStart,
+        numOovIndices > 1 ? tf.math.add(tf.math.floorMod(flat, tf.constant(numOovIndices)), tf.constant(oovStart))
             : null,
-        maskToken == null ? null : tf.math.equal(flat, tf.constant(maskToken.intValue())), outputMode.equals("int"));
-    Operand<TInt32> ids = tf.reshape(lookup, tf.shape(x));
-    if (outputMode.equals("int")) {
+        maskToken == null ? null : tf.math.equal(flat, tf.constant(maskToken.intValue())), lookup.intOutput());
+    Operand<TInt32> ids = tf.reshape(lookedUp, tf.shape(x));
+    if (lookup.intOutput()) {
       return tf.dtypes.cast(ids, TFloat32.class);
     }
-    Operand<TFloat32> encoded = CategoricalEncoding.encode(tf, ids, outputMode, depth(), inputShape);
-    return outputMode.equals("tf_idf") ? tf.math.mul(encoded, tf.stopGradient(idfWeights.value())) : encoded;
+    Operand<TFloat32> encoded = CategoricalEncoding.encode(tf, ids, lookup.outputMode(), depth(), inputShape);
+    return lookup.tfIdf() ? tf.math.mul(encoded, tf.stopGradient(idfWeights.value())) : encoded;
   }
 
   /** Indices back to tokens: {@code oovToken} outside the vocabulary's indices, {@code maskToken} at 0. */
   private Operand<TFloat32> inverse(Ops tf, Operand<TInt32> x, Operand<TFloat32> vocab) {
-    Operand<TInt32> offset = tf.math.sub(x, tf.constant(tokenStart()));
-    Operand<TBool> inRange = tf.math.logicalAnd(tf.math.greaterEqual(offset, tf.constant(0)),
-        tf.math.less(offset, tf.constant(tokenCount)));
-    Operand<TInt32> clipped = tf.clipByValue(offset, tf.constant(0), tf.constant(tokenCount - 1));
-    Operand<TFloat32> token = tf.gather(vocab, clipped, tf.constant(0));
-    Operand<TFloat32> out = tf.select(inRange, token, tf.fill(tf.shape(x), tf.constant((float) oovToken)));
-    if (maskToken != null) {
-      out = tf.select(tf.math.equal(x, tf.constant(0)), tf.fill(tf.shape(x), tf.constant((float) maskToken)), out);
-    }
-    return out;
+    return lookup.inverse(tf, x, vocab, tokenCount, tf.constant((float) oovToken),
+        maskToken == null ? null : tf.constant((float) maskToken));
   }
 
   // ------------------------------------------------------------------ accessors and config
@@ -432,31 +321,15 @@ public class IntegerLookup extends Layer {
 
   /** The output mode. */
   public String outputMode() {
-    return outputMode;
+    return lookup.outputMode();
   }
 
   @Override
   public Map<String, Object> getConfig() {
     Map<String, Object> c = super.getConfig();
-    c.put("invert", invert);
-    c.put("max_tokens", maxTokens);
-    c.put("num_oov_indices", numOovIndices);
-    c.put("oov_token", oovToken);
-    c.put("mask_token", maskToken);
-    c.put("output_mode", outputMode);
-    c.put("sparse", false);
-    c.put("pad_to_max_tokens", padToMaxTokens);
-    c.put("vocabulary_dtype", "int64");
-    List<Double> idf = null;
-    if (inputIdfWeights != null) {
-      idf = new ArrayList<>();
-      for (float w : inputIdfWeights) {
-        idf.add((double) w);
-      }
-    }
-    c.put("idf_weights", idf);
-    c.put("vocabulary", inputVocabulary == null ? null : Arrays.stream(inputVocabulary).boxed().toList());
-    c.put("vocabulary_size", tokenCount < 0 ? null : vocabularySize());
+    lookup.putSettings(c, oovToken, maskToken, "int64");
+    IndexLookup.putVocabulary(c, inputIdfWeights,
+        inputVocabulary == null ? null : Arrays.stream(inputVocabulary).boxed().toList(), vocabularySize());
     c.put("oov_method", "floormod");
     c.put("salt", null);
     return c;

@@ -4,22 +4,16 @@ import io.github.keras4j.data.ArrayData;
 import io.github.keras4j.layers.KerasTensor;
 import io.github.keras4j.layers.Layer;
 import io.github.keras4j.layers.StringTensors;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.NdArrays;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.nn.TopK;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
-import org.tensorflow.types.TInt64;
 import org.tensorflow.types.TString;
 
 /**
@@ -69,13 +63,10 @@ public class StringLookup extends Layer {
   /** The output modes Keras accepts ({@code "binary"} and {@code "tf-idf"} are read as their new names). */
   public static final List<String> OUTPUT_MODES = LookupArguments.OUTPUT_MODES;
 
-  private final Integer maxTokens;
-  private final int numOovIndices;
+  private final IndexLookup lookup;
   private final String maskToken;
   private final String oovToken;
   private final boolean invert;
-  private final String outputMode;
-  private final boolean padToMaxTokens;
   private boolean hasInputVocabulary;
 
   /** The tokens after the special indices; null before the vocabulary is known. */
@@ -93,17 +84,15 @@ public class StringLookup extends Layer {
 
   private StringLookup(Builder b) {
     super(b.name);
-    this.outputMode = LookupArguments.check(describe(), "StringLookup", b.outputMode, b.maxTokens, b.numOovIndices,
-        b.invert, b.idfWeights, Arrays.toString(b.idfWeights), b.vocabulary != null, b.padToMaxTokens);
+    this.lookup = new IndexLookup(describe(), "StringLookup", b.outputMode, b.maxTokens, b.numOovIndices,
+        b.maskToken != null, b.invert, b.padToMaxTokens, b.idfWeights, Arrays.toString(b.idfWeights),
+        b.vocabulary != null);
     if (b.oovToken == null) {
       throw new IllegalArgumentException(describe() + ": `oov_token` must be a string. Received: oov_token=None");
     }
-    this.maxTokens = b.maxTokens;
-    this.numOovIndices = b.numOovIndices;
     this.maskToken = b.maskToken;
     this.oovToken = b.oovToken;
     this.invert = b.invert;
-    this.padToMaxTokens = b.padToMaxTokens;
     if (b.vocabulary != null) {
       setVocabulary(b.vocabulary, b.idfWeights);
       hasInputVocabulary = true;
@@ -127,27 +116,14 @@ public class StringLookup extends Layer {
 
   // ------------------------------------------------------------------ index layout
 
-  /** Keras's {@code _oov_start_index}: 1 when a mask token takes index 0 ({@code "int"} output), else 0. */
-  private int oovStart() {
-    return maskToken != null && outputMode.equals("int") ? 1 : 0;
-  }
-
   /** Keras's {@code _token_start_index}: the index of the first vocabulary token. */
   int tokenStart() {
-    return oovStart() + numOovIndices;
+    return lookup.tokenStart();
   }
 
   /** The size of the encoded outputs. */
   long depth() {
-    if (padToMaxTokens) {
-      return maxTokens;
-    }
-    if (tokens == null) {
-      throw new IllegalStateException(describe() + ": when using `output_mode=" + outputMode + "` and "
-          + "`pad_to_max_tokens=False`, you must set the layer's vocabulary before calling it. Either pass a "
-          + "`vocabulary` argument to the layer, or call `adapt` with some sample data");
-    }
-    return tokenStart() + tokens.length;
+    return lookup.depth(tokens == null ? -1 : tokens.length);
   }
 
   // ------------------------------------------------------------------ vocabulary
@@ -161,79 +137,18 @@ public class StringLookup extends Layer {
       throw new IllegalStateException(describe() + ": the vocabulary is part of the built graph; set or adapt it "
           + "before the model is first used by predict, fit or evaluate");
     }
-    if (vocab.length == 0) {
-      throw new IllegalArgumentException(describe() + ": cannot set an empty vocabulary. Received: vocabulary=[]");
+    IndexLookup.Given<String> given = lookup.checkVocabulary(Arrays.asList(vocab), maskToken, oovToken,
+        lookup.numOovIndices() > 0);
+    if (lookup.tfIdf()) {
+      slotIdf = lookup.givenIdfSlots(idf, vocab.length, given.foundSpecial());
+      tokenIdf = lookup.tokenIdf(idf, given.foundSpecial());
     }
-    String[] special = specialTokens();
-    boolean foundSpecial = vocab.length >= special.length
-        && Arrays.equals(Arrays.copyOf(vocab, special.length), special);
-    String[] given = foundSpecial ? Arrays.copyOfRange(vocab, special.length, vocab.length) : vocab;
-    Set<String> seen = new HashSet<>();
-    Set<String> repeated = new TreeSet<>();
-    for (String t : given) {
-      if (t == null) {
-        throw new IllegalArgumentException(describe() + ": the vocabulary holds a null token");
-      }
-      if (!seen.add(t)) {
-        repeated.add(t);
-      }
-    }
-    if (!repeated.isEmpty()) {
-      throw new IllegalArgumentException(describe() + ": the passed vocabulary has at least one repeated term. "
-          + "Please uniquify your dataset. The repeated terms are: " + repeated);
-    }
-    if (maskToken != null && seen.contains(maskToken)) {
-      throw new IllegalArgumentException(describe() + ": found reserved mask token at unexpected location in "
-          + "`vocabulary`. Either remove all mask and OOV tokens, or include them only at the start of the "
-          + "vocabulary in precisely this order: " + Arrays.toString(special) + ". Received: mask_token=" + maskToken);
-    }
-    if (seen.contains(oovToken) && numOovIndices > 0) {
-      throw new IllegalArgumentException(describe() + ": found reserved OOV token at unexpected location in "
-          + "`vocabulary`. Either remove all mask and OOV tokens, or include them only at the start of the "
-          + "vocabulary in precisely this order: " + Arrays.toString(special) + ". Received: oov_token=" + oovToken);
-    }
-    if (maxTokens != null && tokenStart() + given.length > maxTokens) {
-      throw new IllegalArgumentException(describe() + ": attempted to set a vocabulary larger than the maximum vocab "
-          + "size. Received vocabulary size is " + (tokenStart() + given.length) + "; `max_tokens` is " + maxTokens);
-    }
-    if (outputMode.equals("tf_idf")) {
-      if (idf == null || idf.length != vocab.length) {
-        throw new IllegalArgumentException(describe() + ": `idf_weights` must be the same length as vocabulary. "
-            + "len(idf_weights) is " + (idf == null ? "None" : idf.length) + "; len(vocabulary) is " + vocab.length);
-      }
-      float average = 0;
-      for (float w : idf) {
-        average += w;
-      }
-      average /= idf.length;
-      float[] front = new float[tokenStart()];
-      Arrays.fill(front, average);
-      if (foundSpecial) {
-        System.arraycopy(idf, 0, front, 0, front.length);
-      }
-      float[] weights = foundSpecial ? Arrays.copyOfRange(idf, special.length, idf.length) : idf.clone();
-      storeIdf(front, weights);
-    }
-    tokens = given.clone();
-  }
-
-  /** The idf weight of every output slot: {@code front}, the token weights, zeros up to the depth. */
-  private void storeIdf(float[] front, float[] weights) {
-    int size = padToMaxTokens ? maxTokens : front.length + weights.length;
-    slotIdf = new float[size];
-    System.arraycopy(front, 0, slotIdf, 0, Math.min(front.length, size));
-    System.arraycopy(weights, 0, slotIdf, front.length, Math.min(weights.length, size - front.length));
-    tokenIdf = weights;
+    tokens = given.tokens().toArray(new String[0]);
   }
 
   /** The special tokens at the front of the vocabulary: {@code [maskToken] * oovStart + [oovToken] * numOov}. */
   private String[] specialTokens() {
-    String[] out = new String[tokenStart()];
-    Arrays.fill(out, oovToken);
-    if (oovStart() == 1) {
-      out[0] = maskToken;
-    }
-    return out;
+    return lookup.specialTokens(maskToken, oovToken).toArray(new String[0]);
   }
 
   /**
@@ -304,34 +219,20 @@ public class StringLookup extends Layer {
 
   /** Makes the vocabulary (and idf weights) of {@code counts} the layer's, as Keras's {@code finalize_state}. */
   void finish(TokenCounts<String> counts) {
-    Set<String> special = new HashSet<>();
-    if (maskToken != null) {
-      special.add(maskToken);
+    IndexLookup.Learned<String> learned = lookup.learn(counts, maskToken, oovToken);
+    if (lookup.tfIdf()) {
+      tokenIdf = learned.tokenIdf();
+      slotIdf = learned.slotIdf();
     }
-    special.add(oovToken);
-    List<String> learned = counts.vocabulary(special, maxTokens == null ? -1 : maxTokens - tokenStart());
-    if (learned.isEmpty()) {
-      throw new IllegalArgumentException(describe() + ": adapt() found no tokens besides the mask and OOV tokens");
-    }
-    if (outputMode.equals("tf_idf")) {
-      float[] w = counts.inverseDocumentFrequencies(learned);
-      float mean = 0;
-      for (float v : w) {
-        mean += v;
-      }
-      float[] front = new float[tokenStart()];
-      Arrays.fill(front, mean / w.length);
-      storeIdf(front, w);
-    }
-    tokens = learned.toArray(new String[0]);
+    tokens = learned.tokens().toArray(new String[0]);
   }
 
   // ------------------------------------------------------------------ build and call
 
   @Override
   public Shape computeOutputShape(Shape inputShape) {
-    return CategoricalEncoding.outputShape(describe(), outputMode, inputShape,
-        outputMode.equals("int") ? 0 : depth());
+    return CategoricalEncoding.outputShape(describe(), lookup.outputMode(), inputShape,
+        lookup.intOutput() ? 0 : depth());
   }
 
   @Override
@@ -342,10 +243,7 @@ public class StringLookup extends Layer {
   }
 
   void requireVocabulary() {
-    if (tokens == null) {
-      throw new IllegalStateException(describe() + " has no vocabulary: pass a `vocabulary` argument to the layer, "
-          + "or call adapt(data) before the model is first used by predict, fit or evaluate");
-    }
+    lookup.requireVocabulary(tokens != null);
   }
 
   @Override
@@ -355,11 +253,11 @@ public class StringLookup extends Layer {
     }
     Operand<TString> x = StringTensors.strings(inputs, describe());
     Operand<TInt32> ids = tf.reshape(indices(tf, tf.reshape(x, tf.constant(new int[] {-1}))), tf.shape(x));
-    if (outputMode.equals("int")) {
+    if (lookup.intOutput()) {
       return tf.dtypes.cast(ids, TFloat32.class);
     }
-    Operand<TFloat32> encoded = CategoricalEncoding.encode(tf, ids, outputMode, depth(), inputShape);
-    return outputMode.equals("tf_idf") ? tf.math.mul(encoded, tf.constant(slotIdf)) : encoded;
+    Operand<TFloat32> encoded = CategoricalEncoding.encode(tf, ids, lookup.outputMode(), depth(), inputShape);
+    return lookup.tfIdf() ? tf.math.mul(encoded, tf.constant(slotIdf)) : encoded;
   }
 
   /**
@@ -367,32 +265,24 @@ public class StringLookup extends Layer {
    * the encodings). With {@code numOovIndices = 0}, an OOV string fails the run.
    */
   Operand<TInt32> indices(Ops tf, Operand<TString> flat) {
-    int v = tokens.length;
     Operand<TString> vocab = tf.constant(NdArrays.vectorOfObjects(tokens));
-    // The vocabulary's fingerprints sorted ascending (with each one's position), then a binary search for each input.
-    TopK<TInt64, TInt32> sorted = tf.nn.topK(tf.math.neg(tf.strings.toHashBucketFast(vocab, Long.MAX_VALUE)),
-        tf.constant(v), TInt32.class);
-    Operand<TInt64> ascending = tf.math.neg(sorted.values());
-    Operand<TInt64> hashes = tf.strings.toHashBucketFast(flat, Long.MAX_VALUE);
-    Operand<TInt32> position = tf.math.minimum(tf.reshape(tf.lowerBound(tf.expandDims(ascending, tf.constant(0)),
-        tf.expandDims(hashes, tf.constant(0))), tf.constant(new int[] {-1})), tf.constant(v - 1));
-    Operand<TInt32> candidate = tf.gather(sorted.indices(), position, tf.constant(0));
-    Operand<TBool> found = tf.math.equal(tf.gather(vocab, candidate, tf.constant(0)), flat);
-    Operand<TInt32> index = tf.math.add(candidate, tf.constant(tokenStart()));
-    return LookupIndices.select(tf, name(), flat, found, index, numOovIndices, oovStart(),
+    // Searched by FarmHash64 fingerprint, then confirmed by comparing the strings.
+    IndexLookup.Search search = IndexLookup.search(tf, tf.strings.toHashBucketFast(vocab, Long.MAX_VALUE),
+        tf.strings.toHashBucketFast(flat, Long.MAX_VALUE), tokens.length);
+    Operand<TBool> found = tf.math.equal(tf.gather(vocab, search.candidate(), tf.constant(0)), flat);
+    Operand<TInt32> index = tf.math.add(search.candidate(), tf.constant(tokenStart()));
+    int oovStart = lookup.oovStart();
+    int numOovIndices = lookup.numOovIndices();
+    return LookupIndices.select(tf, name(), flat, found, index, numOovIndices, oovStart,
         numOovIndices > 1 ? tf.math.add(tf.dtypes.cast(tf.strings.toHashBucketFast(flat, (long) numOovIndices),
-            TInt32.class), tf.constant(oovStart())) : null,
-        maskToken == null ? null : tf.math.equal(flat, tf.constant(maskToken)), outputMode.equals("int"));
+            TInt32.class), tf.constant(oovStart)) : null,
+        maskToken == null ? null : tf.math.equal(flat, tf.constant(maskToken)), lookup.intOutput());
   }
 
   /** Indices back to strings: {@code oovToken} outside the vocabulary's indices, {@code maskToken} at 0. */
   private Operand<TString> inverse(Ops tf, Operand<TInt32> x) {
-    String[] vocab = getVocabulary();
-    Operand<TBool> inRange = tf.math.logicalAnd(tf.math.greaterEqual(x, tf.constant(0)),
-        tf.math.less(x, tf.constant(vocab.length)));
-    Operand<TInt32> clipped = tf.clipByValue(x, tf.constant(0), tf.constant(vocab.length - 1));
-    Operand<TString> token = tf.gather(tf.constant(NdArrays.vectorOfObjects(vocab)), clipped, tf.constant(0));
-    return tf.select(inRange, token, tf.fill(tf.shape(x), tf.constant(oovToken)));
+    return lookup.inverse(tf, x, tf.constant(NdArrays.vectorOfObjects(tokens)), tokens.length, tf.constant(oovToken),
+        maskToken == null ? null : tf.constant(maskToken));
   }
 
   /** The idf weights of the output slots as a constant ({@code "tf_idf"}). */
@@ -409,21 +299,13 @@ public class StringLookup extends Layer {
 
   /** The output mode. */
   public String outputMode() {
-    return outputMode;
+    return lookup.outputMode();
   }
 
   @Override
   public Map<String, Object> getConfig() {
     Map<String, Object> c = super.getConfig();
-    c.put("invert", invert);
-    c.put("max_tokens", maxTokens);
-    c.put("num_oov_indices", numOovIndices);
-    c.put("oov_token", oovToken);
-    c.put("mask_token", maskToken);
-    c.put("output_mode", outputMode);
-    c.put("sparse", false);
-    c.put("pad_to_max_tokens", padToMaxTokens);
-    c.put("vocabulary_dtype", "string");
+    lookup.putSettings(c, oovToken, maskToken, "string");
     putVocabulary(c);
     c.put("encoding", "utf-8");
     return c;
@@ -431,16 +313,7 @@ public class StringLookup extends Layer {
 
   /** Writes {@code idf_weights}, {@code vocabulary} and {@code vocabulary_size} (the tokens, special ones left out). */
   void putVocabulary(Map<String, Object> c) {
-    List<Double> idf = null;
-    if (tokenIdf != null) {
-      idf = new ArrayList<>();
-      for (float w : tokenIdf) {
-        idf.add((double) w);
-      }
-    }
-    c.put("idf_weights", idf);
-    c.put("vocabulary", tokens == null ? null : List.of(tokens));
-    c.put("vocabulary_size", vocabularySize() < 0 ? null : vocabularySize());
+    IndexLookup.putVocabulary(c, tokenIdf, tokens == null ? null : List.of(tokens), vocabularySize());
   }
 
   /** Settings of {@link StringLookup}, with Keras's defaults. */
