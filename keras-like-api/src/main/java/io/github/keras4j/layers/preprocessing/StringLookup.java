@@ -34,7 +34,8 @@ import org.tensorflow.types.TString;
  * vocabulary, or learned by {@code adapt} as {@code log(1 + documents / (1 + documents with the token))} (each sample
  * a document), the OOV slots getting the weights' mean. With {@code invert(true)} the layer maps float indices back to
  * strings ({@code oovToken}, default {@code "[UNK]"}, for OOV or unknown indices); its output is then a string tensor,
- * which only another string layer can take (fit, evaluate and predict return numbers only).
+ * which only another string layer can take, and which a model returns through {@code Model.predictStrings} (fit,
+ * evaluate and predict work on numbers only).
  *
  * <p>{@link #adapt} builds the vocabulary as Keras does: every token but the mask and OOV tokens, the most frequent
  * first, ties broken by the larger token (compared by UTF-8 bytes, as numpy sorts TensorFlow's strings); at most
