@@ -1,9 +1,12 @@
 package io.github.keras4j.utils;
 
+import io.github.keras4j.models.Model;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * Keras's {@code keras.utils} array helpers, on Java arrays.
+ * Keras's {@code keras.utils} array helpers, on Java arrays, and the model plots of {@link ModelPlot}.
  *
  * <pre>{@code
  * float[][] y = Utils.toCategorical(new int[] {0, 2, 1}, 3);      // [[1, 0, 0], [0, 0, 1], [0, 1, 0]]
@@ -100,5 +103,21 @@ public final class Utils {
       }
     }
     return out;
+  }
+
+  /**
+   * Keras's {@code keras.utils.model_to_dot}: the model's graph as Graphviz DOT text; see
+   * {@link ModelPlot#modelToDot(Model, PlotOptions)}.
+   */
+  public static String modelToDot(Model model, PlotOptions options) {
+    return ModelPlot.modelToDot(model, options);
+  }
+
+  /**
+   * Keras's {@code keras.utils.plot_model}: the model's graph written to a file; see
+   * {@link ModelPlot#plotModel(Model, Path, PlotOptions)}.
+   */
+  public static void plotModel(Model model, Path toFile, PlotOptions options) throws IOException {
+    ModelPlot.plotModel(model, toFile, options);
   }
 }
