@@ -194,6 +194,8 @@ public final class ModelPlot {
         .start();
     try (OutputStream in = process.getOutputStream()) {
       in.write(text.getBytes(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      // dot stopped reading (it failed early): its exit code and messages below say why.
     }
     String messages;
     try (InputStream output = process.getInputStream()) {
