@@ -2,8 +2,11 @@ package io.github.keras4j.data;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileSystemLoopException;
 import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,8 +39,12 @@ import java.util.stream.Stream;
  *
  * <p>Java differences: paths sort by Java's {@link String#compareTo} (UTF-16 units; Python compares code points,
  * which differ only for characters outside the Basic Multilingual Plane); a missing directory is an
- * {@link IllegalArgumentException} (Keras: {@code FileNotFoundError}); a seed must lie in [0, 2<sup>32</sup>) as
- * numpy requires.
+ * {@link UncheckedIOException} (Keras: {@code FileNotFoundError}, for inferred labels; with explicit or no labels
+ * Keras finds no files instead); with {@code followLinks}, a symbolic link back to a folder above it is an
+ * {@link UncheckedIOException} ({@code os.walk} walks the loop until the system's limit on links, listing the same
+ * files many times); a name repeated in {@code classNames} is an {@link IllegalArgumentException} (Keras lists the
+ * folder twice, with the label of its last position both times); a seed must lie in [0, 2<sup>32</sup>) as numpy
+ * requires.
  */
 public final class DirectoryIndex {
 
@@ -186,12 +193,19 @@ public final class DirectoryIndex {
    * @param classNames with inferred labels, the classes to keep and their order; else must be null
    * @param seed the shuffle's seed in [0, 2^32) (checked only when shuffling), or null for a random one
    * @param verbose prints "Found N files belonging to K classes." (or "Found N files.")
+   * @throws IllegalArgumentException on invalid arguments (Keras's ValueErrors, with its messages)
+   * @throws UncheckedIOException when {@code directory} is not an existing directory, cannot be read, or (with
+   *     {@code followLinks}) holds a symbolic link back to a folder above it
    */
   public static Index indexDirectory(Path directory, Labels labels, List<String> formats, List<String> classNames,
       boolean shuffle, Long seed, boolean followLinks, boolean verbose) {
-    if (directory == null || !Files.isDirectory(directory)) {
-      throw new IllegalArgumentException("`directory` must be an existing directory. Received: directory="
-          + directory);
+    if (directory == null) {
+      throw new IllegalArgumentException("`directory` must be an existing directory. Received: directory=null");
+    }
+    if (!Files.isDirectory(directory)) {
+      throw new UncheckedIOException("`directory` must be an existing directory. Received: directory=" + directory,
+          Files.exists(directory) ? new NotDirectoryException(directory.toString())
+              : new NoSuchFileException(directory.toString()));
     }
     if (shuffle && seed != null && (seed < 0 || seed > 0xffffffffL)) {
       throw new IllegalArgumentException("`seed` must be between 0 and 2**32 - 1. Received: seed=" + seed);
@@ -298,8 +312,13 @@ public final class DirectoryIndex {
         }
       });
     } catch (IOException | UncheckedIOException e) {
-      throw new UncheckedIOException("Could not walk the directory " + dir + ": " + e.getMessage(),
-          e instanceof IOException io ? io : ((UncheckedIOException) e).getCause());
+      IOException cause = e instanceof IOException io ? io : ((UncheckedIOException) e).getCause();
+      if (cause instanceof FileSystemLoopException loop) {
+        throw new UncheckedIOException("Could not walk the directory " + dir + ": the symbolic link "
+            + dir.resolve(real.relativize(Path.of(loop.getFile()))) + " leads back to a folder above it "
+            + "(followLinks=true would walk it forever)", cause);
+      }
+      throw new UncheckedIOException("Could not walk the directory " + dir + ": " + e.getMessage(), cause);
     }
     found.sort(Comparator.comparing((Path p) -> p.getParent().toString())
         .thenComparing(p -> p.getFileName().toString()));

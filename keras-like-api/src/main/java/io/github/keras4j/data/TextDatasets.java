@@ -1,21 +1,17 @@
 package io.github.keras4j.data;
 
+import io.github.keras4j.data.DirectoryIndex.Index;
+import io.github.keras4j.data.DirectoryIndex.Labels;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.NoSuchElementException;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -39,7 +35,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * model.fit(train, new FitOptions().epochs(3).validationData(both.get(1), null));   // model: Input.ofStrings()
  * }</pre>
  *
- * <p>As Keras: class folders are the non-hidden subdirectories of {@code directory}, in alphanumeric order (or the
+ * <p>As Keras (the files are listed, labelled, shuffled and split by {@link DirectoryIndex}, Keras's
+ * {@code index_directory} with {@code formats=(".txt",)}): class folders are the non-hidden subdirectories of {@code directory}, in alphanumeric order (or the
  * order of {@link Options#classNames}); files are found at any depth below each class folder, in the order of
  * {@code os.walk} (directories sorted by path, files by name), {@code .txt} in any letter case; with
  * {@link Options#shuffle} (the default) the file list is shuffled once with NumPy's {@code RandomState(seed)}
@@ -60,10 +57,13 @@ import java.util.concurrent.ThreadLocalRandom;
  * {@code maxLength} keeps at most that many UTF-8 bytes, as Keras's default {@code tf.strings.substr}, but never
  * a partial character; the per-epoch shuffle of the training batches draws its own order (not tf.data's); an
  * explicit {@code categorical} label outside {@code [0, numClasses)} is an error (TensorFlow's one_hot gives a row
- * of zeros); with {@code followLinks} a link back to a directory already walked is not walked again
- * ({@code os.walk} would loop); the {@code format="grain"} option does not exist.
+ * of zeros); a missing directory, and with {@code followLinks} a symbolic link back to a folder above it, are
+ * {@link UncheckedIOException}s (see {@link DirectoryIndex}); the {@code format="grain"} option does not exist.
  */
 public final class TextDatasets {
+
+  /** Keras's {@code formats=(".txt",)}: the file endings indexed (in any letter case). */
+  private static final List<String> FORMATS = List.of(".txt");
 
   private TextDatasets() {}
 
@@ -177,7 +177,7 @@ public final class TextDatasets {
    *
    * @throws IllegalArgumentException on invalid options (Keras's ValueErrors, with its messages), when a class
    *     name is not a subdirectory, or when no {@code .txt} file is found
-   * @throws UncheckedIOException when the directory cannot be read
+   * @throws UncheckedIOException when the directory does not exist or cannot be read
    */
   public static Dataset textDatasetFromDirectory(Path directory, Options options) {
     if ("both".equals(options.subset)) {
@@ -185,8 +185,8 @@ public final class TextDatasets {
           + "textDatasetsFromDirectory, which returns [training, validation]");
     }
     Plan plan = plan(directory, options);
-    Split s = split(plan.index, options.validationSplit, options.subset, options.verbose);
-    if (s.files.isEmpty()) {
+    Index s = plan.index.subset(options.validationSplit, options.subset, options.verbose);
+    if (s.size() == 0) {
       throw new IllegalArgumentException("No text files found in directory " + directory + ". Allowed format: .txt");
     }
     return dataset(plan, s, options.shuffle, options.subset);
@@ -205,13 +205,13 @@ public final class TextDatasets {
           + "subset(\"both\") and a validationSplit. Received: subset=" + options.subset);
     }
     Plan plan = plan(directory, options);
-    Split train = split(plan.index, options.validationSplit, "training", options.verbose);
-    Split val = split(plan.index, options.validationSplit, "validation", options.verbose);
-    if (train.files.isEmpty()) {
+    Index train = plan.index.subset(options.validationSplit, "training", options.verbose);
+    Index val = plan.index.subset(options.validationSplit, "validation", options.verbose);
+    if (train.size() == 0) {
       throw new IllegalArgumentException("No training text files found in directory " + directory
           + ". Allowed format: .txt");
     }
-    if (val.files.isEmpty()) {
+    if (val.size() == 0) {
       throw new IllegalArgumentException("No validation text files found in directory " + directory
           + ". Allowed format: .txt");
     }
@@ -223,6 +223,7 @@ public final class TextDatasets {
   /** The checked options and the shuffled file index. */
   private record Plan(Index index, String labelMode, int batchSize, Integer maxLength, long seed, String name) {}
 
+  /** Checks the options in Keras's order and lists the files with {@link DirectoryIndex} ({@code .txt} only). */
   private static Plan plan(Path directory, Options o) {
     String labelMode = o.labelMode;
     if (labelMode != null && !Set.of("int", "categorical", "binary").contains(labelMode)) {
@@ -233,217 +234,32 @@ public final class TextDatasets {
       throw new IllegalArgumentException("You can only pass `classNames` if labels are inferred. Received: labels="
           + Arrays.toString(o.labels) + ", and classNames=" + o.classNames);
     }
-    if (labelMode == null && o.classNames != null) {
-      throw new IllegalArgumentException("When labelMode is null (no labels), argument `classNames` cannot be "
-          + "specified.");
-    }
     if (o.batchSize <= 0) {
       throw new IllegalArgumentException("`batchSize` must be positive. Received: batchSize=" + o.batchSize);
     }
     if (o.maxLength != null && o.maxLength < 0) {
       throw new IllegalArgumentException("`maxLength` must be >= 0. Received: maxLength=" + o.maxLength);
     }
-    checkValidationSplit(o.validationSplit, o.subset, o.shuffle, o.seed);
-    if (o.seed != null && (o.seed < 0 || o.seed > 0xFFFFFFFFL)) {
-      throw new IllegalArgumentException("`seed` must be between 0 and 2**32 - 1 (NumPy's RandomState). "
-          + "Received: seed=" + o.seed);
-    }
+    DirectoryIndex.checkValidationSplitArg(o.validationSplit, o.subset, o.shuffle, o.seed);
     long seed = o.seed != null ? o.seed : ThreadLocalRandom.current().nextInt(1_000_000);
-    Index index = Index.of(directory, labelMode == null ? Labels.NONE : o.labels != null ? Labels.EXPLICIT
-        : Labels.INFERRED, o.labels, o.classNames, o.followLinks);
-    if (o.verbose) {
-      System.out.println(index.labels == null ? "Found " + index.files.size() + " files."
-          : "Found " + index.files.size() + " files belonging to " + index.classNames.size() + " classes.");
-    }
-    if ("binary".equals(labelMode) && index.classNames.size() != 2) {
+    Labels labels = labelMode == null ? Labels.none() : o.labels != null ? Labels.of(o.labels) : Labels.inferred();
+    Index index = DirectoryIndex.indexDirectory(directory, labels, FORMATS, o.classNames, o.shuffle, seed,
+        o.followLinks, o.verbose);
+    if ("binary".equals(labelMode) && index.classNames().size() != 2) {
       throw new IllegalArgumentException("When passing labelMode=\"binary\", there must be exactly 2 classNames. "
-          + "Received: classNames=" + index.classNames);
-    }
-    if (o.shuffle) {
-      index = index.shuffled(seed);
+          + "Received: classNames=" + index.classNames());
     }
     Path name = directory.getFileName();
     return new Plan(index, labelMode, o.batchSize, o.maxLength, seed, name == null ? directory.toString()
         : name.toString());
   }
 
-  /** Keras's {@code check_validation_split_arg}. */
-  private static void checkValidationSplit(double split, String subset, boolean shuffle, Long seed) {
-    if (split != 0 && !(split > 0 && split < 1)) {
-      throw new IllegalArgumentException("`validationSplit` must be between 0 and 1, received: " + split);
-    }
-    if ((split != 0 || subset != null) && !(split != 0 && subset != null)) {
-      throw new IllegalArgumentException("If `subset` is set, `validationSplit` must be set, and inversely.");
-    }
-    if (subset != null && !Set.of("training", "validation", "both").contains(subset)) {
-      throw new IllegalArgumentException("`subset` must be either \"training\", \"validation\" or \"both\", "
-          + "received: " + subset);
-    }
-    if (split != 0 && shuffle && seed == null) {
-      throw new IllegalArgumentException("If using `validationSplit` and shuffling the data, you must provide a "
-          + "`seed` argument, to make sure that there is no overlap between the training and validation subset.");
-    }
-  }
-
-  /** How the labels are found. */
-  private enum Labels { INFERRED, EXPLICIT, NONE }
-
-  /** The indexed files, their labels (null when none) and the class names (empty when none). */
-  record Index(List<Path> files, int[] labels, List<String> classNames) {
-
-    /**
-     * Keras's {@code index_directory}: the {@code .txt} files of each class folder (or of the whole directory for
-     * explicit or no labels) in {@code os.walk} order, classes in order.
-     */
-    static Index of(Path directory, Labels mode, int[] explicit, List<String> classNames, boolean followLinks) {
-      if (!Files.isDirectory(directory)) {
-        throw new UncheckedIOException(new IOException("Directory not found: " + directory));
-      }
-      List<String> subdirs = new ArrayList<>();
-      if (mode == Labels.INFERRED) {
-        for (Path p : sortedEntries(directory)) {
-          String n = p.getFileName().toString();
-          if (Files.isDirectory(p) && !n.startsWith(".")) {
-            subdirs.add(n);
-          }
-        }
-        if (classNames != null) {
-          if (!new HashSet<>(subdirs).containsAll(classNames)) {
-            throw new IllegalArgumentException("The `classNames` passed did not match the names of the "
-                + "subdirectories of the target directory. Expected: " + subdirs + " (or a subset of it), but "
-                + "received: classNames=" + classNames);
-          }
-          subdirs = new ArrayList<>(classNames);
-        }
-      } else {
-        subdirs.add("");
-      }
-      List<Path> files = new ArrayList<>();
-      List<Integer> labels = new ArrayList<>();
-      for (int c = 0; c < subdirs.size(); c++) {
-        Path root = subdirs.get(c).isEmpty() ? directory : directory.resolve(subdirs.get(c));
-        List<Path> found = walk(root, followLinks);
-        files.addAll(found);
-        labels.addAll(Collections.nCopies(found.size(), c));
-      }
-      switch (mode) {
-        case INFERRED -> {
-          return new Index(files, labels.stream().mapToInt(Integer::intValue).toArray(), subdirs);
-        }
-        case NONE -> {
-          return new Index(files, null, List.of());
-        }
-        default -> {
-          if (explicit.length != files.size()) {
-            throw new IllegalArgumentException("Expected the lengths of `labels` to match the number of files in "
-                + "the target directory. len(labels) is " + explicit.length + " while we found " + files.size()
-                + " files in directory " + directory + ".");
-          }
-          TreeSet<Integer> distinct = new TreeSet<>();
-          for (int l : explicit) {
-            distinct.add(l);
-          }
-          List<String> names = new ArrayList<>();
-          distinct.forEach(l -> names.add(String.valueOf(l)));
-          return new Index(files, explicit.clone(), names);
-        }
-      }
-    }
-
-    /** Files and labels shuffled together as NumPy's {@code RandomState(seed).shuffle} (a fresh state for each). */
-    Index shuffled(long seed) {
-      int[] order = new int[files.size()];
-      for (int i = 0; i < order.length; i++) {
-        order[i] = i;
-      }
-      new NumpyRandomState(seed).shuffle(order);
-      List<Path> f = new ArrayList<>();
-      int[] l = labels == null ? null : new int[order.length];
-      for (int i = 0; i < order.length; i++) {
-        f.add(files.get(order[i]));
-        if (l != null) {
-          l[i] = labels[order[i]];
-        }
-      }
-      return new Index(f, l, classNames);
-    }
-  }
-
-  /** The entries of {@code dir} sorted by name. */
-  private static List<Path> sortedEntries(Path dir) {
-    List<Path> out = new ArrayList<>();
-    try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
-      s.forEach(out::add);
-    } catch (IOException e) {
-      throw new UncheckedIOException("Could not list the directory " + dir + ": " + e.getMessage(), e);
-    }
-    out.sort((a, b) -> a.getFileName().toString().compareTo(b.getFileName().toString()));
-    return out;
-  }
-
-  /**
-   * Keras's {@code iter_valid_files}: the {@code .txt} files (any case) at any depth below {@code root}, as
-   * {@code sorted(os.walk(root, followlinks), key=root)} lists them: directories by path, each one's files by name.
-   * Links to directories are walked only with {@code followLinks}, each real directory once.
-   */
-  private static List<Path> walk(Path root, boolean followLinks) {
-    List<Path> dirs = new ArrayList<>();
-    Set<Path> seen = new HashSet<>();
-    collectDirs(root, followLinks, dirs, seen);
-    dirs.sort((a, b) -> a.toString().compareTo(b.toString()));
-    List<Path> out = new ArrayList<>();
-    for (Path d : dirs) {
-      for (Path p : sortedEntries(d)) {
-        if (!Files.isDirectory(p) && p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".txt")) {
-          out.add(p);
-        }
-      }
-    }
-    return out;
-  }
-
-  private static void collectDirs(Path dir, boolean followLinks, List<Path> dirs, Set<Path> seen) {
-    try {
-      if (!seen.add(dir.toRealPath())) {
-        return;
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("Could not read the directory " + dir + ": " + e.getMessage(), e);
-    }
-    dirs.add(dir);
-    for (Path p : sortedEntries(dir)) {
-      if (Files.isDirectory(p) && (followLinks || !Files.isSymbolicLink(p))) {
-        collectDirs(p, followLinks, dirs, seen);
-      }
-    }
-  }
-
-  /** One subset's files and labels. */
-  private record Split(List<Path> files, int[] labels) {}
-
-  /** Keras's {@code get_training_or_validation_split}: the first or last files, or all without a split. */
-  private static Split split(Index index, double validationSplit, String subset, boolean verbose) {
-    int n = index.files.size();
-    if (validationSplit == 0) {
-      return new Split(index.files, index.labels);
-    }
-    int val = (int) (validationSplit * n);
-    int train = n - val;
-    int from = "training".equals(subset) ? 0 : train;
-    int to = "training".equals(subset) ? train : n;
-    if (verbose) {
-      System.out.println("Using " + (to - from) + " files for " + subset + ".");
-    }
-    return new Split(index.files.subList(from, to),
-        index.labels == null ? null : Arrays.copyOfRange(index.labels, from, to));
-  }
-
   /** The dataset of one subset: files read as its batches are made, labels encoded by the label mode. */
-  private static Dataset dataset(Plan plan, Split s, boolean shuffle, String subset) {
-    List<Path> files = List.copyOf(s.files);
-    int[] labels = s.labels;
+  private static Dataset dataset(Plan plan, Index s, boolean shuffle, String subset) {
+    List<Path> files = s.filePaths();
+    int[] labels = s.labels();
     String mode = plan.labelMode;
-    int classes = plan.index.classNames.size();
+    int classes = plan.index.classNames().size();
     if ("categorical".equals(mode)) {
       for (int i = 0; i < labels.length; i++) {
         if (labels[i] < 0 || labels[i] >= classes) {
@@ -481,7 +297,7 @@ public final class TextDatasets {
     if (shuffle) {
       d = d.shuffle(plan.batchSize * 8, plan.seed);
     }
-    return d.batch(plan.batchSize).prefetch(2).withClassNames(plan.index.classNames);
+    return d.batch(plan.batchSize).prefetch(2).withClassNames(plan.index.classNames());
   }
 
   private static float[] encode(int label, String mode, int classes) {
@@ -514,67 +330,5 @@ public final class TextDatasets {
       end = start;
     }
     return new String(bytes, 0, end, StandardCharsets.UTF_8);
-  }
-
-  /**
-   * NumPy's legacy {@code RandomState(seed)} (MT19937 seeded by {@code init_genrand}) and its {@code shuffle}
-   * (Fisher-Yates from the end, {@code j = random_interval(i)} by masked rejection sampling), reproduced so that a
-   * seed shuffles the files as Keras's {@code index_directory} does.
-   */
-  static final class NumpyRandomState {
-    private final int[] mt = new int[624];
-    private int index = 624;
-
-    NumpyRandomState(long seed) {
-      mt[0] = (int) seed;
-      for (int i = 1; i < 624; i++) {
-        mt[i] = 1812433253 * (mt[i - 1] ^ (mt[i - 1] >>> 30)) + i;
-      }
-    }
-
-    /** The next 32 random bits, as an unsigned value. */
-    long nextUint32() {
-      if (index >= 624) {
-        for (int k = 0; k < 624; k++) {
-          int y = (mt[k] & 0x80000000) | (mt[(k + 1) % 624] & 0x7fffffff);
-          mt[k] = mt[(k + 397) % 624] ^ (y >>> 1) ^ ((y & 1) != 0 ? 0x9908b0df : 0);
-        }
-        index = 0;
-      }
-      int y = mt[index++];
-      y ^= y >>> 11;
-      y ^= (y << 7) & 0x9d2c5680;
-      y ^= (y << 15) & 0xefc60000;
-      y ^= y >>> 18;
-      return y & 0xFFFFFFFFL;
-    }
-
-    /** A uniform integer in {@code [0, max]} (NumPy's {@code random_interval}, for {@code max < 2^32}). */
-    long interval(long max) {
-      if (max == 0) {
-        return 0;
-      }
-      long mask = max;
-      mask |= mask >>> 1;
-      mask |= mask >>> 2;
-      mask |= mask >>> 4;
-      mask |= mask >>> 8;
-      mask |= mask >>> 16;
-      long value;
-      do {
-        value = nextUint32() & mask;
-      } while (value > max);
-      return value;
-    }
-
-    /** Shuffles {@code a} in place as {@code RandomState.shuffle}. */
-    void shuffle(int[] a) {
-      for (int i = a.length - 1; i > 0; i--) {
-        int j = (int) interval(i);
-        int t = a[i];
-        a[i] = a[j];
-        a[j] = t;
-      }
-    }
   }
 }

@@ -9,7 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.keras4j.data.DirectoryIndex.Index;
 import io.github.keras4j.data.DirectoryIndex.Labels;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileSystemLoopException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -119,6 +123,11 @@ class DirectoryIndexTest {
     assertEquals(List.of(root.resolve("a/0.png")), no.filePaths());
     Index yes = DirectoryIndex.indexDirectory(root, Labels.inferred(), FORMATS, null, false, null, true, false);
     assertEquals(List.of(root.resolve("a/0.png"), root.resolve("a/link/linked.png")), yes.filePaths());
+    // Two links to the same folder (not a loop): os.walk walks it through each, so its files come twice.
+    Files.createSymbolicLink(root.resolve("a/link2"), outside);
+    assertEquals(List.of(root.resolve("a/0.png"), root.resolve("a/link/linked.png"),
+        root.resolve("a/link2/linked.png")), DirectoryIndex.indexDirectory(root, Labels.inferred(), FORMATS, null,
+        false, null, true, false).filePaths());
   }
 
   @Test
@@ -142,11 +151,31 @@ class DirectoryIndexTest {
   }
 
   @Test
-  void aMissingDirectoryAndABadSeedAreNamed() {
+  void aSymbolicLinkBackToAFolderAboveIsAnErrorOnlyWhenFollowed() throws IOException {
+    touch("a/0.png", "a/sub/1.png");
+    Files.createSymbolicLink(dir.resolve("a/sub/up"), dir.resolve("a"));
+    // Not followed: the link is neither walked nor a file.
+    assertEquals(List.of("a/0.png", "a/sub/1.png"), relative(DirectoryIndex.indexDirectory(dir, Labels.inferred(),
+        FORMATS, null, false, null, false, false)));
+    // Followed: os.walk would walk a/sub/up/sub/up/... until the system's limit on links; here it is an error.
+    UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> DirectoryIndex.indexDirectory(dir,
+        Labels.inferred(), FORMATS, null, false, null, true, false));
+    assertTrue(e.getMessage().contains("the symbolic link " + dir.resolve("a/sub/up") + " leads back to a folder "
+        + "above it"), e.getMessage());
+    assertTrue(e.getCause() instanceof FileSystemLoopException, String.valueOf(e.getCause()));
+  }
+
+  @Test
+  void aMissingDirectoryAndABadSeedAreNamed() throws IOException {
+    // Keras: os.listdir raises FileNotFoundError (an OSError), so an I/O error here too.
     Path missing = dir.resolve("nope");
-    assertEquals("`directory` must be an existing directory. Received: directory=" + missing, assertThrows(
-        IllegalArgumentException.class, () -> DirectoryIndex.indexDirectory(missing, Labels.inferred(), FORMATS,
-            null, true, 1L, false, false)).getMessage());
+    UncheckedIOException notFound = assertThrows(UncheckedIOException.class, () -> DirectoryIndex.indexDirectory(
+        missing, Labels.inferred(), FORMATS, null, true, 1L, false, false));
+    assertEquals("`directory` must be an existing directory. Received: directory=" + missing, notFound.getMessage());
+    assertTrue(notFound.getCause() instanceof NoSuchFileException, String.valueOf(notFound.getCause()));
+    touch("file.png");
+    assertTrue(assertThrows(UncheckedIOException.class, () -> DirectoryIndex.indexDirectory(dir.resolve("file.png"),
+        Labels.none(), FORMATS, null, false, null, false, false)).getCause() instanceof NotDirectoryException);
     assertEquals("`seed` must be between 0 and 2**32 - 1. Received: seed=-1", assertThrows(
         IllegalArgumentException.class, () -> DirectoryIndex.indexDirectory(dir, Labels.inferred(), FORMATS, null,
             true, -1L, false, false)).getMessage());

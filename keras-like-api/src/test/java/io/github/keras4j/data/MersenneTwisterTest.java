@@ -38,6 +38,20 @@ class MersenneTwisterTest {
   }
 
   @Test
+  void numpyShuffleMatchesNumpyForMoreSeedsAndLengths() {
+    // The permutations printed by np.random.RandomState(seed).shuffle(l) for l = list(range(n)) (NumPy 2.4.6),
+    // as (seed, n); 4294967295 is the largest seed numpy accepts.
+    long[][] cases = {{42, 10}, {1337, 7}, {0, 5}, {4294967295L, 12}};
+    List<List<Integer>> numpy = List.of(List.of(8, 1, 5, 0, 7, 2, 9, 4, 3, 6), List.of(6, 2, 1, 3, 0, 4, 5),
+        List.of(2, 0, 1, 3, 4), List.of(11, 8, 5, 9, 1, 10, 6, 0, 4, 7, 2, 3));
+    for (int c = 0; c < cases.length; c++) {
+      List<Integer> l = range((int) cases[c][1]);
+      MersenneTwister.numpyShuffle(l, cases[c][0]);
+      assertEquals(numpy.get(c), l, "seed " + cases[c][0]);
+    }
+  }
+
+  @Test
   void pythonShuffleMatchesPython() {
     // Printed by CPython: l = list(range(10)); random.seed(seed); random.shuffle(l); print(l)
     List<Integer> l = range(10);

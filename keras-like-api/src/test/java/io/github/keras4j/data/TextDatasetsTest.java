@@ -66,22 +66,6 @@ class TextDatasetsTest {
     return new TextDatasets.Options().verbose(false);
   }
 
-  /** The permutations printed by {@code np.random.RandomState(seed).shuffle(list(range(n)))} (NumPy 2.4.6). */
-  @Test
-  void theShuffleIsNumpysRandomStateShuffle() {
-    long[][] cases = {{42, 10}, {1337, 7}, {0, 5}, {4294967295L, 12}};
-    int[][] numpy = {{8, 1, 5, 0, 7, 2, 9, 4, 3, 6}, {6, 2, 1, 3, 0, 4, 5}, {2, 0, 1, 3, 4},
-        {11, 8, 5, 9, 1, 10, 6, 0, 4, 7, 2, 3}};
-    for (int c = 0; c < cases.length; c++) {
-      int[] a = new int[(int) cases[c][1]];
-      for (int i = 0; i < a.length; i++) {
-        a[i] = i;
-      }
-      new TextDatasets.NumpyRandomState(cases[c][0]).shuffle(a);
-      assertArrayEquals(numpy[c], a, "seed " + cases[c][0]);
-    }
-  }
-
   @Test
   void classFoldersGiveLabelsInAlphanumericOrderAndFilesInWalkOrder() throws IOException {
     write("neg/b.txt", "bad film");
