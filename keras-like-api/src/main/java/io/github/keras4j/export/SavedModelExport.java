@@ -15,6 +15,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -192,7 +193,7 @@ public final class SavedModelExport {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("Signature '" + signatureKey + "': " + e.getMessage(), e);
     }
-    Set<Node> nodes = nodesOf(model);
+    Set<Node> nodes = new HashSet<>(model.nodes());
     List<Node> calls = new ArrayList<>();
     for (Node n : layer.inboundNodes()) {
       if (nodes.contains(n)) {
@@ -205,20 +206,6 @@ public final class SavedModelExport {
           + "layer or a layer called once");
     }
     return calls.get(0).outputs().get(0);
-  }
-
-  /** Every node between the model's inputs and outputs. */
-  private static Set<Node> nodesOf(Model model) {
-    Set<Node> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-    Deque<Node> todo = new ArrayDeque<>();
-    model.outputs().forEach(t -> todo.push(t.node()));
-    while (!todo.isEmpty()) {
-      Node n = todo.pop();
-      if (seen.add(n)) {
-        n.inputs().forEach(t -> todo.push(t.node()));
-      }
-    }
-    return seen;
   }
 
   /** The model inputs that {@code tensors} depend on, in the model's input order. */

@@ -72,6 +72,7 @@ public class Model implements AutoCloseable {
   private List<KerasTensor> inputs = List.of();
   private List<KerasTensor> outputs = List.of();
   private List<Node> nodes = List.of();
+  private List<Node> layerCalls = List.of();
   private List<Layer> layers = List.of();
   private GraphRuntime runtime;
   private volatile boolean stopTraining;
@@ -157,7 +158,13 @@ public class Model implements AutoCloseable {
     }
     this.inputs = List.copyOf(ins);
     this.outputs = List.copyOf(outs);
-    this.nodes = List.copyOf(body);
+    Set<Node> all = new LinkedHashSet<>();
+    for (KerasTensor t : ins) {
+      all.add(t.node());
+    }
+    all.addAll(body);
+    this.nodes = List.copyOf(all);
+    this.layerCalls = List.copyOf(body);
     this.layers = List.copyOf(seen);
     if (engine != null) {
       engine.close();
@@ -244,7 +251,7 @@ public class Model implements AutoCloseable {
     for (int i = 0; i < inputs.size(); i++) {
       values.put(inputs.get(i), new MaskedOperand(inputOperands.get(i), null));
     }
-    for (Node n : nodes) {
+    for (Node n : layerCalls) {
       List<Operand<TFloat32>> args = new ArrayList<>();
       List<Operand<TBool>> masks = new ArrayList<>();
       boolean masked = false;
@@ -643,6 +650,24 @@ public class Model implements AutoCloseable {
   }
 
   /**
+   * The model's layer calls (its graph's nodes) in topological order: first the calls of its input layers, in the
+   * order of {@link #inputs()} (an input no output depends on included), then every other call between the inputs
+   * and the outputs, each after the calls that produce its inputs, in the order the model runs them (a depth-first
+   * walk back from the outputs, in output order, each call's inputs in argument order). A layer called several
+   * times in the model (a shared layer) has one node per call here; its calls outside this model (in another model
+   * built from the same layers) are not here. A Sequential's hidden input layer's call comes first too. Empty until
+   * the model is built.
+   *
+   * <p>Keras's equivalent is {@code model._nodes_by_depth} flattened from the deepest nodes (the inputs') to depth 0
+   * (the outputs'), or the order of {@code model.operations}. Both orders are topological, but Keras sorts by depth
+   * (the longest path to an output), so where the graph branches it can list calls in another order than this
+   * depth-first one. Java returns one unmodifiable list of {@link Node}s instead of a map by depth.
+   */
+  public List<Node> nodes() {
+    return nodes;
+  }
+
+  /**
    * Moves this model's weights towards {@code source}'s in one {@code Session.run}:
    * {@code w = tau * sourceW + (1 - tau) * w} for every weight (DDPG's soft target update; {@code tau=1}
    * copies, as {@code setWeights(source.getWeights())} without the Java round trip). Both models must have the
@@ -806,16 +831,12 @@ public class Model implements AutoCloseable {
       return false;
     }
     Set<KerasTensor> consumed = new HashSet<>();
-    for (Node n : nodes) {
+    for (Node n : layerCalls) {
       if (n.inputs().size() != 1 || !consumed.add(n.inputs().get(0))) {
         return false;
       }
     }
     return true;
-  }
-
-  List<Node> nodes() {
-    return nodes;
   }
 
   CompileOptions compileOptions() {

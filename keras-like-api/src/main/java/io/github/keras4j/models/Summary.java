@@ -67,7 +67,7 @@ final class Summary {
 
   private static String outputShape(Model model, Layer layer) {
     for (Node n : layer.inboundNodes()) {
-      if (model.nodes().contains(n) || (n.inputs().isEmpty() && model.inputs().contains(n.outputs().get(0)))) {
+      if (model.nodes().contains(n)) {
         return Shapes.format(n.outputs().get(0).shape());
       }
     }

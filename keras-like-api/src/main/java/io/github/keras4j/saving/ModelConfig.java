@@ -8,9 +8,7 @@ import io.github.keras4j.layers.attention.AttentionLayer;
 import io.github.keras4j.layers.rnn.ReturnsState;
 import io.github.keras4j.models.Model;
 import io.github.keras4j.models.Sequential;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -67,7 +65,7 @@ public final class ModelConfig {
    */
   public static Map<String, Object> serialize(Model model) {
     List<Layer> layers = orderedLayers(model);
-    Set<Node> modelNodes = modelNodes(model);
+    Set<Node> modelNodes = new HashSet<>(model.nodes());
     Map<String, Layer> byName = new HashMap<>();
     for (Layer l : layers) {
       Layer other = byName.put(l.name(), l);
@@ -134,28 +132,6 @@ public final class ModelConfig {
     }
     out.addAll(model.layers());
     return new ArrayList<>(out);
-  }
-
-  /** The nodes between the model's inputs and outputs. */
-  private static Set<Node> modelNodes(Model model) {
-    Set<Node> inputNodes = new HashSet<>();
-    for (KerasTensor t : model.inputs()) {
-      inputNodes.add(t.node());
-    }
-    Set<Node> seen = new HashSet<>(inputNodes);
-    Deque<Node> todo = new ArrayDeque<>();
-    for (KerasTensor t : model.outputs()) {
-      todo.add(t.node());
-    }
-    while (!todo.isEmpty()) {
-      Node n = todo.pop();
-      if (seen.add(n)) {
-        for (KerasTensor t : n.inputs()) {
-          todo.add(t.node());
-        }
-      }
-    }
-    return seen;
   }
 
   /** The layer's calls that belong to the model, in call order: a node's index is its position here. */

@@ -17,10 +17,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Deque;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -218,24 +215,6 @@ public final class ModelPlot {
     }
   }
 
-  /** The layer calls of a model: every node from its outputs back to its inputs (input layers' nodes included). */
-  static Set<Node> modelNodes(Model model) {
-    Set<Node> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-    Deque<Node> todo = new ArrayDeque<>();
-    for (KerasTensor t : model.outputs()) {
-      todo.push(t.node());
-    }
-    while (!todo.isEmpty()) {
-      Node n = todo.pop();
-      if (seen.add(n)) {
-        for (KerasTensor t : n.inputs()) {
-          todo.push(t.node());
-        }
-      }
-    }
-    return seen;
-  }
-
   /** Quotes a DOT id or string value: backslashes and double quotes escaped, line breaks as {@code \n}. */
   static String quote(String s) {
     StringBuilder b = new StringBuilder("\"");
@@ -298,7 +277,7 @@ public final class ModelPlot {
 
     /** The nodes, clusters and edges of {@code model}, as Keras's model_to_dot walks it. */
     private void body(Model model, String indent) {
-      Set<Node> nodes = modelNodes(model);
+      Set<Node> nodes = new HashSet<>(model.nodes());
       List<Layer> layers = model.layers();
       for (Layer layer : layers) {
         if (options.expandNested() && layer instanceof NestedModel nested) {

@@ -175,6 +175,20 @@ class ModelPlotTest {
     }
   }
 
+  /** An input no output depends on is still drawn with its shape and dtype, as Keras reads them from its output. */
+  @Test
+  void unusedInputShowsItsShape() {
+    Backend.clearSession();
+    KerasTensor a = Input.of("a", 3);
+    KerasTensor spare = Input.of("spare", 5);
+    try (Model model = new Model(List.of(a, spare), List.of(new Dense(2).apply(a)))) {
+      String dot = ModelPlot.modelToDot(model, new PlotOptions().showShapes(true).showDtype(true));
+      assertEquals(title("<b>spare</b> (InputLayer)", 2) + "<tr>" + cell("Output shape", "(None, 5)")
+          + cell("Output dtype", "float32") + "</tr></table>", nodes(dot).get("\"spare\""));
+      assertEquals(List.of("\"a\" -> \"dense\""), edges(dot));
+    }
+  }
+
   /** x -> base (Sequential: inner_1, inner_2) -> head (functional: its own input "h_in" -> h_dense) -> out. */
   @Test
   void nestedModelsAsNodesOrAsClusters() {
