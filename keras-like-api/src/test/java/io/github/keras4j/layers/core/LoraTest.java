@@ -286,6 +286,7 @@ class LoraTest {
     KerasTensor in = Input.of(4);
     Embedding layer = new Embedding(5, 3);
     try (Model model = new Model(in, layer.apply(in))) {
+      assertEquals(15, model.countParams()); // the 5 x 3 table
       assertFalse(layer.getConfig().containsKey("lora_rank"));
       layer.enableLora(2, 5.0, null, null);
       assertEquals(2, layer.getConfig().get("lora_rank"));
@@ -392,6 +393,7 @@ class LoraTest {
     KerasTensor ids = Input.of(2);
     Embedding withConstraint = Embedding.builder(5, 2).embeddingsConstraint("unit_norm").build();
     try (Model model = new Model(ids, withConstraint.apply(ids))) {
+      assertEquals(10, model.countParams()); // the 5 x 2 table
       IllegalStateException e = assertThrows(IllegalStateException.class, () -> withConstraint.enableLora(1));
       assertTrue(e.getMessage().contains("embeddings_constraint"), e.getMessage());
     }
