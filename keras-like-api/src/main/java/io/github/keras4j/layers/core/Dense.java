@@ -93,8 +93,8 @@ public class Dense extends Layer {
     this.useBias = b.hasBias();
     this.kernelSettings = b.kernel.resolve();
     this.biasSettings = b.biasSettings();
-    this.lora = new Lora(describe(), "kernel", "lora_kernel", kernelSettings.constraint() != null, b.loraRank,
-        b.loraAlpha);
+    this.lora = new Lora(this, describe(), "kernel", kernelSettings, () -> kernel, this::addWeight,
+        this::setWeightTrainable, b.loraRank, b.loraAlpha);
     setActivityRegularizer(b.activityPenalty());
     setInputSpec(InputSpec.minRank(2));
   }
@@ -116,7 +116,7 @@ public class Dense extends Layer {
       bias = addWeight("bias", Shape.of(units), biasSettings);
     }
     setInputSpec(new InputSpec(2, null, Map.of(-1, inputDim)));
-    lora.buildIfRequested(loraHost(), kernel, true);
+    lora.buildIfRequested();
   }
 
   @Override
@@ -204,7 +204,7 @@ public class Dense extends Layer {
    * @throws IllegalArgumentException when {@code rank < 1}
    */
   public void enableLora(int rank, Double loraAlpha, Initializer aInitializer, Initializer bInitializer) {
-    lora.enable(loraHost(), kernel, isBuilt(), rank, loraAlpha, aInitializer, bInitializer);
+    lora.enable(rank, loraAlpha, aInitializer, bInitializer);
   }
 
   /** Whether LoRA is enabled (Keras's {@code lora_enabled}). */
@@ -232,20 +232,6 @@ public class Dense extends Layer {
     return lora.b();
   }
 
-  private Lora.Host loraHost() {
-    return new Lora.Host() {
-      @Override
-      public GraphVariable addLoraWeight(String weightName, Shape shape, Initializer initializer) {
-        return addWeight(weightName, shape, initializer, true, kernelSettings.regularizer(), null);
-      }
-
-      @Override
-      public void freeze(GraphVariable base) {
-        setWeightTrainable(base, false);
-      }
-    };
-  }
-
   /** With LoRA: {@code kernel} and {@code bias}, without the LoRA matrices (Keras's {@code save_own_variables}). */
   @Override
   public List<Weight> savedWeights() {
@@ -255,7 +241,7 @@ public class Dense extends Layer {
   /** With LoRA: the kernel with the adaptation merged in, as Keras saves it. */
   @Override
   public List<FloatNdArray> saveOwnVariables(List<FloatNdArray> values) {
-    return lora.saveOwnVariables(savedWeights(), values, runtime(), name());
+    return lora.saveOwnVariables(values);
   }
 
   /** With LoRA: the stored kernel and bias, and zeros for the LoRA matrices, as Keras loads them. */

@@ -93,8 +93,8 @@ public class EinsumDense extends Layer {
     this.activationId = b.activationId();
     this.kernelSettings = b.kernel.resolve();
     this.biasSettings = b.biasSettings();
-    this.lora = new Lora(describe(), "kernel", "lora_kernel", kernelSettings.constraint() != null, b.loraRank,
-        b.loraAlpha);
+    this.lora = new Lora(this, describe(), "kernel", kernelSettings, () -> kernel, this::addWeight,
+        this::setWeightTrainable, b.loraRank, b.loraAlpha);
     setActivityRegularizer(b.activityPenalty());
   }
 
@@ -121,7 +121,7 @@ public class EinsumDense extends Layer {
       bias = addWeight("bias", shapes.bias(), biasSettings);
     }
     setInputSpec(new InputSpec(null, inputShape.numDimensions(), Map.of()));
-    lora.buildIfRequested(loraHost(), kernel, true);
+    lora.buildIfRequested();
   }
 
   @Override
@@ -181,7 +181,7 @@ public class EinsumDense extends Layer {
    * @throws IllegalArgumentException when {@code rank < 1}
    */
   public void enableLora(int rank, Double loraAlpha, Initializer aInitializer, Initializer bInitializer) {
-    lora.enable(loraHost(), kernel, isBuilt(), rank, loraAlpha, aInitializer, bInitializer);
+    lora.enable(rank, loraAlpha, aInitializer, bInitializer);
   }
 
   /** Whether LoRA is enabled (Keras's {@code lora_enabled}). */
@@ -209,20 +209,6 @@ public class EinsumDense extends Layer {
     return lora.b();
   }
 
-  private Lora.Host loraHost() {
-    return new Lora.Host() {
-      @Override
-      public GraphVariable addLoraWeight(String weightName, Shape shape, Initializer initializer) {
-        return addWeight(weightName, shape, initializer, true, kernelSettings.regularizer(), null);
-      }
-
-      @Override
-      public void freeze(GraphVariable base) {
-        setWeightTrainable(base, false);
-      }
-    };
-  }
-
   /** With LoRA: {@code kernel} and {@code bias}, without the LoRA matrices (Keras's {@code save_own_variables}). */
   @Override
   public List<Weight> savedWeights() {
@@ -232,7 +218,7 @@ public class EinsumDense extends Layer {
   /** With LoRA: the kernel with the adaptation merged in, as Keras saves it. */
   @Override
   public List<FloatNdArray> saveOwnVariables(List<FloatNdArray> values) {
-    return lora.saveOwnVariables(savedWeights(), values, runtime(), name());
+    return lora.saveOwnVariables(values);
   }
 
   /** With LoRA: the stored kernel and bias, and zeros for the LoRA matrices, as Keras loads them. */

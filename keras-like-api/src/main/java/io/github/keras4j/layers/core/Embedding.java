@@ -62,8 +62,8 @@ public class Embedding extends BaseEmbedding {
 
   private Embedding(Builder b) {
     super(b);
-    this.lora = new Lora(describe(), "embeddings", "lora_embeddings", embeddingsSettings().constraint() != null,
-        b.loraRank, b.loraAlpha);
+    this.lora = new Lora(this, describe(), "embeddings", embeddingsSettings(), this::embeddings, this::addWeight,
+        this::setWeightTrainable, b.loraRank, b.loraAlpha);
   }
 
   /** A builder for the optional settings. */
@@ -74,7 +74,7 @@ public class Embedding extends BaseEmbedding {
   @Override
   protected void build(Ops tf, Shape inputShape) {
     super.build(tf, inputShape);
-    lora.buildIfRequested(loraHost(), embeddings(), true);
+    lora.buildIfRequested();
   }
 
   @Override
@@ -105,7 +105,7 @@ public class Embedding extends BaseEmbedding {
    * @throws IllegalArgumentException when {@code rank < 1}
    */
   public void enableLora(int rank, Double loraAlpha, Initializer aInitializer, Initializer bInitializer) {
-    lora.enable(loraHost(), embeddings(), isBuilt(), rank, loraAlpha, aInitializer, bInitializer);
+    lora.enable(rank, loraAlpha, aInitializer, bInitializer);
   }
 
   /** Whether LoRA is enabled (Keras's {@code lora_enabled}). */
@@ -133,20 +133,6 @@ public class Embedding extends BaseEmbedding {
     return lora.b();
   }
 
-  private Lora.Host loraHost() {
-    return new Lora.Host() {
-      @Override
-      public GraphVariable addLoraWeight(String weightName, Shape shape, Initializer initializer) {
-        return addWeight(weightName, shape, initializer, true, embeddingsSettings().regularizer(), null);
-      }
-
-      @Override
-      public void freeze(GraphVariable base) {
-        setWeightTrainable(base, false);
-      }
-    };
-  }
-
   /** With LoRA: {@code embeddings}, without the LoRA matrices (Keras's {@code save_own_variables}). */
   @Override
   public List<Weight> savedWeights() {
@@ -156,7 +142,7 @@ public class Embedding extends BaseEmbedding {
   /** With LoRA: the embeddings with the adaptation merged in, as Keras saves it. */
   @Override
   public List<FloatNdArray> saveOwnVariables(List<FloatNdArray> values) {
-    return lora.saveOwnVariables(savedWeights(), values, runtime(), name());
+    return lora.saveOwnVariables(values);
   }
 
   /** With LoRA: the stored embeddings, and zeros for the LoRA matrices, as Keras loads them. */

@@ -5,10 +5,12 @@ import io.github.keras4j.graph.GraphVariable;
 import io.github.keras4j.initializers.Initializer;
 import io.github.keras4j.initializers.Initializers;
 import io.github.keras4j.layers.Layer;
+import io.github.keras4j.layers.WeightSettings;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.ndarray.FloatNdArray;
@@ -27,19 +29,29 @@ import org.tensorflow.types.TFloat32;
  */
 final class Lora {
 
-  /** What a layer lends its adapter: weight creation and freezing, which are protected in {@link Layer}. */
-  interface Host {
-    /** Creates a trainable weight of the layer, regularized as the base weight (Keras). */
-    GraphVariable addLoraWeight(String name, Shape shape, Initializer initializer);
-
-    /** Marks the base weight non-trainable. */
-    void freeze(GraphVariable base);
+  /** A layer's {@code addWeight(name, shape, settings)}, which is protected in {@link Layer}. */
+  @FunctionalInterface
+  interface WeightAdder {
+    /** Creates a weight of the layer. */
+    GraphVariable addWeight(String name, Shape shape, WeightSettings settings);
   }
 
+  /** A layer's {@code setWeightTrainable(variable, trainable)}, which is protected in {@link Layer}. */
+  @FunctionalInterface
+  interface TrainableSetter {
+    /** Marks one of the layer's own weights trainable or not. */
+    void setWeightTrainable(GraphVariable variable, boolean trainable);
+  }
+
+  private final Layer layer;
   private final String owner;
   private final String weightKind;
   private final String prefix;
+  private final WeightSettings baseSettings;
   private final boolean constrained;
+  private final Supplier<GraphVariable> baseWeight;
+  private final WeightAdder adder;
+  private final TrainableSetter trainableSetter;
   private Integer rank;
   private Double alpha;
   private GraphVariable base;
@@ -50,19 +62,30 @@ final class Lora {
   /**
    * The state of a layer, from its constructor's arguments.
    *
+   * @param layer the layer (its build state, runtime, name and saved weights)
    * @param owner the layer's description for messages ({@code Layer 'dense' (Dense)})
-   * @param weightKind the base weight's kind in messages ({@code kernel}, {@code embeddings})
-   * @param prefix the prefix of the LoRA weights' names ({@code lora_kernel}, {@code lora_embeddings})
-   * @param constrained whether the base weight has a constraint (LoRA is then refused, as in Keras)
+   * @param weightKind the base weight's kind ({@code kernel}, {@code embeddings}): in messages, and with
+   *     {@code lora_} before it the prefix of the LoRA weights' names
+   * @param baseSettings the base weight's settings: its regularizer also regularizes the LoRA weights (Keras), a
+   *     constraint refuses LoRA (Keras)
+   * @param baseWeight the base weight, once built
+   * @param adder the layer's {@code addWeight}
+   * @param trainableSetter the layer's {@code setWeightTrainable}
    * @param rank Keras's {@code lora_rank}: null for no LoRA at build
    * @param alpha Keras's {@code lora_alpha}: null for the rank
    * @throws IllegalArgumentException for a rank below 1, or a rank with a constrained base weight
    */
-  Lora(String owner, String weightKind, String prefix, boolean constrained, Integer rank, Double alpha) {
+  Lora(Layer layer, String owner, String weightKind, WeightSettings baseSettings, Supplier<GraphVariable> baseWeight,
+      WeightAdder adder, TrainableSetter trainableSetter, Integer rank, Double alpha) {
+    this.layer = layer;
     this.owner = owner;
     this.weightKind = weightKind;
-    this.prefix = prefix;
-    this.constrained = constrained;
+    this.prefix = "lora_" + weightKind;
+    this.baseSettings = baseSettings;
+    this.constrained = baseSettings.constraint() != null;
+    this.baseWeight = baseWeight;
+    this.adder = adder;
+    this.trainableSetter = trainableSetter;
     if (rank != null) {
       checkRank(rank);
       if (constrained) {
@@ -86,10 +109,19 @@ final class Lora {
   }
 
   /** Called at the end of the layer's build: enables LoRA when the constructor asked for it. */
-  void buildIfRequested(Host host, GraphVariable baseWeight, boolean built) {
+  void buildIfRequested() {
     if (rank != null) {
-      enable(host, baseWeight, built, rank, alpha, null, null);
+      enable(true, rank, alpha, null, null);
     }
+  }
+
+  /**
+   * Keras's {@code enable_lora} on the layer as it stands.
+   *
+   * @see #enable(boolean, int, Double, Initializer, Initializer)
+   */
+  void enable(int r, Double alphaOrNull, Initializer aInit, Initializer bInit) {
+    enable(layer.isBuilt(), r, alphaOrNull, aInit, bInit);
   }
 
   /**
@@ -100,8 +132,8 @@ final class Lora {
    * @param aInit the initializer of {@code a}; null for {@code he_uniform}
    * @param bInit the initializer of {@code b}; null for {@code zeros}
    */
-  void enable(Host host, GraphVariable baseWeight, boolean built, int r, Double alphaOrNull, Initializer aInit,
-      Initializer bInit) {
+  private void enable(boolean built, int r, Double alphaOrNull, Initializer aInit, Initializer bInit) {
+    GraphVariable baseWeight = this.baseWeight.get();
     if (constrained) {
       throw new IllegalStateException(constraintMessage());
     }
@@ -116,16 +148,21 @@ final class Lora {
     long[] dims = baseWeight.shape().asArray();
     long[] aDims = dims.clone();
     aDims[aDims.length - 1] = r;
-    GraphVariable newA = host.addLoraWeight(prefix + "_a", Shape.of(aDims),
-        aInit != null ? aInit : Initializers.get("he_uniform"));
-    GraphVariable newB = host.addLoraWeight(prefix + "_b", Shape.of(r, dims[dims.length - 1]),
+    GraphVariable newA = addLoraWeight("_a", Shape.of(aDims), aInit != null ? aInit : Initializers.get("he_uniform"));
+    GraphVariable newB = addLoraWeight("_b", Shape.of(r, dims[dims.length - 1]),
         bInit != null ? bInit : Initializers.get("zeros"));
-    host.freeze(baseWeight);
+    trainableSetter.setWeightTrainable(baseWeight, false);
     this.base = baseWeight;
     this.a = newA;
     this.b = newB;
     this.rank = r;
     this.alpha = alphaOrNull != null ? alphaOrNull : Double.valueOf(r);
+  }
+
+  /** A trainable LoRA weight, regularized as the base weight and unconstrained (Keras). */
+  private GraphVariable addLoraWeight(String suffix, Shape shape, Initializer initializer) {
+    return adder.addWeight(prefix + suffix, shape, new WeightSettings(prefix + suffix, initializer,
+        baseSettings.regularizer(), null));
   }
 
   /** Whether {@code a} and {@code b} exist. */
@@ -209,13 +246,14 @@ final class Lora {
    * computed by the same ops as the layer's forward pass (so a model loaded from the file predicts bit for bit
    * as the saved one).
    */
-  List<FloatNdArray> saveOwnVariables(List<Layer.Weight> saved, List<FloatNdArray> values, GraphRuntime runtime,
-      String scope) {
+  List<FloatNdArray> saveOwnVariables(List<FloatNdArray> values) {
     if (!isEnabled()) {
       return values;
     }
+    GraphRuntime runtime = layer.runtime();
+    List<Layer.Weight> saved = layer.savedWeights();
     if (merged == null) {
-      Ops tf = runtime.scope(scope + "/lora_merge");
+      Ops tf = runtime.scope(layer.name() + "/lora_merge");
       merged = effective(tf, base.sharedValue(), a.sharedValue(), b.sharedValue());
     }
     FloatNdArray kernel;
