@@ -313,47 +313,33 @@ public final class ImageDatasets {
    * The arguments of {@code image_dataset_from_directory}, with Keras's defaults, camelCased; each setter returns
    * this options object.
    */
-  public static final class Options {
-    private Labels labels = Labels.inferred();
-    private String labelMode = "int";
-    private List<String> classNames;
+  public static final class Options extends DirectoryOptions<Options> {
     private String colorMode = "rgb";
-    private int batchSize = 32;
     private int imageHeight = 256;
     private int imageWidth = 256;
-    private boolean shuffle = true;
-    private Long seed;
-    private Double validationSplit;
-    private String subset;
     private String interpolation = "bilinear";
-    private boolean followLinks;
     private boolean cropToAspectRatio;
     private boolean padToAspectRatio;
     private String dataFormat;
-    private boolean verbose = true;
 
     /** Keras's defaults: inferred labels, "int", "rgb", batches of 32, 256x256, shuffled, bilinear. */
     public Options() {}
 
+    @Override
+    Options self() {
+      return this;
+    }
+
     private Options copy() {
       Options o = new Options();
-      o.labels = labels;
-      o.labelMode = labelMode;
-      o.classNames = classNames;
+      copySharedTo(o);
       o.colorMode = colorMode;
-      o.batchSize = batchSize;
       o.imageHeight = imageHeight;
       o.imageWidth = imageWidth;
-      o.shuffle = shuffle;
-      o.seed = seed;
-      o.validationSplit = validationSplit;
-      o.subset = subset;
       o.interpolation = interpolation;
-      o.followLinks = followLinks;
       o.cropToAspectRatio = cropToAspectRatio;
       o.padToAspectRatio = padToAspectRatio;
       o.dataFormat = dataFormat;
-      o.verbose = verbose;
       return o;
     }
 
@@ -376,41 +362,24 @@ public final class ImageDatasets {
       return this;
     }
 
-    /**
-     * Explicit integer labels, one per image file, in the sorted order of the files' paths (files are then found in
-     * the whole tree of the directory, class subdirectories or not).
-     */
-    public Options labels(int... labels) {
-      this.labels = Labels.of(labels);
-      return this;
-    }
-
-    /** {@code "int"} (default), {@code "categorical"}, {@code "binary"} or null (no labels). */
-    public Options labelMode(String labelMode) {
-      this.labelMode = labelMode;
-      return this;
-    }
-
-    /** With inferred labels, the subdirectories to use as classes, in label order (default: all, sorted). */
-    public Options classNames(List<String> classNames) {
-      this.classNames = classNames == null ? null : List.copyOf(classNames);
-      return this;
-    }
-
     /** {@code "rgb"} (default, 3 channels), {@code "rgba"} (4) or {@code "grayscale"} (1). */
     public Options colorMode(String colorMode) {
       this.colorMode = colorMode;
       return this;
     }
 
-    /** The batch size, default 32 (Java: must be positive; Keras's None, unbatched, is not available). */
+    /**
+     * The batch size, default 32 (Java: must be positive; Keras's None, unbatched, is not available).
+     *
+     * @throws IllegalArgumentException when not positive
+     */
+    @Override
     public Options batchSize(int batchSize) {
       if (batchSize <= 0) {
         throw new IllegalArgumentException("`batch_size` must be a positive integer. Received: batch_size="
             + batchSize);
       }
-      this.batchSize = batchSize;
-      return this;
+      return super.batchSize(batchSize);
     }
 
     /** The size images are resized to, {@code (height, width)}; default {@code (256, 256)}. */
@@ -429,52 +398,12 @@ public final class ImageDatasets {
       return imageSize(size, size);
     }
 
-    /** Whether to shuffle (default true); false keeps the sorted file order. */
-    public Options shuffle(boolean shuffle) {
-      this.shuffle = shuffle;
-      return this;
-    }
-
-    /** The shuffle's seed, in [0, 2^32); null (default) draws one. Required with a validation split. */
-    public Options seed(Long seed) {
-      this.seed = seed;
-      return this;
-    }
-
-    /** The shuffle's seed. */
-    public Options seed(long seed) {
-      return seed(Long.valueOf(seed));
-    }
-
-    /** The fraction of the files kept for validation, in (0, 1); null (default) for none. */
-    public Options validationSplit(Double validationSplit) {
-      this.validationSplit = validationSplit;
-      return this;
-    }
-
-    /** The fraction of the files kept for validation. */
-    public Options validationSplit(double validationSplit) {
-      return validationSplit(Double.valueOf(validationSplit));
-    }
-
-    /** {@code "training"}, {@code "validation"}, {@code "both"} (see {@link #imageDatasetFromDirectoryBoth}) or null. */
-    public Options subset(String subset) {
-      this.subset = subset;
-      return this;
-    }
-
     /** {@code "bilinear"} (default) or {@code "nearest"}; Keras's other methods are rejected. */
     public Options interpolation(String interpolation) {
       if (interpolation == null) {
         throw new IllegalArgumentException("Argument `interpolation` must not be null");
       }
       this.interpolation = interpolation;
-      return this;
-    }
-
-    /** Whether to enter subdirectories that are symbolic links (default false). */
-    public Options followLinks(boolean followLinks) {
-      this.followLinks = followLinks;
       return this;
     }
 
@@ -493,12 +422,6 @@ public final class ImageDatasets {
     /** {@code "channels_last"} (null, the default, means this) or {@code "channels_first"}. */
     public Options dataFormat(String dataFormat) {
       this.dataFormat = dataFormat;
-      return this;
-    }
-
-    /** Whether to print the numbers of files and classes found (default true). */
-    public Options verbose(boolean verbose) {
-      this.verbose = verbose;
       return this;
     }
   }

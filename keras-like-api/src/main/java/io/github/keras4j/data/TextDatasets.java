@@ -7,7 +7,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -67,101 +66,43 @@ public final class TextDatasets {
 
   private TextDatasets() {}
 
-  /** The settings of {@link #textDatasetFromDirectory}: Keras's keyword arguments, with Keras's defaults. */
-  public static final class Options {
-    private int[] labels;
-    private String labelMode = "int";
-    private List<String> classNames;
-    private int batchSize = 32;
+  /**
+   * The settings of {@link #textDatasetFromDirectory}: Keras's keyword arguments, with Keras's defaults; the shared
+   * ones are in {@link DirectoryOptions}.
+   */
+  public static final class Options extends DirectoryOptions<Options> {
     private Integer maxLength;
-    private boolean shuffle = true;
-    private Long seed;
-    private double validationSplit;
-    private String subset;
-    private boolean followLinks;
-    private boolean verbose = true;
 
     /** Default settings: labels inferred from the class folders, int labels, batches of 32, shuffled. */
     public Options() {}
 
+    @Override
+    Options self() {
+      return this;
+    }
+
     /**
      * Explicit integer labels instead of labels inferred from the folders (Keras's {@code labels=[...]}): one per
      * {@code .txt} file below {@code directory} (at any depth), in the alphanumeric order of their paths; the class
-     * names are then the distinct labels in increasing order, as text.
+     * names are then the distinct labels in increasing order, as text. Null goes back to inferred labels.
      */
+    @Override
     public Options labels(int... labels) {
-      this.labels = labels == null ? null : labels.clone();
-      return this;
+      if (labels == null) {
+        this.labels = Labels.inferred();
+        return this;
+      }
+      return super.labels(labels);
     }
 
-    /** {@code "int"} (default), {@code "categorical"}, {@code "binary"}, or null for no labels. */
-    public Options labelMode(String labelMode) {
-      this.labelMode = labelMode;
-      return this;
-    }
-
-    /** The class folders to use, in this order (a subset of the subdirectories); only with inferred labels. */
+    /** The class folders to use, in this order; see {@link #classNames(List)}. */
     public Options classNames(String... classNames) {
-      this.classNames = classNames == null ? null : List.of(classNames);
-      return this;
-    }
-
-    /** The class folders to use, in this order; see {@link #classNames(String...)}. */
-    public Options classNames(List<String> classNames) {
-      this.classNames = classNames == null ? null : List.copyOf(classNames);
-      return this;
-    }
-
-    /** Samples per batch (default 32). */
-    public Options batchSize(int batchSize) {
-      this.batchSize = batchSize;
-      return this;
+      return classNames(classNames == null ? null : List.of(classNames));
     }
 
     /** Texts longer than this many UTF-8 bytes are truncated (default: null, no limit). */
     public Options maxLength(Integer maxLength) {
       this.maxLength = maxLength;
-      return this;
-    }
-
-    /** Whether to shuffle (default true); false keeps the alphanumeric order of the files. */
-    public Options shuffle(boolean shuffle) {
-      this.shuffle = shuffle;
-      return this;
-    }
-
-    /** The shuffling seed, in {@code [0, 2^32)} as NumPy's; null (default) draws one. */
-    public Options seed(Long seed) {
-      this.seed = seed;
-      return this;
-    }
-
-    /** The shuffling seed; see {@link #seed(Long)}. */
-    public Options seed(long seed) {
-      return seed(Long.valueOf(seed));
-    }
-
-    /** The fraction of files held out for validation, in (0, 1); 0 (default) for none. */
-    public Options validationSplit(double validationSplit) {
-      this.validationSplit = validationSplit;
-      return this;
-    }
-
-    /** {@code "training"}, {@code "validation"} or {@code "both"}; given exactly when validationSplit is. */
-    public Options subset(String subset) {
-      this.subset = subset;
-      return this;
-    }
-
-    /** Whether to walk into subdirectories that are symbolic links (default false). */
-    public Options followLinks(boolean followLinks) {
-      this.followLinks = followLinks;
-      return this;
-    }
-
-    /** Whether to print the number of files and classes found (default true). */
-    public Options verbose(boolean verbose) {
-      this.verbose = verbose;
       return this;
     }
   }
@@ -230,9 +171,9 @@ public final class TextDatasets {
       throw new IllegalArgumentException("`labelMode` argument must be one of \"int\", \"categorical\", \"binary\", "
           + "or null. Received: labelMode=" + labelMode);
     }
-    if (o.labels != null && o.classNames != null) {
+    if (o.labels.values() != null && o.classNames != null) {
       throw new IllegalArgumentException("You can only pass `classNames` if labels are inferred. Received: labels="
-          + Arrays.toString(o.labels) + ", and classNames=" + o.classNames);
+          + o.labels + ", and classNames=" + o.classNames);
     }
     if (o.batchSize <= 0) {
       throw new IllegalArgumentException("`batchSize` must be positive. Received: batchSize=" + o.batchSize);
@@ -242,7 +183,7 @@ public final class TextDatasets {
     }
     DirectoryIndex.checkValidationSplitArg(o.validationSplit, o.subset, o.shuffle, o.seed);
     long seed = o.seed != null ? o.seed : ThreadLocalRandom.current().nextInt(1_000_000);
-    Labels labels = labelMode == null ? Labels.none() : o.labels != null ? Labels.of(o.labels) : Labels.inferred();
+    Labels labels = labelMode == null ? Labels.none() : o.labels;
     Index index = DirectoryIndex.indexDirectory(directory, labels, FORMATS, o.classNames, o.shuffle, seed,
         o.followLinks, o.verbose);
     if ("binary".equals(labelMode) && index.classNames().size() != 2) {
