@@ -164,17 +164,12 @@ public final class WeightsFile {
     List<FloatNdArray> values = model.runtime().read(variables(stored));
     List<Entry> entries = new ArrayList<>();
     // Each layer decides what it stores for its saved weights (Keras's save_own_variables: LoRA merges).
-    for (int start = 0, end; start < stored.size(); start = end) {
-      Layer owner = stored.get(start).owner;
-      end = start;
-      while (end < stored.size() && stored.get(end).owner == owner) {
-        end++;
-      }
+    forEachLayer(stored, (owner, start, end) -> {
       List<FloatNdArray> own = owner.saveOwnVariables(values.subList(start, end));
       for (int i = start; i < end; i++) {
         entries.add(new Entry(stored.get(i).layer, stored.get(i).weight, own.get(i - start)));
       }
-    }
+    });
     List<Named> weights = namedWeights(model, false);
     Optimizer optimizer = model.getOptimizer();
     List<Named> slots = optimizerVariables(model, weights, true);
@@ -238,17 +233,11 @@ public final class WeightsFile {
     // Each layer maps its stored arrays to its variables (Keras's load_own_variables: LoRA zeros its matrices).
     List<GraphVariable> targets = new ArrayList<>();
     List<FloatNdArray> assigned = new ArrayList<>();
-    for (int start = 0, end; start < weights.size(); start = end) {
-      Layer owner = weights.get(start).owner;
-      end = start;
-      while (end < weights.size() && weights.get(end).owner == owner) {
-        end++;
-      }
-      owner.loadOwnVariables(values.subList(start, end)).forEach((v, value) -> {
-        targets.add(v);
-        assigned.add(value);
-      });
-    }
+    forEachLayer(weights, (owner, start, end) ->
+        owner.loadOwnVariables(values.subList(start, end)).forEach((v, value) -> {
+          targets.add(v);
+          assigned.add(value);
+        }));
     model.runtime().assign(targets, assigned);
     if (!contents.optimizerName().isEmpty()) {
       loadOptimizer(model, namedWeights(model, false), contents, source);
@@ -332,6 +321,23 @@ public final class WeightsFile {
     if (!want.equals(got)) {
       throw new IllegalArgumentException(where + "weight '" + expected.path() + "'" + expected.runtimeName()
           + ": expected shape " + Shapes.format(want) + ", found " + Shapes.format(got));
+    }
+  }
+
+  /** What is done with the weights {@code [start, end)} of a list, all owned by {@code owner}. */
+  private interface LayerRun {
+    void accept(Layer owner, int start, int end);
+  }
+
+  /** Calls {@code run} for each run of consecutive weights of {@code weights} that one layer owns, in order. */
+  private static void forEachLayer(List<Named> weights, LayerRun run) {
+    for (int start = 0, end; start < weights.size(); start = end) {
+      Layer owner = weights.get(start).owner;
+      end = start;
+      while (end < weights.size() && weights.get(end).owner == owner) {
+        end++;
+      }
+      run.accept(owner, start, end);
     }
   }
 
