@@ -87,9 +87,7 @@ public class IntegerLookup extends Layer {
 
   private IntegerLookup(Builder b) {
     super(b.name);
-    this.lookup = new IndexLookup(describe(), "IntegerLookup", b.outputMode, b.maxTokens, b.numOovIndices,
-        b.maskToken != null, b.invert, b.padToMaxTokens, b.idfWeights, Arrays.toString(b.idfWeights),
-        b.vocabulary != null);
+    this.lookup = b.indexLookup(describe(), "IntegerLookup", b.maskToken != null, b.vocabulary != null);
     this.maskToken = b.maskToken;
     this.oovToken = b.oovToken;
     this.invert = b.invert;
@@ -336,36 +334,16 @@ public class IntegerLookup extends Layer {
   }
 
   /** Settings of {@link IntegerLookup}, with Keras's defaults. */
-  public static final class Builder {
-    private String name;
-    private Integer maxTokens;
-    private int numOovIndices = 1;
+  public static final class Builder extends LookupBuilder<Builder> {
     private Long maskToken;
     private long oovToken = -1;
     private long[] vocabulary;
-    private float[] idfWeights;
-    private boolean invert;
-    private String outputMode = "int";
-    private boolean padToMaxTokens;
     private Integer vocabularySize;
 
     private Builder() {}
 
-    /** The layer's name. */
-    public Builder name(String name) {
-      this.name = name;
-      return this;
-    }
-
-    /** The largest vocabulary, special indices included (more than 1); null (default) for no limit. */
-    public Builder maxTokens(Integer maxTokens) {
-      this.maxTokens = maxTokens;
-      return this;
-    }
-
-    /** The number of OOV indices (default 1); 0 makes unknown tokens fail the run. */
-    public Builder numOovIndices(int numOovIndices) {
-      this.numOovIndices = numOovIndices;
+    @Override
+    Builder self() {
       return this;
     }
 
@@ -384,30 +362,6 @@ public class IntegerLookup extends Layer {
     /** The vocabulary, optionally led by the special tokens; then the layer needs no {@code adapt}. */
     public Builder vocabulary(long... vocabulary) {
       this.vocabulary = vocabulary.clone();
-      return this;
-    }
-
-    /** The inverse document frequencies of the vocabulary's entries ({@code "tf_idf"} only). */
-    public Builder idfWeights(float... idfWeights) {
-      this.idfWeights = idfWeights.clone();
-      return this;
-    }
-
-    /** Whether to map indices back to tokens ({@code "int"} output only); default false. */
-    public Builder invert(boolean invert) {
-      this.invert = invert;
-      return this;
-    }
-
-    /** {@code "int"} (default), {@code "one_hot"}, {@code "multi_hot"}, {@code "count"} or {@code "tf_idf"}. */
-    public Builder outputMode(String outputMode) {
-      this.outputMode = outputMode;
-      return this;
-    }
-
-    /** Whether encoded outputs have {@code maxTokens} slots whatever the vocabulary's size; default false. */
-    public Builder padToMaxTokens(boolean padToMaxTokens) {
-      this.padToMaxTokens = padToMaxTokens;
       return this;
     }
 

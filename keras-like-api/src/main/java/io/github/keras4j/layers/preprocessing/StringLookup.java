@@ -85,9 +85,7 @@ public class StringLookup extends Layer {
 
   private StringLookup(Builder b) {
     super(b.name);
-    this.lookup = new IndexLookup(describe(), "StringLookup", b.outputMode, b.maxTokens, b.numOovIndices,
-        b.maskToken != null, b.invert, b.padToMaxTokens, b.idfWeights, Arrays.toString(b.idfWeights),
-        b.vocabulary != null);
+    this.lookup = b.indexLookup(describe(), "StringLookup", b.maskToken != null, b.vocabulary != null);
     if (b.oovToken == null) {
       throw new IllegalArgumentException(describe() + ": `oov_token` must be a string. Received: oov_token=None");
     }
@@ -318,35 +316,15 @@ public class StringLookup extends Layer {
   }
 
   /** Settings of {@link StringLookup}, with Keras's defaults. */
-  public static final class Builder {
-    private String name;
-    private Integer maxTokens;
-    private int numOovIndices = 1;
+  public static final class Builder extends LookupBuilder<Builder> {
     private String maskToken;
     private String oovToken = "[UNK]";
     private String[] vocabulary;
-    private float[] idfWeights;
-    private boolean invert;
-    private String outputMode = "int";
-    private boolean padToMaxTokens;
 
     private Builder() {}
 
-    /** The layer's name. */
-    public Builder name(String name) {
-      this.name = name;
-      return this;
-    }
-
-    /** The largest vocabulary, special indices included (more than 1); null (default) for no limit. */
-    public Builder maxTokens(Integer maxTokens) {
-      this.maxTokens = maxTokens;
-      return this;
-    }
-
-    /** The number of OOV indices (default 1); 0 makes unknown tokens fail the run. */
-    public Builder numOovIndices(int numOovIndices) {
-      this.numOovIndices = numOovIndices;
+    @Override
+    Builder self() {
       return this;
     }
 
@@ -371,30 +349,6 @@ public class StringLookup extends Layer {
     /** As {@link #vocabulary(String...)}; null for none. */
     public Builder vocabulary(List<String> vocabulary) {
       this.vocabulary = vocabulary == null ? null : vocabulary.toArray(new String[0]);
-      return this;
-    }
-
-    /** The inverse document frequencies of the vocabulary's entries ({@code "tf_idf"} only). */
-    public Builder idfWeights(float... idfWeights) {
-      this.idfWeights = idfWeights == null ? null : idfWeights.clone();
-      return this;
-    }
-
-    /** Whether to map indices back to strings ({@code "int"} output only); default false. */
-    public Builder invert(boolean invert) {
-      this.invert = invert;
-      return this;
-    }
-
-    /** {@code "int"} (default), {@code "one_hot"}, {@code "multi_hot"}, {@code "count"} or {@code "tf_idf"}. */
-    public Builder outputMode(String outputMode) {
-      this.outputMode = outputMode;
-      return this;
-    }
-
-    /** Whether encoded outputs have {@code maxTokens} slots whatever the vocabulary's size; default false. */
-    public Builder padToMaxTokens(boolean padToMaxTokens) {
-      this.padToMaxTokens = padToMaxTokens;
       return this;
     }
 
