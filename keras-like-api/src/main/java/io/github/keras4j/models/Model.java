@@ -21,6 +21,8 @@ import io.github.keras4j.training.Callback;
 import io.github.keras4j.training.FitOptions;
 import io.github.keras4j.training.History;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -135,6 +137,7 @@ public class Model implements AutoCloseable {
       }
     }
     checkUniqueNames(seen);
+    List<Layer> kerasOrder = kerasLayerOrder(ins, outs);
     GraphRuntime rt = runtime;
     for (Layer l : seen) {
       if (l.isBuilt() && l.runtime() != null && l.runtime() != rt) {
@@ -165,7 +168,7 @@ public class Model implements AutoCloseable {
     all.addAll(body);
     this.nodes = List.copyOf(all);
     this.layerCalls = List.copyOf(body);
-    this.layers = List.copyOf(seen);
+    this.layers = kerasOrder;
     if (engine != null) {
       engine.close();
     }
@@ -197,6 +200,55 @@ public class Model implements AutoCloseable {
       visit(t.node(), visited, order, inputNodes);
     }
     order.add(node);
+  }
+
+  /**
+   * Keras's order of a functional model's layers ({@code map_graph} in keras/src/ops/function.py), which
+   * {@code model.layers}, the weights' order and the layer numbering of weights files follow: a depth-first walk back
+   * from the outputs numbers each layer when first reached; a layer's depth is the longest path from it to an output
+   * (the largest over its calls); layers come by decreasing depth, ties in walk order, and inputs no output uses
+   * last.
+   */
+  private static List<Layer> kerasLayerOrder(List<KerasTensor> ins, List<KerasTensor> outs) {
+    Map<Layer, Integer> walkIndex = new HashMap<>();
+    List<Node> postOrder = new ArrayList<>();
+    Set<Node> finished = new HashSet<>();
+    for (KerasTensor t : outs) {
+      walk(t.node(), finished, postOrder, walkIndex);
+    }
+    Map<Node, Integer> nodeDepth = new HashMap<>();
+    Map<Layer, Integer> layerDepth = new LinkedHashMap<>();
+    for (int i = postOrder.size() - 1; i >= 0; i--) {
+      Node node = postOrder.get(i);
+      int depth = Math.max(nodeDepth.getOrDefault(node, 0), layerDepth.getOrDefault(node.layer(), 0));
+      layerDepth.put(node.layer(), depth);
+      nodeDepth.put(node, depth);
+      for (KerasTensor t : node.inputs()) {
+        nodeDepth.merge(t.node(), depth + 1, Math::max);
+      }
+    }
+    for (KerasTensor t : ins) {
+      if (!layerDepth.containsKey(t.layer())) {
+        layerDepth.put(t.layer(), 0);
+        walkIndex.put(t.layer(), -1);
+      }
+    }
+    List<Layer> order = new ArrayList<>(layerDepth.keySet());
+    order.sort(Comparator.comparing((Layer l) -> -layerDepth.get(l)).thenComparing(walkIndex::get));
+    return List.copyOf(order);
+  }
+
+  /** Keras's {@code _build_map_helper}: numbers layers in pre-order, lists calls in post-order. */
+  private static void walk(Node node, Set<Node> finished, List<Node> postOrder, Map<Layer, Integer> walkIndex) {
+    if (finished.contains(node)) {
+      return;
+    }
+    walkIndex.putIfAbsent(node.layer(), walkIndex.size());
+    for (KerasTensor t : node.inputs()) {
+      walk(t.node(), finished, postOrder, walkIndex);
+    }
+    finished.add(node);
+    postOrder.add(node);
   }
 
   private static List<String> names(Set<Node> nodes) {
@@ -622,7 +674,13 @@ public class Model implements AutoCloseable {
     return name;
   }
 
-  /** The layers, in graph order (input layers first for functional models). */
+  /**
+   * The layers, in Keras's order: for a functional model by decreasing depth (the longest path from a layer to an
+   * output), ties in the order a walk back from the outputs first reaches them, so a linear chain lists its layers
+   * from input to output and the branches of a residual block interleave as in Keras's {@code model.layers} (and
+   * {@code model.summary()}); an input no output uses comes among the last. The order of {@link #variables()} and
+   * the layer numbering of weights files follow it.
+   */
   public List<Layer> layers() {
     return layers;
   }

@@ -4,10 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.keras4j.applications.ApplicationOptions;
+import io.github.keras4j.applications.ResNet;
 import io.github.keras4j.backend.Backend;
 import io.github.keras4j.layers.Input;
 import io.github.keras4j.layers.InputLayer;
 import io.github.keras4j.layers.KerasTensor;
+import io.github.keras4j.layers.Layer;
 import io.github.keras4j.layers.Node;
 import io.github.keras4j.layers.core.Dense;
 import io.github.keras4j.layers.merging.Add;
@@ -29,6 +32,61 @@ class ModelNodesTest {
    * x -> mid -> shared (call r) ----------^
    *      p -> side -> (output 2);    unused input;    shared also called on "elsewhere", outside the model.
    */
+  private static List<String> layerNames(Model model) {
+    List<String> out = new ArrayList<>();
+    model.layers().forEach(l -> out.add(l.name()));
+    return out;
+  }
+
+  /**
+   * {@link Model#layers()} in Keras's order (keras/src/ops/function.py {@code map_graph}), worked out by hand for the
+   * graph of {@link #branchingModelWithSharedLayer}. The walk back from the outputs numbers add 0, shared 1 (its
+   * call r), mid 2, x 3, side 4. Depths, the longest path to an output: side 0 and add 0; shared 1 (both calls);
+   * mid 2; x 3 (through mid). An input no output uses gets depth 0 and number -1. By decreasing depth, ties by number:
+   * x, mid, shared, unused, add, side.
+   */
+  @Test
+  void layersComeInKerasOrder() {
+    Backend.clearSession();
+    KerasTensor x = Input.of("x", 3);
+    KerasTensor unused = Input.of("unused", 5);
+    Dense shared = Dense.builder(3).name("shared").build();
+    KerasTensor p = shared.apply(x);
+    KerasTensor q = Dense.builder(3).name("mid").build().apply(x);
+    KerasTensor r = shared.apply(q);
+    KerasTensor sum = new Add("add").apply(List.of(r, p));
+    KerasTensor side = Dense.builder(2).name("side").build().apply(p);
+    try (Model model = new Model(List.of(x, unused), List.of(sum, side), "branching")) {
+      assertEquals(List.of("x", "unused", "mid", "shared", "shared", "add", "side"), names(model.nodes()));
+      assertEquals(List.of("x", "mid", "shared", "unused", "add", "side"), layerNames(model));
+      // The weights follow the layers: mid's kernel and bias, then shared's, then side's.
+      List<String> weights = new ArrayList<>();
+      for (Layer l : model.layers()) {
+        l.weights().forEach(w -> weights.add(l.name() + "/" + w.name()));
+      }
+      assertEquals(List.of("mid/kernel", "mid/bias", "shared/kernel", "shared/bias", "side/kernel", "side/bias"),
+          weights);
+    }
+  }
+
+  /**
+   * A residual block in Keras's order: Keras's ResNet50 {@code model.summary()} (as printed by Keras for
+   * {@code keras.applications.ResNet50}) lists the shortcut and the third convolution of the first block interleaved
+   * by depth: {@code conv2_block1_0_conv, conv2_block1_3_conv, conv2_block1_0_bn, conv2_block1_3_bn}. Keras's
+   * pretrained weights files and weights-file layer numbering follow this order.
+   */
+  @Test
+  void resNetLayersComeInKerasOrder() {
+    Backend.clearSession();
+    try (Model model = ResNet.resNet50(new ApplicationOptions().includeTop(false).inputShape(64, 64, 3))) {
+      assertEquals(List.of("input_layer", "conv1_pad", "conv1_conv", "conv1_bn", "conv1_relu", "pool1_pad",
+          "pool1_pool", "conv2_block1_1_conv", "conv2_block1_1_bn", "conv2_block1_1_relu", "conv2_block1_2_conv",
+          "conv2_block1_2_bn", "conv2_block1_2_relu", "conv2_block1_0_conv", "conv2_block1_3_conv",
+          "conv2_block1_0_bn", "conv2_block1_3_bn", "conv2_block1_add", "conv2_block1_out", "conv2_block2_1_conv"),
+          layerNames(model).subList(0, 20));
+    }
+  }
+
   @Test
   void branchingModelWithSharedLayer() {
     Backend.clearSession();
