@@ -327,7 +327,7 @@ public final class MobileNetV3 {
    * Keras's module-level {@code hard_sigmoid}: {@code ReLU(6.0)(x + 3.0) * (1.0 / 6.0)}, the two operations as
    * Rescaling layers named like Keras's operations (see the class documentation).
    */
-  private static KerasTensor hardSigmoid(KerasTensor x) {
+  static KerasTensor hardSigmoid(KerasTensor x) {
     KerasTensor shifted = new Rescaling(1.0, 3.0, Backend.uniqueName("add")).apply(x);
     return new Rescaling(1.0 / 6.0, 0.0, Backend.uniqueName("multiply")).apply(Blocks.relu6(shifted, null));
   }
