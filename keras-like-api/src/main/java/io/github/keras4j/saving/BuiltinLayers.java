@@ -266,7 +266,7 @@ final class BuiltinLayers {
     // ---- convolutional
     add("Conv1D", c -> kernelSettings(conv(Conv1D.builder(c.getInt("filters"), kernel1d(c)), c), c).build());
     add("Conv2D", c -> kernelSettings(conv(Conv2D.builder(c.getInt("filters"), c.getInts("kernel_size")), c), c)
-        .build());
+        .groups(c.getInt("groups", 1)).build());
     add("Conv2DTranspose", c -> {
       Conv2DTranspose.Builder b = Conv2DTranspose.builder(c.getInt("filters"), c.getInts("kernel_size"));
       ifSet(c.getIntsOrNull("output_padding"), b::outputPadding);
