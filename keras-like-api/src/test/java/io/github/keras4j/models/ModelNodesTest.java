@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.keras4j.applications.ApplicationOptions;
 import io.github.keras4j.applications.ResNet;
 import io.github.keras4j.backend.Backend;
+import io.github.keras4j.graph.GraphVariable;
 import io.github.keras4j.layers.Input;
 import io.github.keras4j.layers.InputLayer;
 import io.github.keras4j.layers.KerasTensor;
-import io.github.keras4j.layers.Layer;
 import io.github.keras4j.layers.Node;
 import io.github.keras4j.layers.core.Dense;
 import io.github.keras4j.layers.merging.Add;
@@ -27,46 +27,10 @@ class ModelNodesTest {
     return out;
   }
 
-  /**
-   * x -> shared (call p) ----------------> add -> (output 1)
-   * x -> mid -> shared (call r) ----------^
-   *      p -> side -> (output 2);    unused input;    shared also called on "elsewhere", outside the model.
-   */
   private static List<String> layerNames(Model model) {
     List<String> out = new ArrayList<>();
     model.layers().forEach(l -> out.add(l.name()));
     return out;
-  }
-
-  /**
-   * {@link Model#layers()} in Keras's order (keras/src/ops/function.py {@code map_graph}), worked out by hand for the
-   * graph of {@link #branchingModelWithSharedLayer}. The walk back from the outputs numbers add 0, shared 1 (its
-   * call r), mid 2, x 3, side 4. Depths, the longest path to an output: side 0 and add 0; shared 1 (both calls);
-   * mid 2; x 3 (through mid). An input no output uses gets depth 0 and number -1. By decreasing depth, ties by number:
-   * x, mid, shared, unused, add, side.
-   */
-  @Test
-  void layersComeInKerasOrder() {
-    Backend.clearSession();
-    KerasTensor x = Input.of("x", 3);
-    KerasTensor unused = Input.of("unused", 5);
-    Dense shared = Dense.builder(3).name("shared").build();
-    KerasTensor p = shared.apply(x);
-    KerasTensor q = Dense.builder(3).name("mid").build().apply(x);
-    KerasTensor r = shared.apply(q);
-    KerasTensor sum = new Add("add").apply(List.of(r, p));
-    KerasTensor side = Dense.builder(2).name("side").build().apply(p);
-    try (Model model = new Model(List.of(x, unused), List.of(sum, side), "branching")) {
-      assertEquals(List.of("x", "unused", "mid", "shared", "shared", "add", "side"), names(model.nodes()));
-      assertEquals(List.of("x", "mid", "shared", "unused", "add", "side"), layerNames(model));
-      // The weights follow the layers: mid's kernel and bias, then shared's, then side's.
-      List<String> weights = new ArrayList<>();
-      for (Layer l : model.layers()) {
-        l.weights().forEach(w -> weights.add(l.name() + "/" + w.name()));
-      }
-      assertEquals(List.of("mid/kernel", "mid/bias", "shared/kernel", "shared/bias", "side/kernel", "side/bias"),
-          weights);
-    }
   }
 
   /**
@@ -87,6 +51,11 @@ class ModelNodesTest {
     }
   }
 
+  /**
+   * x -> shared (call p) ----------------> add -> (output 1)
+   * x -> mid -> shared (call r) ----------^
+   *      p -> side -> (output 2);    unused input;    shared also called on "elsewhere", outside the model.
+   */
   @Test
   void branchingModelWithSharedLayer() {
     Backend.clearSession();
@@ -117,6 +86,18 @@ class ModelNodesTest {
         }
       }
       assertThrows(UnsupportedOperationException.class, () -> nodes.add(outside.node()));
+
+      // model.layers() in Keras's order (keras/src/ops/function.py map_graph), by hand: the walk back from the
+      // outputs numbers add 0, shared 1 (its call r), mid 2, x 3, side 4. Depths, the longest path to an output:
+      // side 0 and add 0; shared 1 (both calls); mid 2; x 3 (through mid). An input no output uses gets depth 0 and
+      // number -1. By decreasing depth, ties by number: x, mid, shared, unused, add, side.
+      assertEquals(List.of("x", "mid", "shared", "unused", "add", "side"), layerNames(model));
+      // The variables follow the layers: mid's kernel and bias, then shared's, then side's.
+      List<GraphVariable> expected = new ArrayList<>();
+      for (String layer : List.of("mid", "shared", "side")) {
+        model.getLayer(layer).weights().forEach(w -> expected.add(w.variable()));
+      }
+      assertEquals(expected, model.variables());
 
       // A second model from the same layers has only its own calls: x, mid's call, shared's call on it.
       try (Model part = new Model(List.of(x), List.of(r), "part")) {
