@@ -326,7 +326,8 @@ final class BuiltinLayers {
     // ---- regularization
     add("ActivityRegularization", c -> new ActivityRegularization(c.getDouble("l1", 0.0), c.getDouble("l2", 0.0),
         c.name()));
-    add("Dropout", c -> new Dropout(c.getDouble("rate"), c.getLongOrNull("seed"), c.name()));
+    add("Dropout", c -> new Dropout(c.getDouble("rate"), c.has("noise_shape") ? c.getShape("noise_shape") : null,
+        c.getLongOrNull("seed"), c.name()));
     add("GaussianDropout", c -> new GaussianDropout(c.getDouble("rate"), c.getLongOrNull("seed"), c.name()));
     add("GaussianNoise", c -> new GaussianNoise(c.getDouble("stddev"), c.getLongOrNull("seed"), c.name()));
     add("SpatialDropout1D", c -> new SpatialDropout1D(c.getDouble("rate"), c.getLongOrNull("seed"), c.name()));

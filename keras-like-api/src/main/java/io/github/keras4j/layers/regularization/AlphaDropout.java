@@ -2,14 +2,11 @@ package io.github.keras4j.layers.regularization;
 
 import io.github.keras4j.backend.Backend;
 import io.github.keras4j.layers.Layer;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.TInt32;
 
 /**
  * Dropout that keeps the mean and variance of its inputs, for self-normalizing networks (SELU activations), as
@@ -60,16 +57,8 @@ public class AlphaDropout extends Layer {
       throw new IllegalArgumentException("Invalid value received for argument `rate`. Expected a float value "
           + "between 0 and 1 (1 excluded). Received: rate=" + rate);
     }
-    if (noiseShape != null) {
-      for (long d : noiseShape) {
-        if (d < -1 || d == 0) {
-          throw new IllegalArgumentException("Layer '" + name() + "': noiseShape entries must be positive or -1 "
-              + "(None). Received: noiseShape=" + format(Shape.of(noiseShape)));
-        }
-      }
-    }
     this.rate = (float) rate;
-    this.noiseShape = noiseShape == null ? null : noiseShape.clone();
+    this.noiseShape = Noise.checkNoiseShape(name(), noiseShape);
     this.seed = seed != null ? seed : Backend.nextSeed();
   }
 
@@ -85,18 +74,7 @@ public class AlphaDropout extends Layer {
 
   @Override
   public Shape computeOutputShape(Shape inputShape) {
-    if (noiseShape != null) {
-      boolean ok = noiseShape.length == inputShape.numDimensions();
-      for (int i = 0; ok && i < noiseShape.length; i++) {
-        long n = noiseShape[i];
-        ok = n == -1 || n == 1 || inputShape.get(i) < 0 || n == inputShape.get(i);
-      }
-      if (!ok) {
-        throw new IllegalArgumentException("Layer '" + name() + "': noiseShape " + format(Shape.of(noiseShape))
-            + " cannot broadcast against the input shape " + format(inputShape) + ": give one entry per input axis, "
-            + "each -1 (None), 1 or the input's size");
-      }
-    }
+    Noise.checkBroadcast(name(), noiseShape, inputShape);
     return inputShape;
   }
 
@@ -106,7 +84,7 @@ public class AlphaDropout extends Layer {
       return inputs;
     }
     // The kept units: Dropout's mask (0 or 1 / (1 - rate)) read as 0 or 1.
-    Operand<TFloat32> mask = Noise.dropoutMask(tf, concreteNoiseShape(tf, inputs), rate, seed, 0);
+    Operand<TFloat32> mask = Noise.dropoutMask(tf, Noise.concreteNoiseShape(tf, inputs, noiseShape), rate, seed, 0);
     Operand<TFloat32> kept = tf.dtypes.cast(tf.math.greater(mask, tf.constant(0f)), TFloat32.class);
     float alphaP = (float) ALPHA_P;
     // x * kept + alpha' * (1 - kept), then a * x + b.
@@ -114,20 +92,6 @@ public class AlphaDropout extends Layer {
         tf.math.mul(tf.constant(alphaP), tf.math.sub(tf.constant(1f), kept)));
     return tf.math.add(tf.math.mul(tf.constant((float) affineScale(rate)), x),
         tf.constant((float) affineOffset(rate)));
-  }
-
-  /** {@code noiseShape} with its -1 entries replaced by the input's sizes: {@code shape(x) * unknown + fixed}. */
-  private Operand<TInt32> concreteNoiseShape(Ops tf, Operand<TFloat32> inputs) {
-    if (noiseShape == null) {
-      return tf.shape(inputs);
-    }
-    int[] unknown = new int[noiseShape.length];
-    int[] fixed = new int[noiseShape.length];
-    for (int i = 0; i < noiseShape.length; i++) {
-      unknown[i] = noiseShape[i] == -1 ? 1 : 0;
-      fixed[i] = noiseShape[i] == -1 ? 0 : (int) noiseShape[i];
-    }
-    return tf.math.add(tf.math.mul(tf.shape(inputs), tf.constant(unknown)), tf.constant(fixed));
   }
 
   /** The drop probability. */
@@ -146,14 +110,7 @@ public class AlphaDropout extends Layer {
     Map<String, Object> c = super.getConfig();
     c.put("rate", rate);
     c.put("seed", seed);
-    List<Long> shape = null;
-    if (noiseShape != null) {
-      shape = new ArrayList<>();
-      for (long d : noiseShape) {
-        shape.add(d == -1 ? null : d);
-      }
-    }
-    c.put("noise_shape", shape);
+    c.put("noise_shape", Noise.noiseShapeConfig(noiseShape));
     return c;
   }
 }

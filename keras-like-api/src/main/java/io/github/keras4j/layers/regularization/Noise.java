@@ -1,7 +1,11 @@
 package io.github.keras4j.layers.regularization;
 
 import io.github.keras4j.backend.Backend;
+import io.github.keras4j.graph.Shapes;
+import java.util.ArrayList;
+import java.util.List;
 import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.random.RandomStandardNormal;
 import org.tensorflow.op.random.RandomUniform;
@@ -46,5 +50,72 @@ public final class Noise {
         RandomStandardNormal.seed(opSeeds[0]), RandomStandardNormal.seed2(opSeeds[1]));
     Operand<TFloat32> scaled = tf.math.mul(z, tf.constant(stddev));
     return tf.stopGradient(mean == 0f ? scaled : tf.math.add(scaled, tf.constant(mean)));
+  }
+
+  // ---------------------------------------------------------------- noise shapes (Keras's noise_shape)
+
+  /**
+   * Checks a {@code noise_shape} argument (batch axis included, -1 for Keras's {@code None}): null, or entries that
+   * are positive or -1.
+   *
+   * @return a copy, or null
+   */
+  static long[] checkNoiseShape(String layerName, long[] noiseShape) {
+    if (noiseShape == null) {
+      return null;
+    }
+    for (long d : noiseShape) {
+      if (d < -1 || d == 0) {
+        throw new IllegalArgumentException("Layer '" + layerName + "': noiseShape entries must be positive or -1 "
+            + "(None). Received: noiseShape=" + Shapes.format(noiseShape));
+      }
+    }
+    return noiseShape.clone();
+  }
+
+  /** Checks that a noise shape (or null) broadcasts against {@code inputShape}: one entry per axis, -1, 1 or equal. */
+  static void checkBroadcast(String layerName, long[] noiseShape, Shape inputShape) {
+    if (noiseShape == null) {
+      return;
+    }
+    boolean ok = noiseShape.length == inputShape.numDimensions();
+    for (int i = 0; ok && i < noiseShape.length; i++) {
+      long n = noiseShape[i];
+      ok = n == -1 || n == 1 || inputShape.get(i) < 0 || n == inputShape.get(i);
+    }
+    if (!ok) {
+      throw new IllegalArgumentException("Layer '" + layerName + "': noiseShape " + Shapes.format(noiseShape)
+          + " cannot broadcast against the input shape " + Shapes.format(inputShape) + ": give one entry per input "
+          + "axis, each -1 (None), 1 or the input's size");
+    }
+  }
+
+  /**
+   * The concrete mask shape: the input's shape for a null noise shape, else the noise shape with its -1 entries
+   * replaced by the input's sizes ({@code shape(x) * unknown + fixed}).
+   */
+  static Operand<TInt32> concreteNoiseShape(Ops tf, Operand<TFloat32> inputs, long[] noiseShape) {
+    if (noiseShape == null) {
+      return tf.shape(inputs);
+    }
+    int[] unknown = new int[noiseShape.length];
+    int[] fixed = new int[noiseShape.length];
+    for (int i = 0; i < noiseShape.length; i++) {
+      unknown[i] = noiseShape[i] == -1 ? 1 : 0;
+      fixed[i] = noiseShape[i] == -1 ? 0 : Math.toIntExact(noiseShape[i]);
+    }
+    return tf.math.add(tf.math.mul(tf.shape(inputs), tf.constant(unknown)), tf.constant(fixed));
+  }
+
+  /** A noise shape as Keras's {@code noise_shape} config value: a list with null for -1, or null. */
+  static List<Long> noiseShapeConfig(long[] noiseShape) {
+    if (noiseShape == null) {
+      return null;
+    }
+    List<Long> out = new ArrayList<>();
+    for (long d : noiseShape) {
+      out.add(d == -1 ? null : d);
+    }
+    return out;
   }
 }
