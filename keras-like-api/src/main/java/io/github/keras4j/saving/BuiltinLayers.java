@@ -373,9 +373,13 @@ final class BuiltinLayers {
     add("TimeDistributed", c -> new TimeDistributed(c.layer("layer"), c.name()));
 
     // ---- preprocessing, and more core, normalization and reshaping layers
-    add("Rescaling", c -> c.get("scale") instanceof List || c.get("offset") instanceof List
-        ? new Rescaling(c.getDoubles("scale"), c.getDoubles("offset", 0.0), c.name())
-        : new Rescaling(c.getDouble("scale"), c.getDouble("offset", 0.0), c.name()));
+    add("Rescaling", c -> {
+      if (c.get("offset") instanceof List) {
+        return new Rescaling(c.getDoubles("scale"), c.getDoubles("offset"), c.name());
+      }
+      return c.get("scale") instanceof List ? new Rescaling(c.getDoubles("scale"), c.getDouble("offset", 0.0), c.name())
+          : new Rescaling(c.getDouble("scale"), c.getDouble("offset", 0.0), c.name());
+    });
     add("Normalization", c -> {
       Normalization.Builder b = Normalization.builder().name(c.name()).invert(c.getBoolean("invert", false));
       if (c.has("axis") || c.map().containsKey("axis")) {

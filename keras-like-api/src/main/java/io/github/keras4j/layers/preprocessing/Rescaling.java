@@ -26,7 +26,7 @@ import org.tensorflow.types.TFloat32;
  * <pre>{@code
  * new Rescaling(1 / 255.0);            // [0, 255] -> [0, 1]
  * new Rescaling(1 / 127.5, -1.0);      // [0, 255] -> [-1, 1]
- * new Rescaling(new double[] {2, 3, 4}, new double[] {0}, null);   // per RGB channel
+ * new Rescaling(new double[] {2, 3, 4}, 0, null);   // per RGB channel
  * }</pre>
  */
 public class Rescaling extends Layer {
@@ -53,6 +53,17 @@ public class Rescaling extends Layer {
    */
   public Rescaling(double scale, double offset, String name) {
     this(new double[] {scale}, true, new double[] {offset}, true, name);
+  }
+
+  /**
+   * Per-channel factors and one offset, as EfficientNet's ImageNet stem.
+   *
+   * @param scale the factors: one value for all channels, or one per channel (the last axis); finite
+   * @param offset the value added after scaling; finite
+   * @param name the layer's name, or null for a generated one ({@code rescaling}, ...)
+   */
+  public Rescaling(double[] scale, double offset, String name) {
+    this(scale, false, new double[] {offset}, true, name);
   }
 
   /**

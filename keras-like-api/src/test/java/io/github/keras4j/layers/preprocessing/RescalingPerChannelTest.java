@@ -26,7 +26,7 @@ class RescalingPerChannelTest {
     // EfficientNet's ImageNet stem: x / sqrt(std) per RGB channel, std = (0.229, 0.224, 0.225).
     double[] scale = {1 / Math.sqrt(0.229), 1 / Math.sqrt(0.224), 1 / Math.sqrt(0.225)};
     Tensor x = random(5, 2, 3, 2, 3);
-    Tensor y = predict(new Rescaling(scale, new double[] {0}, null), x);
+    Tensor y = predict(new Rescaling(scale, 0, null), x);
     for (int i = 0; i < x.data().length; i++) {
       assertEquals(x.data()[i] * (float) scale[i % 3], y.data()[i], 1e-6, "element " + i);
     }
@@ -44,13 +44,20 @@ class RescalingPerChannelTest {
 
   @Test
   void configRoundTrip() {
-    Rescaling r = new Rescaling(new double[] {1, 2, 3}, new double[] {0}, "per_channel");
+    // Keras's EfficientNet stem: a list of scales and the offset 0.0.
+    Rescaling r = new Rescaling(new double[] {1, 2, 3}, 0, "per_channel");
     assertEquals(List.of(1.0, 2.0, 3.0), r.getConfig().get("scale"));
-    assertEquals(List.of(0.0), r.getConfig().get("offset"));
+    assertEquals(0.0, r.getConfig().get("offset"));
     Rescaling copy = (Rescaling) LayerRegistry.deserialize(LayerRegistry.serialize(r), null);
     assertArrayEquals(new double[] {1, 2, 3}, copy.scales());
-    assertArrayEquals(new double[] {0}, copy.offsets());
+    assertEquals(0.0, copy.offset());
     assertEquals("per_channel", copy.name());
+    // Lists for both.
+    Rescaling both = new Rescaling(new double[] {1, 2}, new double[] {3, 4}, "both");
+    assertEquals(List.of(3.0, 4.0), both.getConfig().get("offset"));
+    copy = (Rescaling) LayerRegistry.deserialize(LayerRegistry.serialize(both), null);
+    assertArrayEquals(new double[] {1, 2}, copy.scales());
+    assertArrayEquals(new double[] {3, 4}, copy.offsets());
     // Numbers stay numbers.
     Rescaling scalar = (Rescaling) LayerRegistry.deserialize(LayerRegistry.serialize(new Rescaling(0.5, 1)), null);
     assertEquals(0.5, scalar.scale());
