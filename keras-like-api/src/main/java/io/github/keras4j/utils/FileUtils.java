@@ -297,8 +297,8 @@ public final class FileUtils {
   }
 
   private static IOException fetchFailure(URI url, Path target, IOException e) {
-    return new IOException("URL fetch failure on " + url + ": " + e + ". Could not download it to " + target
-        + ". If this machine has no network access, download the file elsewhere and copy it to " + target, e);
+    return new IOException("Could not download " + url + " to " + target + ": URL fetch failure: " + e + ". If this "
+        + "machine has no network access, download the file elsewhere and copy it to " + target, e);
   }
 
   private static URI parse(String origin) {

@@ -1,5 +1,6 @@
 package io.github.keras4j.examples.data;
 
+import io.github.keras4j.utils.FileUtils;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -7,9 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * A folder of downloaded data sets, {@code ~/.keras4j/datasets} by default (Keras uses {@code ~/.keras/datasets}):
- * each file lives at {@code ROOT/<dataset>/<file>}, is downloaded on first use and checked against its SHA-256
- * every time it is used.
+ * A folder of downloaded data sets, {@code ~/.keras4j/datasets} by default (the {@code datasets} folder of the
+ * library's {@link FileUtils#keras4jHome()}, so {@code $KERAS4J_HOME} moves it; Keras uses {@code ~/.keras/datasets}):
+ * each file lives at {@code ROOT/<dataset>/<file>}, is downloaded on first use (through {@link FileUtils#download})
+ * and checked against its SHA-256 every time it is used. Unlike {@code get_file}, a cached file whose checksum is
+ * wrong is reported rather than downloaded again, so a hand-copied file is never overwritten.
  *
  * <pre>{@code
  * Path file = DatasetCache.defaultCache().get("iris", "iris.data", IrisLoader.URL, IrisLoader.SHA256);
@@ -24,9 +27,9 @@ public final class DatasetCache {
     this.root = root;
   }
 
-  /** The cache in {@code ~/.keras4j/datasets}. */
+  /** The cache in {@code ~/.keras4j/datasets} ({@code $KERAS4J_HOME/datasets} when that variable is set). */
   public static DatasetCache defaultCache() {
-    return new DatasetCache(Path.of(System.getProperty("user.home"), ".keras4j", "datasets"));
+    return new DatasetCache(FileUtils.keras4jHome().resolve("datasets"));
   }
 
   /** The cache's folder. */
