@@ -850,6 +850,10 @@ public class Model implements AutoCloseable {
    */
   public void loadWeights(java.nio.file.Path file) throws java.io.IOException {
     checkBuilt("loadWeights()");
+    if (io.github.keras4j.saving.LegacyH5.isLegacyH5(file)) {
+      io.github.keras4j.saving.LegacyH5.loadWeights(this, file);
+      return;
+    }
     WeightsFile.load(this, file);
   }
 

@@ -22,7 +22,7 @@ import java.util.Locale;
  * checks its hash, and optionally extracts it; with the hashing helpers behind it.
  *
  * <pre>{@code
- * Path csv = FileUtils.getFile("iris.data", "https://archive.ics.uci.edu/ml/machine-learning-databases/iris/iris.data");
+ * Path csv = FileUtils.getFile("iris.data", "https://example.org/iris/iris.data");
  * Path weights = FileUtils.getFile("resnet50_weights_tf_dim_ordering_tf_kernels.h5", url,
  *     new GetFileOptions().cacheSubdir("models").fileHash("2cb95161c43110f7111970584f804107"));
  * }</pre>
