@@ -5,7 +5,8 @@ import io.github.keras4j.layers.KerasTensor;
 /**
  * The arguments of Keras's application functions ({@code keras.applications.ResNet50(include_top=..., ...)}), with
  * Keras's names and defaults except {@code weights}: {@code includeTop=true}, {@code weights=null} (Keras:
- * {@code "imagenet"}, which Keras4J cannot load; see the package documentation), {@code inputTensor=null},
+ * {@code "imagenet"}; Keras4J downloads the pretrained weights only when asked, see {@link #weights}),
+ * {@code inputTensor=null},
  * {@code inputShape=null}, {@code pooling=null}, {@code classes=1000}, {@code classifierActivation="softmax"},
  * {@code name=null} (each architecture's Keras name). MobileNet's {@code alpha=1.0}, {@code depthMultiplier=1} and
  * {@code dropout=1e-3} are here too; the architectures that do not take them refuse them when set, as Python would
@@ -42,9 +43,13 @@ public final class ApplicationOptions {
   }
 
   /**
-   * The initial weights: null (random initialization, the default) or the path of a Keras4J weights file (written by
-   * {@code Model.saveWeights} for the same architecture and arguments). {@code "imagenet"} is refused: Keras's
-   * pretrained weights are HDF5 files, which Keras4J cannot read.
+   * The initial weights: null (random initialization, the default), {@code "imagenet"} (Keras's weights pretrained on
+   * ImageNet, downloaded once into {@code ~/.keras4j/models} and checked against Keras's hash), or the path of a
+   * weights file for the same architecture and arguments (a Keras4J {@code .weights.bin} written by
+   * {@code Model.saveWeights}, or a Keras legacy {@code .h5} file).
+   *
+   * <p>Java difference: Keras's default is {@code "imagenet"}; Keras4J's is null, so that building a model never
+   * downloads hundreds of megabytes unasked.
    */
   public ApplicationOptions weights(String weights) {
     this.weights = weights;

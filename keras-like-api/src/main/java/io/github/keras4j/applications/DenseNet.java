@@ -12,6 +12,7 @@ import io.github.keras4j.layers.pooling.AveragePooling2D;
 import io.github.keras4j.layers.pooling.MaxPooling2D;
 import io.github.keras4j.models.Model;
 import java.util.List;
+import org.tensorflow.ndarray.FloatNdArray;
 
 /**
  * Keras's {@code keras.applications.densenet}: DenseNet121, DenseNet169 and DenseNet201 (Huang et al., "Densely
@@ -37,24 +38,58 @@ public final class DenseNet {
   private DenseNet() {}
 
   /**
-   * Instantiates DenseNet121, as {@code keras.applications.DenseNet121(...)}; model name {@code "densenet121"}.
+   * Instantiates DenseNet121, as {@code keras.applications.DenseNet121(...)}; model name {@code "densenet121"}. With
+   * {@code weights("imagenet")} Keras's pretrained weights are downloaded into {@code ~/.keras4j/models} (once) and
+   * loaded.
    *
-   * @throws IllegalArgumentException for {@code weights="imagenet"} (not loadable in Keras4J), a weights path that
-   *     does not exist, an input shape that is not 3 values or is smaller than 32 x 32, an unknown size with
-   *     {@code includeTop}, or a pooling other than null, "avg" or "max"
+   * @throws IllegalArgumentException for a weights path that does not exist, an input shape that is not 3 values or
+   *     is smaller than 32 x 32, an unknown size with {@code includeTop}, a pooling other than null, "avg" or "max",
+   *     or with ImageNet weights and the top, classes other than 1000 or an input shape other than (224, 224, 3)
+   * @throws java.io.UncheckedIOException when the ImageNet weights cannot be downloaded or read
    */
   public static Model denseNet121(ApplicationOptions options) {
-    return graph("densenet121", options).toModel();
+    return model("densenet121", options);
   }
 
-  /** Instantiates DenseNet169, as {@code keras.applications.DenseNet169(...)}; errors as {@link #denseNet121}. */
+  /**
+   * Instantiates DenseNet169, as {@code keras.applications.DenseNet169(...)}; weights and errors as
+   * {@link #denseNet121}.
+   */
   public static Model denseNet169(ApplicationOptions options) {
-    return graph("densenet169", options).toModel();
+    return model("densenet169", options);
   }
 
-  /** Instantiates DenseNet201, as {@code keras.applications.DenseNet201(...)}; errors as {@link #denseNet121}. */
+  /**
+   * Instantiates DenseNet201, as {@code keras.applications.DenseNet201(...)}; weights and errors as
+   * {@link #denseNet121}.
+   */
   public static Model denseNet201(ApplicationOptions options) {
-    return graph("densenet201", options).toModel();
+    return model("densenet201", options);
+  }
+
+  /**
+   * Decodes ImageNet predictions, as {@code densenet.decode_predictions}; see
+   * {@link ImageNetUtils#decodePredictions(FloatNdArray, int)}.
+   */
+  public static List<List<ImageNetUtils.Prediction>> decodePredictions(FloatNdArray preds, int top) {
+    return ImageNetUtils.decodePredictions(preds, top);
+  }
+
+  private static Model model(String kerasName, ApplicationOptions options) {
+    return ImageNetUtils.toModel(graph(kerasName, options), imagenetWeights(kerasName, options.includeTop()));
+  }
+
+  /** Keras's pretrained weights file of {@code "densenet121"}, {@code "densenet169"} or {@code "densenet201"}. */
+  static ImageNetUtils.ImageNetWeights imagenetWeights(String kerasName, boolean includeTop) {
+    String[] hashes = switch (kerasName) {
+      case "densenet121" -> new String[] {"9d60b8095a5708f2dcce2bca79d332c7", "30ee3e1110167f948a6b9946edeeb738"};
+      case "densenet169" -> new String[] {"d699b8f76981ab1b30698df4c175e90b", "b8c4d4c20dd625c148057b9ff1c1176b"};
+      case "densenet201" -> new String[] {"1ceb130c1ea1b78c3bf6114dbdfd8807", "c13680b51ded0fb44dff2d8f86ac8bb1"};
+      default -> throw new IllegalArgumentException("Unknown DenseNet: " + kerasName);
+    };
+    String file = kerasName + "_weights_tf_dim_ordering_tf_kernels" + (includeTop ? "" : "_notop") + ".h5";
+    return new ImageNetUtils.ImageNetWeights(file, ImageNetUtils.WEIGHTS_BASE + "densenet/" + file,
+        hashes[includeTop ? 0 : 1]);
   }
 
   /**
@@ -77,7 +112,7 @@ public final class DenseNet {
 
   private static LayerGraph build(String architecture, String defaultName, int[] blocks, ApplicationOptions o) {
     ImageNetUtils.checkCommon(architecture, o, false, false, false);
-    long[] shape = ImageNetUtils.obtainInputShape(o.inputShape(), 224, 32, o.includeTop());
+    long[] shape = ImageNetUtils.obtainInputShape(o.inputShape(), 224, 32, o.includeTop(), o.weights());
     KerasTensor input = ImageNetUtils.imageInput(architecture, o, shape, 224);
     KerasTensor x = pad(input, 3, 3, 3, 3, null);
     x = conv(x, 64, 7, 2, "valid", false, "conv1_conv");

@@ -12,6 +12,7 @@ import io.github.keras4j.layers.reshaping.ZeroPadding2D;
 import io.github.keras4j.models.Model;
 import java.util.List;
 import java.util.Locale;
+import org.tensorflow.ndarray.FloatNdArray;
 
 /**
  * Keras's {@code keras.applications.mobilenet_v2}: MobileNetV2 (Sandler et al., "MobileNetV2: Inverted Residuals
@@ -39,15 +40,23 @@ public final class MobileNetV2 {
   private MobileNetV2() {}
 
   /**
-   * Instantiates MobileNetV2, as {@code keras.applications.MobileNetV2(...)}, with {@code alpha} from the options.
+   * Instantiates MobileNetV2, as {@code keras.applications.MobileNetV2(...)}, with {@code alpha} from the options. With
+   * {@code weights("imagenet")} Keras's pretrained weights for the {@code alpha} and input size
+   * ({@code mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_224.h5}, ...) are downloaded into
+   * {@code ~/.keras4j/models} (once) and loaded; they exist for {@code alpha} 0.35, 0.5, 0.75, 1.0, 1.3 and 1.4 and
+   * square inputs of 96, 128, 160, 192 or 224 pixels, other sizes using the 224 ones (with Keras's warning).
    *
-   * @throws IllegalArgumentException for {@code weights="imagenet"} (not loadable in Keras4J), a weights path that
-   *     does not exist, an input shape that is not 3 values or is smaller than 32 x 32, an unknown size with
-   *     {@code includeTop}, a pooling other than null, "avg" or "max", {@code alpha <= 0}, or an input tensor whose
-   *     width differs from {@code inputShape}'s
+   * @throws IllegalArgumentException for a weights path that does not exist, an input shape that is not 3 values or
+   *     is smaller than 32 x 32, an unknown size with {@code includeTop}, a pooling other than null, "avg" or "max",
+   *     {@code alpha <= 0}, an input tensor whose width differs from {@code inputShape}'s, or with ImageNet weights an
+   *     {@code alpha} without weights, and with the top classes other than 1000 or an input shape other than the
+   *     default
+   * @throws java.io.UncheckedIOException when the ImageNet weights cannot be downloaded or read
    */
   public static Model mobileNetV2(ApplicationOptions options) {
-    return graph(options).toModel();
+    LayerGraph graph = graph(options);
+    return ImageNetUtils.toModel(graph, "imagenet".equals(options.weights())
+        ? imagenetWeights(options.alpha(), imagenetRows(inputShape(options), false), options.includeTop()) : null);
   }
 
   /** The layer graph of MobileNetV2. */
@@ -64,21 +73,16 @@ public final class MobileNetV2 {
       throw new IllegalArgumentException("input_tensor.shape[2] must equal input_shape[1]; Received "
           + "`input_tensor.shape=" + Shapes.format(tensor.shape()) + "`, `input_shape=" + Shapes.format(given) + "`");
     }
-    long rows;
-    long cols;
-    if (given != null && given.length == 3) {
-      rows = given[0];
-      cols = given[1];
-    } else if (tensor != null && tensor.shape().numDimensions() == 4) {
-      rows = tensor.shape().get(1);
-      cols = tensor.shape().get(2);
-    } else {
-      rows = -1;
-      cols = -2;
+    int defaultSize = defaultSize(o);
+    long[] shape = inputShape(o);
+    long rows = shape[0];
+    if ("imagenet".equals(o.weights())) {
+      if (alpha != 0.35 && alpha != 0.5 && alpha != 0.75 && alpha != 1.0 && alpha != 1.3 && alpha != 1.4) {
+        throw new IllegalArgumentException("If imagenet weights are being loaded, alpha must be one of `0.35`, "
+            + "`0.50`, `0.75`, `1.0`, `1.3` or `1.4` only; Received `alpha=" + alpha + "`");
+      }
+      rows = imagenetRows(shape, true);
     }
-    int defaultSize = rows == cols && (rows == 96 || rows == 128 || rows == 160 || rows == 192 || rows == 224)
-        ? (int) rows : 224;
-    long[] shape = ImageNetUtils.obtainInputShape(given, defaultSize, 32, o.includeTop());
     KerasTensor input = ImageNetUtils.imageInput("MobileNetV2", o, shape, defaultSize);
 
     int firstBlockFilters = makeDivisible(32 * alpha, 8);
@@ -102,8 +106,70 @@ public final class MobileNetV2 {
       x = ImageNetUtils.pool(x, o.pooling(), null, null);
     }
     String name = o.name() != null ? o.name()
-        : String.format(Locale.ROOT, "mobilenetv2_%.2f_%s", alpha, shape[0] < 0 ? "None" : Long.toString(shape[0]));
+        : String.format(Locale.ROOT, "mobilenetv2_%.2f_%s", alpha, rows < 0 ? "None" : Long.toString(rows));
     return ImageNetUtils.graph(input, x, name, o);
+  }
+
+  /**
+   * Keras's default size: the rows of the input shape (or else of the input tensor) when square and one of 96, 128,
+   * 160, 192 or 224, else 224.
+   */
+  private static int defaultSize(ApplicationOptions o) {
+    long[] given = o.inputShape();
+    KerasTensor tensor = o.inputTensor();
+    long rows;
+    long cols;
+    if (given != null && given.length == 3) {
+      rows = given[0];
+      cols = given[1];
+    } else if (given == null && tensor != null && tensor.shape().numDimensions() == 4) {
+      rows = tensor.shape().get(1);
+      cols = tensor.shape().get(2);
+    } else {
+      return 224;
+    }
+    return rows == cols && (rows == 96 || rows == 128 || rows == 160 || rows == 192 || rows == 224) ? (int) rows : 224;
+  }
+
+  /** The checked input shape (Keras's {@code obtain_input_shape} with MobileNetV2's default size). */
+  private static long[] inputShape(ApplicationOptions o) {
+    return ImageNetUtils.obtainInputShape(o.inputShape(), defaultSize(o), 32, o.includeTop(), o.weights());
+  }
+
+  /**
+   * The input size of the ImageNet weights to load: the input's when square and one of 96, 128, 160, 192 or 224,
+   * else 224 (with Keras's warning when {@code warn}).
+   */
+  static long imagenetRows(long[] shape, boolean warn) {
+    long rows = shape[0];
+    if (rows != shape[1] || (rows != 96 && rows != 128 && rows != 160 && rows != 192 && rows != 224)) {
+      if (warn) {
+        System.getLogger(MobileNetV2.class.getName()).log(System.Logger.Level.WARNING, "`input_shape` is undefined "
+            + "or non-square, or `rows` is not in [96, 128, 160, 192, 224]. Weights for input shape (224, 224) will "
+            + "be loaded as the default.");
+      }
+      return 224;
+    }
+    return rows;
+  }
+
+  /**
+   * Keras's pretrained MobileNetV2 weights file for {@code alpha} and input size {@code rows}:
+   * {@code mobilenet_v2_weights_tf_dim_ordering_tf_kernels_<alpha as Python's float()>_<rows>.h5}, with
+   * {@code _no_top} before {@code .h5} without the top; Keras checks no hash.
+   */
+  static ImageNetUtils.ImageNetWeights imagenetWeights(double alpha, long rows, boolean includeTop) {
+    String file = "mobilenet_v2_weights_tf_dim_ordering_tf_kernels_" + alpha + "_" + rows
+        + (includeTop ? ".h5" : "_no_top.h5");
+    return new ImageNetUtils.ImageNetWeights(file, ImageNetUtils.WEIGHTS_BASE + "mobilenet_v2/" + file, null);
+  }
+
+  /**
+   * Decodes ImageNet predictions, as {@code mobilenet_v2.decode_predictions}; see
+   * {@link ImageNetUtils#decodePredictions(FloatNdArray, int)}.
+   */
+  public static List<List<ImageNetUtils.Prediction>> decodePredictions(FloatNdArray preds, int top) {
+    return ImageNetUtils.decodePredictions(preds, top);
   }
 
   /**

@@ -12,6 +12,7 @@ import io.github.keras4j.layers.pooling.MaxPooling2D;
 import io.github.keras4j.models.Model;
 import java.util.List;
 import java.util.function.UnaryOperator;
+import org.tensorflow.ndarray.FloatNdArray;
 
 /**
  * Keras's {@code keras.applications.resnet}: ResNet50, ResNet101 and ResNet152 (He et al., "Deep Residual Learning
@@ -36,24 +37,58 @@ public final class ResNet {
   private ResNet() {}
 
   /**
-   * Instantiates ResNet50, as {@code keras.applications.ResNet50(...)}; model name {@code "resnet50"}.
+   * Instantiates ResNet50, as {@code keras.applications.ResNet50(...)}; model name {@code "resnet50"}. With
+   * {@code weights("imagenet")} Keras's pretrained weights are downloaded into {@code ~/.keras4j/models} (once) and
+   * loaded.
    *
-   * @throws IllegalArgumentException for {@code weights="imagenet"} (not loadable in Keras4J), a weights path that
-   *     does not exist, an input shape that is not 3 values or is smaller than 32 x 32, an unknown size with
-   *     {@code includeTop}, or a pooling other than null, "avg" or "max"
+   * @throws IllegalArgumentException for a weights path that does not exist, an input shape that is not 3 values or
+   *     is smaller than 32 x 32, an unknown size with {@code includeTop}, a pooling other than null, "avg" or "max",
+   *     or with ImageNet weights and the top, classes other than 1000 or an input shape other than (224, 224, 3)
+   * @throws java.io.UncheckedIOException when the ImageNet weights cannot be downloaded or read
    */
   public static Model resNet50(ApplicationOptions options) {
-    return graph("resnet50", options).toModel();
+    return model("resnet50", options);
   }
 
-  /** Instantiates ResNet101, as {@code keras.applications.ResNet101(...)}; errors as {@link #resNet50}. */
+  /** Instantiates ResNet101, as {@code keras.applications.ResNet101(...)}; weights and errors as {@link #resNet50}. */
   public static Model resNet101(ApplicationOptions options) {
-    return graph("resnet101", options).toModel();
+    return model("resnet101", options);
   }
 
-  /** Instantiates ResNet152, as {@code keras.applications.ResNet152(...)}; errors as {@link #resNet50}. */
+  /** Instantiates ResNet152, as {@code keras.applications.ResNet152(...)}; weights and errors as {@link #resNet50}. */
   public static Model resNet152(ApplicationOptions options) {
-    return graph("resnet152", options).toModel();
+    return model("resnet152", options);
+  }
+
+  /**
+   * Decodes ImageNet predictions, as {@code resnet.decode_predictions}; see
+   * {@link ImageNetUtils#decodePredictions(FloatNdArray, int)}.
+   */
+  public static List<List<ImageNetUtils.Prediction>> decodePredictions(FloatNdArray preds, int top) {
+    return ImageNetUtils.decodePredictions(preds, top);
+  }
+
+  private static Model model(String kerasName, ApplicationOptions options) {
+    return ImageNetUtils.toModel(graph(kerasName, options), imagenetWeights(kerasName, options.includeTop()));
+  }
+
+  /**
+   * Keras's pretrained weights file of a ResNet or ResNetV2 ({@code "resnet50"} ... {@code "resnet152v2"}): its
+   * {@code BASE_WEIGHTS_PATH}, file name and {@code WEIGHTS_HASHES} entry.
+   */
+  static ImageNetUtils.ImageNetWeights imagenetWeights(String kerasName, boolean includeTop) {
+    String[] hashes = switch (kerasName) {
+      case "resnet50" -> new String[] {"2cb95161c43110f7111970584f804107", "4d473c1dd8becc155b73f8504c6f6626"};
+      case "resnet101" -> new String[] {"f1aeb4b969a6efcfb50fad2f0c20cfc5", "88cf7a10940856eca736dc7b7e228a21"};
+      case "resnet152" -> new String[] {"100835be76be38e30d865e96f2aaae62", "ee4c566cf9a93f14d82f913c2dc6dd0c"};
+      case "resnet50v2" -> new String[] {"3ef43a0b657b3be2300d5770ece849e0", "fac2f116257151a9d068a22e544a4917"};
+      case "resnet101v2" -> new String[] {"6343647c601c52e1368623803854d971", "c0ed64b8031c3730f411d2eb4eea35b5"};
+      case "resnet152v2" -> new String[] {"a49b44d1979771252814e80f8ec446f9", "ed17cf2e0169df9d443503ef94b23b33"};
+      default -> throw new IllegalArgumentException("Unknown ResNet: " + kerasName);
+    };
+    String file = kerasName + "_weights_tf_dim_ordering_tf_kernels" + (includeTop ? "" : "_notop") + ".h5";
+    return new ImageNetUtils.ImageNetWeights(file, ImageNetUtils.WEIGHTS_BASE + "resnet/" + file,
+        hashes[includeTop ? 0 : 1]);
   }
 
   /**
@@ -90,7 +125,7 @@ public final class ResNet {
   static LayerGraph build(String architecture, String defaultName, boolean preact, boolean useBias,
       UnaryOperator<KerasTensor> stacks, ApplicationOptions o) {
     ImageNetUtils.checkCommon(architecture, o, false, false, false);
-    long[] shape = ImageNetUtils.obtainInputShape(o.inputShape(), 224, 32, o.includeTop());
+    long[] shape = ImageNetUtils.obtainInputShape(o.inputShape(), 224, 32, o.includeTop(), o.weights());
     KerasTensor input = ImageNetUtils.imageInput(architecture, o, shape, 224);
     KerasTensor x = pad(input, 3, 3, 3, 3, "conv1_pad");
     x = conv(x, 64, 7, 2, "valid", useBias, "conv1_conv");

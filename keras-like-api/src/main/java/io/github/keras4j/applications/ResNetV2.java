@@ -11,6 +11,7 @@ import io.github.keras4j.layers.merging.Add;
 import io.github.keras4j.layers.pooling.MaxPooling2D;
 import io.github.keras4j.models.Model;
 import java.util.List;
+import org.tensorflow.ndarray.FloatNdArray;
 
 /**
  * Keras's {@code keras.applications.resnet_v2}: ResNet50V2, ResNet101V2 and ResNet152V2 (He et al., "Identity
@@ -30,22 +31,43 @@ public final class ResNetV2 {
   private ResNetV2() {}
 
   /**
-   * Instantiates ResNet50V2, as {@code keras.applications.ResNet50V2(...)}; model name {@code "resnet50v2"}.
+   * Instantiates ResNet50V2, as {@code keras.applications.ResNet50V2(...)}; model name {@code "resnet50v2"}. With
+   * {@code weights("imagenet")} Keras's pretrained weights are downloaded into {@code ~/.keras4j/models} (once) and
+   * loaded.
    *
    * @throws IllegalArgumentException as {@link ResNet#resNet50}
+   * @throws java.io.UncheckedIOException when the ImageNet weights cannot be downloaded or read
    */
   public static Model resNet50V2(ApplicationOptions options) {
-    return graph("resnet50v2", options).toModel();
+    return model("resnet50v2", options);
   }
 
-  /** Instantiates ResNet101V2, as {@code keras.applications.ResNet101V2(...)}; errors as {@link #resNet50V2}. */
+  /**
+   * Instantiates ResNet101V2, as {@code keras.applications.ResNet101V2(...)}; weights and errors as
+   * {@link #resNet50V2}.
+   */
   public static Model resNet101V2(ApplicationOptions options) {
-    return graph("resnet101v2", options).toModel();
+    return model("resnet101v2", options);
   }
 
-  /** Instantiates ResNet152V2, as {@code keras.applications.ResNet152V2(...)}; errors as {@link #resNet50V2}. */
+  /**
+   * Instantiates ResNet152V2, as {@code keras.applications.ResNet152V2(...)}; weights and errors as
+   * {@link #resNet50V2}.
+   */
   public static Model resNet152V2(ApplicationOptions options) {
-    return graph("resnet152v2", options).toModel();
+    return model("resnet152v2", options);
+  }
+
+  /**
+   * Decodes ImageNet predictions, as {@code resnet_v2.decode_predictions}; see
+   * {@link ImageNetUtils#decodePredictions(FloatNdArray, int)}.
+   */
+  public static List<List<ImageNetUtils.Prediction>> decodePredictions(FloatNdArray preds, int top) {
+    return ImageNetUtils.decodePredictions(preds, top);
+  }
+
+  private static Model model(String kerasName, ApplicationOptions options) {
+    return ImageNetUtils.toModel(graph(kerasName, options), ResNet.imagenetWeights(kerasName, options.includeTop()));
   }
 
   /**

@@ -6,6 +6,8 @@ import io.github.keras4j.layers.core.Dense;
 import io.github.keras4j.layers.pooling.MaxPooling2D;
 import io.github.keras4j.layers.reshaping.Flatten;
 import io.github.keras4j.models.Model;
+import java.util.List;
+import org.tensorflow.ndarray.FloatNdArray;
 
 /**
  * Keras's {@code keras.applications.vgg16}: the VGG16 architecture (Simonyan and Zisserman, "Very Deep
@@ -27,14 +29,40 @@ public final class VGG16 {
   private VGG16() {}
 
   /**
-   * Instantiates VGG16, as {@code keras.applications.VGG16(...)}; model name {@code "vgg16"}.
+   * Instantiates VGG16, as {@code keras.applications.VGG16(...)}; model name {@code "vgg16"}. With
+   * {@code weights("imagenet")} Keras's pretrained weights are downloaded into {@code ~/.keras4j/models} (once) and
+   * loaded.
    *
-   * @throws IllegalArgumentException for {@code weights="imagenet"} (not loadable in Keras4J), a weights path that
-   *     does not exist, an input shape that is not 3 values or is smaller than 32 x 32, an unknown size with
-   *     {@code includeTop}, or a pooling other than null, "avg" or "max"
+   * @throws IllegalArgumentException for a weights path that does not exist, an input shape that is not 3 values or
+   *     is smaller than 32 x 32, an unknown size with {@code includeTop}, a pooling other than null, "avg" or "max",
+   *     or with ImageNet weights and the top, classes other than 1000 or an input shape other than (224, 224, 3)
+   * @throws java.io.UncheckedIOException when the ImageNet weights cannot be downloaded or read
    */
   public static Model vgg16(ApplicationOptions options) {
-    return build("VGG16", "vgg16", new int[] {2, 2, 3, 3, 3}, options).toModel();
+    return ImageNetUtils.toModel(build("VGG16", "vgg16", new int[] {2, 2, 3, 3, 3}, options),
+        imagenetWeights("vgg16", options.includeTop()));
+  }
+
+  /**
+   * Decodes ImageNet predictions, as {@code vgg16.decode_predictions}; see
+   * {@link ImageNetUtils#decodePredictions(FloatNdArray, int)}.
+   */
+  public static List<List<ImageNetUtils.Prediction>> decodePredictions(FloatNdArray preds, int top) {
+    return ImageNetUtils.decodePredictions(preds, top);
+  }
+
+  /**
+   * Keras's pretrained weights file of {@code "vgg16"} or {@code "vgg19"}: {@code WEIGHTS_PATH} or
+   * {@code WEIGHTS_PATH_NO_TOP} and its hash.
+   */
+  static ImageNetUtils.ImageNetWeights imagenetWeights(String kerasName, boolean includeTop) {
+    String file = kerasName + "_weights_tf_dim_ordering_tf_kernels" + (includeTop ? "" : "_notop") + ".h5";
+    String hash = switch (kerasName) {
+      case "vgg16" -> includeTop ? "64373286793e3c8b2b4e3219cbf3544b" : "6d6bbae143d832006294945121d1f1fc";
+      case "vgg19" -> includeTop ? "cbe5617147190e668d6c5d5026f83318" : "253f8cb515780f3b799900260a226db6";
+      default -> throw new IllegalArgumentException("Unknown VGG: " + kerasName);
+    };
+    return new ImageNetUtils.ImageNetWeights(file, ImageNetUtils.WEIGHTS_BASE + kerasName + "/" + file, hash);
   }
 
   /**
@@ -48,7 +76,7 @@ public final class VGG16 {
   /** The VGG graph with {@code convs[b]} convolutions in block {@code b + 1}; shared with {@link VGG19}. */
   static LayerGraph build(String architecture, String defaultName, int[] convs, ApplicationOptions o) {
     ImageNetUtils.checkCommon(architecture, o, false, false, false);
-    long[] shape = ImageNetUtils.obtainInputShape(o.inputShape(), 224, 32, o.includeTop());
+    long[] shape = ImageNetUtils.obtainInputShape(o.inputShape(), 224, 32, o.includeTop(), o.weights());
     KerasTensor input = ImageNetUtils.imageInput(architecture, o, shape, 224);
     int[] filters = {64, 128, 256, 512, 512};
     KerasTensor x = input;

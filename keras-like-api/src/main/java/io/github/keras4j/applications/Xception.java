@@ -10,6 +10,7 @@ import io.github.keras4j.layers.normalization.BatchNormalization;
 import io.github.keras4j.layers.pooling.MaxPooling2D;
 import io.github.keras4j.models.Model;
 import java.util.List;
+import org.tensorflow.ndarray.FloatNdArray;
 
 /**
  * Keras's {@code keras.applications.xception}: Xception (Chollet, "Xception: Deep Learning with Depthwise Separable
@@ -32,14 +33,32 @@ public final class Xception {
   private Xception() {}
 
   /**
-   * Instantiates Xception, as {@code keras.applications.Xception(...)}; model name {@code "xception"}.
+   * Instantiates Xception, as {@code keras.applications.Xception(...)}; model name {@code "xception"}. With
+   * {@code weights("imagenet")} Keras's pretrained weights are downloaded into {@code ~/.keras4j/models} (once) and
+   * loaded.
    *
-   * @throws IllegalArgumentException for {@code weights="imagenet"} (not loadable in Keras4J), a weights path that
-   *     does not exist, an input shape that is not 3 values or is smaller than 71 x 71, no static input shape, or a
-   *     pooling other than null, "avg" or "max"
+   * @throws IllegalArgumentException for a weights path that does not exist, an input shape that is not 3 values or
+   *     is smaller than 71 x 71, no static input shape, a pooling other than null, "avg" or "max", or with ImageNet
+   *     weights and the top, classes other than 1000 or an input shape other than (299, 299, 3)
+   * @throws java.io.UncheckedIOException when the ImageNet weights cannot be downloaded or read
    */
   public static Model xception(ApplicationOptions options) {
-    return graph(options).toModel();
+    return ImageNetUtils.toModel(graph(options), imagenetWeights(options.includeTop()));
+  }
+
+  /**
+   * Decodes ImageNet predictions, as {@code xception.decode_predictions}; see
+   * {@link ImageNetUtils#decodePredictions(FloatNdArray, int)}.
+   */
+  public static List<List<ImageNetUtils.Prediction>> decodePredictions(FloatNdArray preds, int top) {
+    return ImageNetUtils.decodePredictions(preds, top);
+  }
+
+  /** Keras's pretrained weights file of Xception: {@code WEIGHTS_PATH} or {@code WEIGHTS_PATH_NO_TOP} and its hash. */
+  static ImageNetUtils.ImageNetWeights imagenetWeights(boolean includeTop) {
+    String file = "xception_weights_tf_dim_ordering_tf_kernels" + (includeTop ? "" : "_notop") + ".h5";
+    return new ImageNetUtils.ImageNetWeights(file, ImageNetUtils.WEIGHTS_BASE + "xception/" + file,
+        includeTop ? "0a58e3b7378bc2990ea3b43d5981f1f6" : "b0042744bf5b25fce3cb969f33bebb97");
   }
 
   /**
@@ -53,7 +72,7 @@ public final class Xception {
   /** The layer graph of Xception. */
   static LayerGraph graph(ApplicationOptions o) {
     ImageNetUtils.checkCommon("Xception", o, false, false, false);
-    long[] shape = ImageNetUtils.obtainInputShape(o.inputShape(), 299, 71, o.includeTop());
+    long[] shape = ImageNetUtils.obtainInputShape(o.inputShape(), 299, 71, o.includeTop(), o.weights());
     KerasTensor input = ImageNetUtils.imageInput("Xception", o, shape, 299);
     KerasTensor x = Conv2D.builder(32, 3).strides(2).useBias(false).name("block1_conv1").build().apply(input);
     x = bn(x, "block1_conv1_bn");

@@ -22,14 +22,18 @@
  * float[] x = ResNet.preprocessInput(rgbPixels);    // Keras's resnet.preprocess_input ("caffe" mode)
  * }</pre>
  *
- * <p><b>Pretrained weights.</b> Keras downloads its ImageNet weights as HDF5 files, which Keras4J cannot read, so
- * {@code weights("imagenet")} is refused with an {@link java.lang.IllegalArgumentException}. The models start from
- * random weights ({@code weights=null}, which is Keras4J's default where Keras's is {@code "imagenet"}), or from a
- * Keras4J weights file written by {@link io.github.keras4j.models.Model#saveWeights} for the same architecture.
+ * <p><b>Pretrained weights.</b> {@code weights("imagenet")} downloads Keras's ImageNet weights for the architecture
+ * (the same HDF5 files, URLs and hashes as Keras, cached in {@code ~/.keras4j/models}, see
+ * {@link io.github.keras4j.utils.FileUtils#getFile}) and loads them as Keras does, by layer order. Keras's rules apply:
+ * {@code classes} must be 1000 and the input the default size with the top, images have 3 channels, and MobileNet and
+ * MobileNetV2 have weights for some {@code alpha} values and input sizes only. Without {@code weights} the models
+ * start from random weights ({@code weights=null}, which is Keras4J's default where Keras's is {@code "imagenet"});
+ * a path loads that file (a Keras4J weights file written by {@link io.github.keras4j.models.Model#saveWeights}, or
+ * a Keras {@code .h5} file). The predictions of an ImageNet classifier decode with
+ * {@link io.github.keras4j.applications.ImageNetUtils#decodePredictions}.
  *
  * <p>Java differences: channels-last only (Keras's default {@code image_data_format}); inputs have static sizes, so
- * a model without its top needs an {@code inputShape} (Keras would accept images of any size); the ImageNet
- * {@code decode_predictions} helper (which downloads the class index) is not provided; an unknown {@code pooling}
- * value is an error where Keras ignores it.
+ * a model without its top needs an {@code inputShape} (Keras would accept images of any size); an unknown
+ * {@code pooling} value is an error where Keras ignores it.
  */
 package io.github.keras4j.applications;

@@ -221,10 +221,18 @@ public final class LegacyH5 {
    * Keras puts a ResNet block's shortcut convolution {@code conv2_block1_0_conv} after {@code conv2_block1_2_relu}.
    */
   public static List<Layer> layersInKerasOrder(Model model) {
+    return layersInKerasOrder(model.inputs(), model.outputs());
+  }
+
+  /**
+   * The layers of the graph from {@code inputs} to {@code outputs} in Keras's order (see
+   * {@link #layersInKerasOrder(Model)}), without building a model.
+   */
+  public static List<Layer> layersInKerasOrder(List<KerasTensor> inputs, List<KerasTensor> outputs) {
     List<Node> nodesInOrder = new ArrayList<>();
     Map<Layer, Integer> layerIndices = new HashMap<>();
     Set<Node> finished = new HashSet<>();
-    for (KerasTensor output : model.outputs()) {
+    for (KerasTensor output : outputs) {
       buildMap(output.node(), finished, nodesInOrder, layerIndices);
     }
     Set<Node> inGraph = new HashSet<>(nodesInOrder);
@@ -242,7 +250,7 @@ public final class LegacyH5 {
         }
       }
     }
-    for (KerasTensor input : model.inputs()) {
+    for (KerasTensor input : inputs) {
       if (!layerDepths.containsKey(input.layer())) {
         layerDepths.put(input.layer(), 0);
         layerIndices.put(input.layer(), -1);

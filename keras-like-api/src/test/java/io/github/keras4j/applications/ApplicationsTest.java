@@ -241,9 +241,10 @@ class ApplicationsTest {
   }
 
   @Test
-  void imagenetWeightsAreRefusedWithTheReason() {
-    String m = error(() -> ResNet.resNet50(new ApplicationOptions().weights("imagenet")));
-    assertTrue(m.startsWith("ResNet50: weights=\"imagenet\" is not supported") && m.contains("HDF5"), m);
+  void weightsArgumentErrors() {
+    // Architectures without a registered ImageNet file refuse "imagenet" with the reason.
+    String m = error(() -> ImageNetUtils.checkWeights("InceptionV3", "imagenet"));
+    assertTrue(m.startsWith("InceptionV3: weights=\"imagenet\" is not supported") && m.contains("HDF5"), m);
     m = error(() -> DenseNet.denseNet121(new ApplicationOptions().weights("/no/such/file.weights")));
     assertEquals("The `weights` argument should be either `None` (random initialization), 'imagenet' (pre-training "
         + "on ImageNet), or the path to the weights file to be loaded.  Received: weights=/no/such/file.weights", m);
