@@ -67,7 +67,7 @@ public final class ImageNetUtils {
       "ResNet50V2", "ResNet101V2", "ResNet152V2", "MobileNet", "MobileNetV2", "DenseNet121", "DenseNet169",
       "DenseNet201", "Xception");
 
-  /** The class index, read once, as Keras's global {@code CLASS_INDEX}: {@code [c][0]} the id, {@code [c][1]} the name. */
+  /** The class index, read once (Keras's global {@code CLASS_INDEX}): [c][0] the WordNet id, [c][1] the name. */
   private static volatile String[][] classIndex;
 
   private ImageNetUtils() {}

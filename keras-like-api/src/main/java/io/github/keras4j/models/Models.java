@@ -106,6 +106,9 @@ public final class Models {
    *     {@code compile=True}); without it the model is returned uncompiled with its weights
    */
   public static Model load(Path file, CustomObjects customObjects, boolean compile) throws IOException {
+    if (io.github.keras4j.saving.LegacyH5.isLegacyH5(file)) {
+      return io.github.keras4j.saving.LegacyH5.loadModel(file, customObjects, compile);
+    }
     CustomObjects custom = customObjects == null ? new CustomObjects() : customObjects;
     try (ModelArchive.Reader archive = ModelArchive.open(file)) {
       checkMetadata(archive);

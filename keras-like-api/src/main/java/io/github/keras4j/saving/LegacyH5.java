@@ -6,6 +6,8 @@ import io.github.keras4j.graph.savedmodel.AtomicFile;
 import io.github.keras4j.layers.KerasTensor;
 import io.github.keras4j.layers.Layer;
 import io.github.keras4j.layers.Node;
+import io.github.keras4j.losses.Loss;
+import io.github.keras4j.models.CompileOptions;
 import io.github.keras4j.models.Model;
 import io.github.keras4j.models.NestedModel;
 import io.jhdf.HdfFile;
@@ -124,24 +126,146 @@ public final class LegacyH5 {
       throw new NoSuchFileException(file.toString(), null, "no such weights file");
     }
     try (HdfFile h5 = new HdfFile(file)) {
-      Group group = weightsGroup(h5, file);
-      List<Assignment> plan = byName ? planByName(group, model, skipMismatch, file)
-          : planByOrder(group, model, skipMismatch, file);
-      List<GraphVariable> variables = new ArrayList<>();
-      List<FloatNdArray> values = new ArrayList<>();
-      for (Assignment a : plan) {
-        variables.add(a.variable);
-        values.add(read(a.dataset, file));
-        if (variables.size() >= 64) {
-          model.runtime().assign(variables, values);
-          variables.clear();
-          values.clear();
-        }
-      }
-      model.runtime().assign(variables, values);
+      load(weightsGroup(h5, file), model, byName, skipMismatch, file);
     } catch (HdfException e) {
       throw new IOException("Could not read " + file + " as an HDF5 file: " + e.getMessage(), e);
     }
+  }
+
+  /** Plans the whole load (every check), then reads and assigns the weights in batches of at most 16M values. */
+  private static void load(Group group, Model model, boolean byName, boolean skipMismatch, Path file)
+      throws IOException {
+    List<Assignment> plan = byName ? planByName(group, model, skipMismatch, file)
+        : planByOrder(group, model, skipMismatch, file);
+    List<GraphVariable> variables = new ArrayList<>();
+    List<FloatNdArray> values = new ArrayList<>();
+    long pending = 0;
+    for (Assignment a : plan) {
+      variables.add(a.variable);
+      values.add(read(a.dataset, file));
+      pending += a.variable.size();
+      if (pending >= (1L << 24)) {
+        model.runtime().assign(variables, values);
+        variables.clear();
+        values.clear();
+        pending = 0;
+      }
+    }
+    model.runtime().assign(variables, values);
+  }
+
+  /**
+   * Loads a whole model from a legacy {@code .h5} file, as Keras's {@code keras.models.load_model("x.h5")}; see
+   * {@link #loadModel(Path, CustomObjects, boolean)}.
+   */
+  public static Model loadModel(Path file) throws IOException {
+    return loadModel(file, null, true);
+  }
+
+  /**
+   * Loads a whole model from a legacy {@code .h5} file written by Keras's {@code model.save("x.h5")}, as Keras's
+   * {@code load_model_from_hdf5}: the architecture from the root attribute {@code model_config} (rebuilt as
+   * {@link io.github.keras4j.models.Models#load} rebuilds a {@code .keras} file's config), the weights from the {@code model_weights} group by
+   * order, and with {@code compile} the loss, metrics and optimizer from {@code training_config}. Without a
+   * {@code training_config} the model is returned uncompiled, with Keras's warning.
+   *
+   * <p>Java differences from Keras: the optimizer's saved state ({@code optimizer_weights}) is not restored, so
+   * training resumes with fresh optimizer slots; {@code weighted_metrics} and nested per-output metrics of the
+   * training config are not read.
+   *
+   * @param customObjects the custom classes the model uses; null for none
+   * @param compile whether to compile the model from its training config
+   * @throws NoSuchFileException when the file does not exist
+   * @throws IOException when it is not a readable Keras HDF5 model file (no {@code model_config}, Keras's "No model
+   *     config found in the file at ...")
+   * @throws IllegalArgumentException when the config uses a class that is not built in, or the weights do not fit it
+   */
+  public static Model loadModel(Path file, CustomObjects customObjects, boolean compile) throws IOException {
+    if (!Files.isRegularFile(file)) {
+      throw new NoSuchFileException(file.toString(), null, "no such model file");
+    }
+    CustomObjects custom = customObjects == null ? new CustomObjects() : customObjects;
+    try (HdfFile h5 = new HdfFile(file)) {
+      String modelConfig = stringAttribute(h5, "model_config");
+      if (modelConfig == null) {
+        throw new IOException("No model config found in the file at " + file + ".");
+      }
+      Model model;
+      try {
+        model = ModelConfig.deserialize(Json.parseObject(modelConfig, "model_config of " + file), custom);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("Cannot load model from " + file + ": " + e.getMessage(), e);
+      }
+      boolean done = false;
+      try {
+        load(weightsGroup(h5, file), model, false, false, file);
+        String trainingConfig = compile ? stringAttribute(h5, "training_config") : null;
+        if (compile && trainingConfig == null) {
+          LOG.log(System.Logger.Level.WARNING, "No training configuration found in the save file, so the model was "
+              + "*not* compiled. Compile it manually.");
+        } else if (trainingConfig != null) {
+          try {
+            model.compile(compileOptions(Json.parseObject(trainingConfig, "training_config of " + file), custom));
+          } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("Cannot load model from " + file + ": its training config cannot be "
+                + "rebuilt: " + e.getMessage() + " (load with compile=false to get the model without it)", e);
+          }
+        }
+        done = true;
+        return model;
+      } finally {
+        if (!done) {
+          model.close();
+        }
+      }
+    } catch (HdfException e) {
+      throw new IOException("Could not read " + file + " as an HDF5 file: " + e.getMessage(), e);
+    }
+  }
+
+  /** Keras's {@code compile_args_from_training_config}: optimizer, loss (one or per output), loss weights, metrics. */
+  private static CompileOptions compileOptions(Map<String, Object> config, CustomObjects custom) {
+    CompileOptions options = new CompileOptions();
+    options.optimizer(TrainingSerialization.deserializeOptimizer(config.get("optimizer_config"), custom));
+    Object loss = config.get("loss");
+    if (loss instanceof List<?> list) {
+      List<Loss> losses = new ArrayList<>();
+      for (Object l : list) {
+        losses.add(TrainingSerialization.deserializeLoss(l, custom));
+      }
+      options.losses(losses);
+    } else {
+      options.loss(TrainingSerialization.deserializeLoss(loss, custom));
+    }
+    if (config.get("loss_weights") instanceof List<?> weights) {
+      List<Double> w = new ArrayList<>();
+      for (Object x : weights) {
+        if (!(x instanceof Number n)) {
+          throw new IllegalArgumentException("training_config: loss_weights must be numbers, found " + x);
+        }
+        w.add(n.doubleValue());
+      }
+      options.lossWeights(w);
+    }
+    if (config.get("metrics") instanceof List<?> metrics) {
+      List<Object> rebuilt = new ArrayList<>();
+      for (Object m : metrics) {
+        rebuilt.add(TrainingSerialization.deserializeMetric(m, custom));
+      }
+      options.metrics(rebuilt.toArray());
+    }
+    return options;
+  }
+
+  /** A string attribute (a scalar, or a one-element array), or null when absent. */
+  private static String stringAttribute(io.jhdf.api.Node node, String name) throws IOException {
+    Attribute a = node.getAttribute(name);
+    if (a == null) {
+      return null;
+    }
+    List<String> values = new ArrayList<>();
+    addStrings(a, values, node, name);
+    return values.size() == 1 ? values.get(0) : null;
   }
 
   /**

@@ -5,6 +5,8 @@
  * io.github.keras4j.saving.ModelConfig}), registration of custom classes ({@link
  * io.github.keras4j.saving.CustomObjects}), the JSON reader and writer, and the zip container
  * ({@link io.github.keras4j.saving.ModelArchive}). Users call {@code model.save(path)} and
- * {@link io.github.keras4j.models.Models#load(java.nio.file.Path)}.
+ * {@link io.github.keras4j.models.Models#load(java.nio.file.Path)}. Keras's legacy HDF5 files ({@code .h5}: Keras 2
+ * weights files, {@code model.save("x.h5")} files, the pretrained weights of the applications) are read by
+ * {@link io.github.keras4j.saving.LegacyH5}, through {@code model.loadWeights(path)} and {@code Models.load(path)}.
  */
 package io.github.keras4j.saving;

@@ -105,6 +105,71 @@ class LegacyH5Test {
     }
   }
 
+  private static double sigmoid(double z) {
+    return 1 / (1 + Math.exp(-z));
+  }
+
+  /**
+   * The fixture model's output for one sequence, by hand from the fixture weights: Keras's LSTM (gates i, f, c, o in
+   * that order, z = x kernel + h recurrent_kernel + bias), then Dense(1, sigmoid).
+   */
+  private static double fixtureModel(float[][] x) {
+    double[] h = new double[3];
+    double[] c = new double[3];
+    for (float[] step : x) {
+      double[] z = new double[12];
+      for (int j = 0; j < 12; j++) {
+        z[j] = fixture(2, j);
+        for (int f = 0; f < 2; f++) {
+          z[j] += step[f] * fixture(0, f * 12 + j);
+        }
+        for (int u = 0; u < 3; u++) {
+          z[j] += h[u] * fixture(1, u * 12 + j);
+        }
+      }
+      for (int u = 0; u < 3; u++) {
+        c[u] = sigmoid(z[3 + u]) * c[u] + sigmoid(z[u]) * Math.tanh(z[6 + u]);
+        h[u] = sigmoid(z[9 + u]) * Math.tanh(c[u]);
+      }
+    }
+    double y = fixture(4, 0);
+    for (int u = 0; u < 3; u++) {
+      y += h[u] * fixture(3, u);
+    }
+    return sigmoid(y);
+  }
+
+  @Test
+  void wholeModelFileLoadsWithItsConfigWeightsAndTrainingConfig() throws Exception {
+    float[][][] x = new float[2][5][2];
+    for (int t = 0; t < 5; t++) {
+      x[0][t] = new float[] {0.1f * t, -0.2f};
+      x[1][t] = new float[] {-0.3f, 0.05f * t};
+    }
+    try (Model m = io.github.keras4j.models.Models.load(resource("legacy_model.h5"))) {
+      assertEquals("fixture", m.name());
+      assertEquals(List.of("lstm", "dense"), names(m.layers()).subList(names(m.layers()).size() - 2,
+          names(m.layers()).size()));
+      List<FloatNdArray> w = m.getWeights();
+      for (int k = 0; k < 5; k++) {
+        assertFixture(k, w.get(k));
+      }
+      FloatNdArray y = m.predict(x);
+      for (int b = 0; b < 2; b++) {
+        assertEquals(fixtureModel(x[b]), y.getFloat(b, 0), 1e-6, "sample " + b);
+      }
+      assertTrue(m.isCompiled(), "compiled from training_config");
+      assertEquals("adam", m.getOptimizer().name());
+      java.util.Map<String, Double> logs = m.evaluate(x, new float[][] {{1}, {0}});
+      assertTrue(logs.containsKey("loss") && logs.containsKey("accuracy"), logs.toString());
+    }
+    try (Model m = LegacyH5.loadModel(resource("legacy_model.h5"), null, false)) {
+      assertFalse(m.isCompiled());
+    }
+    IOException e = assertThrows(IOException.class, () -> LegacyH5.loadModel(resource("legacy_keras2.h5")));
+    assertEquals("No model config found in the file at " + resource("legacy_keras2.h5") + ".", e.getMessage());
+  }
+
   /** A ResNet bottleneck block as Keras's {@code residual_block_v1}, with a projection shortcut. */
   private static Model residualBlock(int outFilters) {
     KerasTensor input = Input.of("input", 6, 6, 3);

@@ -7,13 +7,53 @@ so LegacyH5Test recomputes them without reading the file.
 
 legacy_keras2.h5: the root layout of Keras 2's model.save_weights("x.h5") (fixed-length byte-string attributes,
     weight names ending in ":0"), for Input(3) -> Dense(4) -> BatchNormalization -> Dense(2).
-legacy_model.h5: the model_weights layout of Keras 3's model.save("x.h5") (variable-length string attributes,
-    nested weight paths such as lstm/lstm_cell/kernel, layer_names split into layer_names0 and layer_names1, an
-    empty top_level_model_weights group whose weight_names is an empty float64 array), for
-    Input(5, 2) -> LSTM(3) -> Dense(1).
+legacy_model.h5: the layout of Keras 3's model.save("x.h5") (variable-length string attributes, the model_config
+    and training_config JSON attributes in Keras 3's legacy form, nested weight paths such as lstm/lstm_cell/kernel,
+    layer_names split into layer_names0 and layer_names1, an empty top_level_model_weights group whose weight_names
+    is an empty float64 array, optimizer_weights), for Input(5, 2) -> LSTM(3) -> Dense(1, sigmoid) compiled with
+    Adam(learning_rate=0.01) and binary_crossentropy.
 """
+import json
+
 import h5py
 import numpy as np
+
+DTYPE = {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": None}
+
+
+def initializer(name, config=None):
+    return {"module": "keras.initializers", "class_name": name, "config": config or {}, "registered_name": None}
+
+
+MODEL_CONFIG = {"class_name": "Sequential", "config": {
+    "name": "fixture", "trainable": True, "dtype": DTYPE, "build_input_shape": [None, 5, 2],
+    "layers": [
+        {"class_name": "InputLayer", "config": {"batch_shape": [None, 5, 2], "dtype": "float32", "sparse": False,
+                                                "ragged": False, "name": "input_layer"}},
+        {"class_name": "LSTM", "config": {
+            "name": "lstm", "trainable": True, "dtype": DTYPE, "return_sequences": False, "return_state": False,
+            "go_backwards": False, "stateful": False, "unroll": False, "zero_output_for_mask": False, "units": 3,
+            "activation": "tanh", "recurrent_activation": "sigmoid", "use_bias": True,
+            "kernel_initializer": initializer("GlorotUniform", {"seed": None}),
+            "recurrent_initializer": initializer("Orthogonal", {"seed": None, "gain": 1.0}),
+            "bias_initializer": initializer("Zeros"), "unit_forget_bias": True, "kernel_regularizer": None,
+            "recurrent_regularizer": None, "bias_regularizer": None, "activity_regularizer": None,
+            "kernel_constraint": None, "recurrent_constraint": None, "bias_constraint": None, "dropout": 0.0,
+            "recurrent_dropout": 0.0, "seed": None}},
+        {"class_name": "Dense", "config": {
+            "name": "dense", "trainable": True, "dtype": DTYPE, "units": 1, "activation": "sigmoid", "use_bias": True,
+            "kernel_initializer": initializer("GlorotUniform", {"seed": None}),
+            "bias_initializer": initializer("Zeros"), "kernel_regularizer": None, "bias_regularizer": None,
+            "kernel_constraint": None, "bias_constraint": None}}]}}
+
+TRAINING_CONFIG = {"loss": "binary_crossentropy", "loss_weights": None, "metrics": ["accuracy"],
+                   "weighted_metrics": None, "run_eagerly": False, "steps_per_execution": 1, "jit_compile": False,
+                   "optimizer_config": {"class_name": "Adam", "config": {
+                       "name": "adam", "learning_rate": 0.01, "weight_decay": None, "clipnorm": None,
+                       "global_clipnorm": None, "clipvalue": None, "use_ema": False, "ema_momentum": 0.99,
+                       "ema_overwrite_frequency": None, "loss_scale_factor": None,
+                       "gradient_accumulation_steps": None, "beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-07,
+                       "amsgrad": False}}}
 
 counter = [0]
 
@@ -50,7 +90,8 @@ counter[0] = 0
 with h5py.File("legacy_model.h5", "w") as f:
     f.attrs["backend"] = "tensorflow"
     f.attrs["keras_version"] = "3.10.0"
-    f.attrs["model_config"] = '{"class_name": "Sequential", "config": {"name": "fixture"}}'
+    f.attrs["model_config"] = json.dumps(MODEL_CONFIG)
+    f.attrs["training_config"] = json.dumps(TRAINING_CONFIG)
     g = f.create_group("model_weights")
     g.attrs["layer_names0"] = np.array(["input_layer", "lstm"], dtype=object)
     g.attrs["layer_names1"] = np.array(["dense"], dtype=object)
