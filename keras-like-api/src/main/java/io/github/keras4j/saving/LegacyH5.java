@@ -5,36 +5,28 @@ import io.github.keras4j.graph.Shapes;
 import io.github.keras4j.graph.savedmodel.AtomicFile;
 import io.github.keras4j.layers.KerasTensor;
 import io.github.keras4j.layers.Layer;
-import io.github.keras4j.layers.Node;
 import io.github.keras4j.losses.Loss;
 import io.github.keras4j.models.CompileOptions;
 import io.github.keras4j.models.Model;
 import io.github.keras4j.models.NestedModel;
 import io.jhdf.HdfFile;
 import io.jhdf.WritableHdfFile;
-import io.jhdf.api.Attribute;
 import io.jhdf.api.Dataset;
 import io.jhdf.api.Group;
+import io.jhdf.api.Node;
 import io.jhdf.api.WritableGroup;
 import io.jhdf.exceptions.HdfException;
 import java.io.IOException;
-import java.lang.reflect.Array;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import org.tensorflow.ndarray.FloatNdArray;
-import org.tensorflow.ndarray.NdArrays;
-import org.tensorflow.ndarray.Shape;
-import org.tensorflow.ndarray.buffer.DataBuffers;
 
 /**
  * Keras's legacy HDF5 weights ({@code keras/src/legacy/saving/legacy_h5_format.py}): the {@code .h5} files written by
@@ -142,7 +134,7 @@ public final class LegacyH5 {
     long pending = 0;
     for (Assignment a : plan) {
       variables.add(a.variable);
-      values.add(read(a.dataset, file));
+      values.add(H5Values.read(a.dataset, file));
       pending += a.variable.size();
       if (pending >= (1L << 24)) {
         model.runtime().assign(variables, values);
@@ -186,7 +178,7 @@ public final class LegacyH5 {
     }
     CustomObjects custom = customObjects == null ? new CustomObjects() : customObjects;
     try (HdfFile h5 = new HdfFile(file)) {
-      String modelConfig = stringAttribute(h5, "model_config");
+      String modelConfig = H5Values.stringAttribute(h5, "model_config");
       if (modelConfig == null) {
         throw new IOException("No model config found in the file at " + file + ".");
       }
@@ -199,7 +191,7 @@ public final class LegacyH5 {
       boolean done = false;
       try {
         load(weightsGroup(h5, file), model, false, false, file);
-        String trainingConfig = compile ? stringAttribute(h5, "training_config") : null;
+        String trainingConfig = compile ? H5Values.stringAttribute(h5, "training_config") : null;
         if (compile && trainingConfig == null) {
           LOG.log(System.Logger.Level.WARNING, "No training configuration found in the save file, so the model was "
               + "*not* compiled. Compile it manually.");
@@ -257,17 +249,6 @@ public final class LegacyH5 {
     return options;
   }
 
-  /** A string attribute (a scalar, or a one-element array), or null when absent. */
-  private static String stringAttribute(io.jhdf.api.Node node, String name) throws IOException {
-    Attribute a = node.getAttribute(name);
-    if (a == null) {
-      return null;
-    }
-    List<String> values = new ArrayList<>();
-    addStrings(a, values, node, name);
-    return values.size() == 1 ? values.get(0) : null;
-  }
-
   /**
    * Writes the model's weights to a legacy {@code .h5} weights file, the layout of Keras's
    * {@code save_weights_to_hdf5_group} (what Keras 2's {@code save_weights("x.h5")} wrote, and the
@@ -318,7 +299,7 @@ public final class LegacyH5 {
             String[] names = new String[w.size()];
             for (int i = 0; i < w.size(); i++) {
               names[i] = weightPath(layer, w.get(i));
-              putDataset(g, names[i], byVariable.get(w.get(i).variable()));
+              H5Values.putDataset(g, names[i], byVariable.get(w.get(i).variable()));
             }
             g.putAttribute("weight_names", names);
           }
@@ -345,7 +326,7 @@ public final class LegacyH5 {
    * Keras puts a ResNet block's shortcut convolution {@code conv2_block1_0_conv} after {@code conv2_block1_2_relu}.
    */
   public static List<Layer> layersInKerasOrder(Model model) {
-    return layersInKerasOrder(model.inputs(), model.outputs());
+    return KerasLayerOrder.layers(model.inputs(), model.outputs());
   }
 
   /**
@@ -353,52 +334,7 @@ public final class LegacyH5 {
    * {@link #layersInKerasOrder(Model)}), without building a model.
    */
   public static List<Layer> layersInKerasOrder(List<KerasTensor> inputs, List<KerasTensor> outputs) {
-    List<Node> nodesInOrder = new ArrayList<>();
-    Map<Layer, Integer> layerIndices = new HashMap<>();
-    Set<Node> finished = new HashSet<>();
-    for (KerasTensor output : outputs) {
-      buildMap(output.node(), finished, nodesInOrder, layerIndices);
-    }
-    Set<Node> inGraph = new HashSet<>(nodesInOrder);
-    Map<Node, Integer> nodeDepths = new HashMap<>();
-    Map<Layer, Integer> layerDepths = new LinkedHashMap<>();
-    for (int i = nodesInOrder.size() - 1; i >= 0; i--) {
-      Node node = nodesInOrder.get(i);
-      int depth = Math.max(nodeDepths.computeIfAbsent(node, n -> 0), layerDepths.getOrDefault(node.layer(), 0));
-      layerDepths.put(node.layer(), depth);
-      nodeDepths.put(node, depth);
-      for (KerasTensor input : node.inputs()) {
-        Node parent = input.node();
-        if (inGraph.contains(parent)) {
-          nodeDepths.merge(parent, depth + 1, Math::max);
-        }
-      }
-    }
-    for (KerasTensor input : inputs) {
-      if (!layerDepths.containsKey(input.layer())) {
-        layerDepths.put(input.layer(), 0);
-        layerIndices.put(input.layer(), -1);
-      }
-    }
-    List<Layer> out = new ArrayList<>(layerDepths.keySet());
-    out.sort((a, b) -> {
-      int byDepth = Integer.compare(layerDepths.get(b), layerDepths.get(a));
-      return byDepth != 0 ? byDepth : Integer.compare(layerIndices.get(a), layerIndices.get(b));
-    });
-    return out;
-  }
-
-  /** Keras's {@code _build_map_helper}: nodes after their inputs; each layer numbered when first met. */
-  private static void buildMap(Node node, Set<Node> finished, List<Node> order, Map<Layer, Integer> layerIndices) {
-    if (finished.contains(node)) {
-      return;
-    }
-    layerIndices.putIfAbsent(node.layer(), layerIndices.size());
-    for (KerasTensor input : node.inputs()) {
-      buildMap(input.node(), finished, order, layerIndices);
-    }
-    finished.add(node);
-    order.add(node);
+    return KerasLayerOrder.layers(inputs, outputs);
   }
 
   /**
@@ -407,42 +343,7 @@ public final class LegacyH5 {
    * of them first; a frozen layer's weights all count as non-trainable, so they keep their own order.
    */
   public static List<Layer.Weight> legacyWeights(Layer layer) {
-    List<Layer.Weight> ordered = kerasWeights(layer);
-    Set<GraphVariable> trainable = new HashSet<>(layer.trainableVariables());
-    List<Layer.Weight> out = new ArrayList<>();
-    for (Layer.Weight w : ordered) {
-      if (trainable.contains(w.variable())) {
-        out.add(w);
-      }
-    }
-    for (Layer.Weight w : ordered) {
-      if (!trainable.contains(w.variable())) {
-        out.add(w);
-      }
-    }
-    return out;
-  }
-
-  /** Keras's {@code layer.weights}: the weights created trainable, then the others; a nested model's by layer. */
-  private static List<Layer.Weight> kerasWeights(Layer layer) {
-    List<Layer.Weight> out = new ArrayList<>();
-    if (layer instanceof NestedModel nested) {
-      for (Layer inner : layersInKerasOrder(nested.model())) {
-        out.addAll(kerasWeights(inner));
-      }
-      return out;
-    }
-    for (Layer.Weight w : layer.weights()) {
-      if (w.trainable()) {
-        out.add(w);
-      }
-    }
-    for (Layer.Weight w : layer.weights()) {
-      if (!w.trainable()) {
-        out.add(w);
-      }
-    }
-    return out;
+    return KerasLayerOrder.legacyWeights(layer);
   }
 
   // ------------------------------------------------------------------ planning the load
@@ -462,7 +363,7 @@ public final class LegacyH5 {
       }
     }
     List<SavedLayer> saved = new ArrayList<>();
-    for (String name : strings(group, "layer_names")) {
+    for (String name : H5Values.strings(group, "layer_names")) {
       SavedLayer s = savedLayer(group, name, file);
       if (!s.datasets.isEmpty()) {
         saved.add(s);
@@ -495,7 +396,7 @@ public final class LegacyH5 {
       index.putIfAbsent(layer.name(), layer);
     }
     List<Assignment> plan = new ArrayList<>();
-    List<String> names = strings(group, "layer_names");
+    List<String> names = H5Values.strings(group, "layer_names");
     for (int k = 0; k < names.size(); k++) {
       Layer layer = index.get(names.get(k));
       if (layer == null) {
@@ -543,11 +444,11 @@ public final class LegacyH5 {
 
   /** Keras4J models have no top-level weights: a file with some does not fit (Keras's message). */
   private static void checkTopLevel(Group group, Path file, boolean skipMismatch) throws IOException {
-    io.jhdf.api.Node top = group.getChild(TOP_LEVEL);
+    Node top = group.getChild(TOP_LEVEL);
     if (!(top instanceof Group g)) {
       return;
     }
-    int n = strings(g, "weight_names").size();
+    int n = H5Values.strings(g, "weight_names").size();
     if (n == 0) {
       return;
     }
@@ -568,7 +469,7 @@ public final class LegacyH5 {
     if (h5.getAttribute("layer_names") != null || h5.getAttribute("layer_names0") != null) {
       return h5;
     }
-    io.jhdf.api.Node child = h5.getChild("model_weights");
+    Node child = h5.getChild("model_weights");
     if (child instanceof Group g) {
       return g;
     }
@@ -578,13 +479,13 @@ public final class LegacyH5 {
   }
 
   private static SavedLayer savedLayer(Group group, String name, Path file) throws IOException {
-    io.jhdf.api.Node node = group.getChild(name);
+    Node node = group.getChild(name);
     if (!(node instanceof Group layerGroup)) {
       throw new IOException("Group " + name + " not found in " + file + " (it is listed in 'layer_names')");
     }
     List<Dataset> datasets = new ArrayList<>();
-    for (String weightName : strings(layerGroup, "weight_names")) {
-      io.jhdf.api.Node d;
+    for (String weightName : H5Values.strings(layerGroup, "weight_names")) {
+      Node d;
       try {
         d = layerGroup.getByPath(weightName);
       } catch (HdfException e) {
@@ -599,107 +500,11 @@ public final class LegacyH5 {
     return new SavedLayer(name, datasets);
   }
 
-  /** Keras's {@code load_attributes_from_hdf5_group}: a string list attribute, possibly split into chunks. */
-  static List<String> strings(io.jhdf.api.Node node, String name) throws IOException {
-    List<String> out = new ArrayList<>();
-    Attribute whole = node.getAttribute(name);
-    if (whole != null) {
-      addStrings(whole, out, node, name);
-      return out;
-    }
-    for (int chunk = 0; ; chunk++) {
-      Attribute a = node.getAttribute(name + chunk);
-      if (a == null) {
-        return out;
-      }
-      addStrings(a, out, node, name + chunk);
-    }
-  }
-
-  private static void addStrings(Attribute a, List<String> out, io.jhdf.api.Node node, String name)
-      throws IOException {
-    if (a.isEmpty()) {
-      return;
-    }
-    Object data = a.getData();
-    if (data instanceof String s) {
-      out.add(s);
-    } else if (data instanceof String[] array) {
-      out.addAll(Arrays.asList(array));
-    } else if (data != null && data.getClass().isArray() && Array.getLength(data) == 0) {
-      return;
-    } else {
-      throw new IOException("Attribute '" + name + "' of " + node.getPath() + " in " + node.getFileAsPath()
-          + " should hold strings, but holds " + (data == null ? "nothing" : data.getClass().getSimpleName()));
-    }
-  }
-
-  /** A dataset's values as float32, whatever its stored number type. */
-  private static FloatNdArray read(Dataset dataset, Path file) throws IOException {
-    Shape shape = Shape.of(dataset.getDimensionsAsLong());
-    Object flat = dataset.isScalar() ? dataset.getData() : dataset.getDataFlat();
-    float[] values;
-    if (flat instanceof float[] f) {
-      values = f;
-    } else if (flat instanceof Number n) {
-      values = new float[] {n.floatValue()};
-    } else if (flat != null && flat.getClass().isArray() && flat.getClass().getComponentType().isPrimitive()
-        && !(flat instanceof boolean[]) && !(flat instanceof char[])) {
-      values = new float[Array.getLength(flat)];
-      for (int i = 0; i < values.length; i++) {
-        values[i] = ((Number) Array.get(flat, i)).floatValue();
-      }
-    } else {
-      throw new IOException("Dataset " + dataset.getPath() + " in " + file + " does not hold numbers (it holds "
-          + dataset.getJavaType().getSimpleName() + ")");
-    }
-    return NdArrays.wrap(shape, DataBuffers.of(values, true, false));
-  }
-
   // ------------------------------------------------------------------ writing
 
   private static String weightPath(Layer layer, Layer.Weight w) {
     String name = w.variable().name();
     return name.startsWith(layer.name() + "/") || layer instanceof NestedModel ? name
         : layer.name() + "/" + w.name();
-  }
-
-  /** Writes {@code value} at {@code path} under {@code group}, creating the groups of a path with slashes. */
-  private static void putDataset(WritableGroup group, String path, FloatNdArray value) {
-    String[] parts = path.split("/");
-    WritableGroup g = group;
-    for (int i = 0; i < parts.length - 1; i++) {
-      io.jhdf.api.Node child = g.getChild(parts[i]);
-      g = child instanceof WritableGroup existing ? existing : g.putGroup(parts[i]);
-    }
-    g.putDataset(parts[parts.length - 1], toJavaArray(value));
-  }
-
-  /** The values as a Java array of the value's rank ({@code float[][]} for a matrix), or a Float for a scalar. */
-  private static Object toJavaArray(FloatNdArray value) {
-    long[] dims = value.shape().asArray();
-    float[] flat = new float[(int) value.shape().size()];
-    value.copyTo(DataBuffers.of(flat, false, false));
-    if (dims.length == 0) {
-      return flat[0];
-    }
-    int[] intDims = new int[dims.length];
-    for (int i = 0; i < dims.length; i++) {
-      intDims[i] = Math.toIntExact(dims[i]);
-    }
-    Object out = Array.newInstance(float.class, intDims);
-    fill(out, flat, 0, intDims, 0);
-    return out;
-  }
-
-  private static int fill(Object array, float[] flat, int offset, int[] dims, int axis) {
-    if (axis == dims.length - 1) {
-      System.arraycopy(flat, offset, array, 0, dims[axis]);
-      return offset + dims[axis];
-    }
-    for (int i = 0; i < dims[axis]; i++) {
-      offset = fill(Array.get(array, i), flat, offset, dims, axis + 1);
-    }
-    return offset;
   }
 }

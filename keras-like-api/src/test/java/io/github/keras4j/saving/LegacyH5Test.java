@@ -241,9 +241,9 @@ class LegacyH5Test {
     }
     try (HdfFile h5 = new HdfFile(file)) {
       assertEquals(List.of("b_1_conv", "b_1_bn", "b_2_conv", "b_2_bn", "b_0_conv", "b_3_conv", "b_0_bn", "b_3_bn",
-          "predictions"), LegacyH5.strings(h5, "layer_names"));
+          "predictions"), H5Values.strings(h5, "layer_names"));
       assertEquals(List.of("b_1_bn/gamma", "b_1_bn/beta", "b_1_bn/moving_mean", "b_1_bn/moving_variance"),
-          LegacyH5.strings(h5.getChild("b_1_bn"), "weight_names"));
+          H5Values.strings(h5.getChild("b_1_bn"), "weight_names"));
       assertArrayEquals(new long[] {1, 1, 3, 4}, h5.getDatasetByPath("b_0_conv/b_0_conv/kernel").getDimensionsAsLong());
     }
     Backend.clearSession();
