@@ -137,7 +137,7 @@ public class Model implements AutoCloseable {
       }
     }
     checkUniqueNames(seen);
-    List<Layer> kerasOrder = kerasLayerOrder(ins, outs);
+    List<Layer> kerasOrder = layerOrder(ins, outs);
     GraphRuntime rt = runtime;
     for (Layer l : seen) {
       if (l.isBuilt() && l.runtime() != null && l.runtime() != rt) {
@@ -203,13 +203,16 @@ public class Model implements AutoCloseable {
   }
 
   /**
-   * Keras's order of a functional model's layers ({@code map_graph} in keras/src/ops/function.py), which
-   * {@code model.layers}, the weights' order and the layer numbering of weights files follow: a depth-first walk back
-   * from the outputs numbers each layer when first reached; a layer's depth is the longest path from it to an output
-   * (the largest over its calls); layers come by decreasing depth, ties in walk order, and inputs no output uses
-   * last.
+   * The layers of the graph from {@code inputs} to {@code outputs} in Keras's order ({@code map_graph} in
+   * keras/src/ops/function.py), the order of {@link #layers()}, of Keras's {@code model.layers} and of the layers in
+   * weights files and pretrained {@code .h5} files: a depth-first walk back from the outputs numbers each layer when
+   * first reached; a layer's depth is the longest path from it to an output (the largest over its calls); layers come
+   * by decreasing depth, ties in walk order, and inputs no output uses among the last. Works on a layer graph that is
+   * not (yet) a model.
    */
-  private static List<Layer> kerasLayerOrder(List<KerasTensor> ins, List<KerasTensor> outs) {
+  public static List<Layer> layerOrder(List<KerasTensor> inputs, List<KerasTensor> outputs) {
+    List<KerasTensor> ins = inputs;
+    List<KerasTensor> outs = outputs;
     Map<Layer, Integer> walkIndex = new HashMap<>();
     List<Node> postOrder = new ArrayList<>();
     Set<Node> finished = new HashSet<>();

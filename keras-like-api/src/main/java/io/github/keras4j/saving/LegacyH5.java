@@ -3,7 +3,6 @@ package io.github.keras4j.saving;
 import io.github.keras4j.graph.GraphVariable;
 import io.github.keras4j.graph.Shapes;
 import io.github.keras4j.graph.savedmodel.AtomicFile;
-import io.github.keras4j.layers.KerasTensor;
 import io.github.keras4j.layers.Layer;
 import io.github.keras4j.losses.Loss;
 import io.github.keras4j.models.CompileOptions;
@@ -50,7 +49,7 @@ import org.tensorflow.ndarray.FloatNdArray;
  *
  * <h2>Loading by order</h2>
  * As {@code load_weights_from_hdf5_group}: the file's layers that have weights are matched, in order, to this model's
- * layers that have weights, in Keras's layer order ({@link #layersInKerasOrder}: by depth from the outputs, as Keras's
+ * layers that have weights, in Keras's layer order ({@link Model#layers()}: by depth from the outputs, as Keras's
  * {@code Functional.layers}, which is not always the order of {@link Model#layers()}); names do not matter. The layer
  * counts, each layer's weight count and each weight's shape must agree, with Keras's messages ({@code Layer count
  * mismatch when loading weights from file. Model expected 16 layers, found 13 saved layers.}, {@code Shape mismatch in
@@ -274,7 +273,7 @@ public final class LegacyH5 {
     List<Layer> layers = new ArrayList<>();
     Map<Layer, List<Layer.Weight>> weights = new HashMap<>();
     List<GraphVariable> all = new ArrayList<>();
-    for (Layer layer : layersInKerasOrder(model)) {
+    for (Layer layer : model.layers()) {
       List<Layer.Weight> w = legacyWeights(layer);
       if (!w.isEmpty()) {
         layers.add(layer);
@@ -319,31 +318,12 @@ public final class LegacyH5 {
   // ------------------------------------------------------------------ Keras's orders
 
   /**
-   * The model's layers in Keras's order, that of Keras's {@code Functional.layers} (its {@code map_graph}): by
-   * decreasing depth, a layer's depth being the longest path from it to an output, and layers of equal depth in the
-   * order a depth-first walk from the outputs first meets them. Input layers not used by the outputs come last. Legacy
-   * {@code .h5} files list their layers in this order. For a residual block it differs from {@link Model#layers()}:
-   * Keras puts a ResNet block's shortcut convolution {@code conv2_block1_0_conv} after {@code conv2_block1_2_relu}.
-   */
-  public static List<Layer> layersInKerasOrder(Model model) {
-    return KerasLayerOrder.layers(model.inputs(), model.outputs());
-  }
-
-  /**
-   * The layers of the graph from {@code inputs} to {@code outputs} in Keras's order (see
-   * {@link #layersInKerasOrder(Model)}), without building a model.
-   */
-  public static List<Layer> layersInKerasOrder(List<KerasTensor> inputs, List<KerasTensor> outputs) {
-    return KerasLayerOrder.layers(inputs, outputs);
-  }
-
-  /**
    * A layer's weights in Keras's legacy order ({@code _legacy_weights}: {@code trainable_weights} then
    * {@code non_trainable_weights}). For a nested model, the weights of its layers in Keras's order, the trainable ones
    * of them first; a frozen layer's weights all count as non-trainable, so they keep their own order.
    */
   public static List<Layer.Weight> legacyWeights(Layer layer) {
-    return KerasLayerOrder.legacyWeights(layer);
+    return LegacyWeightOrder.legacyWeights(layer);
   }
 
   // ------------------------------------------------------------------ planning the load
@@ -357,7 +337,7 @@ public final class LegacyH5 {
   private static List<Assignment> planByOrder(Group group, Model model, boolean skipMismatch, Path file)
       throws IOException {
     List<Layer> layers = new ArrayList<>();
-    for (Layer layer : layersInKerasOrder(model)) {
+    for (Layer layer : model.layers()) {
       if (!legacyWeights(layer).isEmpty()) {
         layers.add(layer);
       }

@@ -148,7 +148,7 @@ class ImageNetWeightsTest {
 
   private static List<String> kerasOrder(LayerGraph g) {
     List<String> out = new ArrayList<>();
-    for (Layer l : LegacyH5.layersInKerasOrder(g.inputs(), List.of(g.output()))) {
+    for (Layer l : Model.layerOrder(g.inputs(), List.of(g.output()))) {
       out.add(l.name());
     }
     return out;
