@@ -592,6 +592,36 @@ public abstract class Layer {
   }
 
   /**
+   * The sublayers Keras saves under this one in a weights file ({@code .weights.h5}, the weights of a {@code .keras}
+   * file), by the Python attribute name Keras gives them ({@code layer} of a {@code TimeDistributed}, {@code cell} of
+   * an {@code RNN}; {@code cells/lstm_cell} for the items of a list attribute, see
+   * {@link SavedState#listAttribute}), in the order Keras visits them (attributes sorted by name, {@code _private}
+   * ones last). Default: none. A layer that holds sublayers ({@link #trackLayer}) overrides this, or
+   * {@link #savedState()} when it holds a Keras sublayer's weights as its own.
+   */
+  public Map<String, Layer> savedChildren() {
+    return Map.of();
+  }
+
+  /**
+   * This layer's place in Keras 3's weights layout: the variables stored in its own {@code vars} group, in Keras's
+   * {@code save_own_variables} order, and its sublayers'. By default, for a layer without tracked layers, its
+   * {@link #savedWeights()} (through {@link #saveOwnVariables}/{@link #loadOwnVariables}); for one with tracked layers,
+   * its own weights alone; then each of {@link #savedChildren()}. Layers that fold what Keras keeps in a sublayer into
+   * their own weights override this (an {@code LSTM} stores its kernels in Keras's {@code cell}).
+   */
+  public SavedState savedState() {
+    SavedState state = trackedLayers.isEmpty() ? SavedState.of(this) : SavedState.part(name, this, ownWeights());
+    savedChildren().forEach((attribute, child) -> state.child(attribute, child.savedState()));
+    return state;
+  }
+
+  /** This layer's own weights, in creation order, without those of its tracked layers. */
+  protected final List<Weight> ownWeights() {
+    return Collections.unmodifiableList(weights);
+  }
+
+  /**
    * A weight of a layer.
    *
    * @param name the name inside the layer ({@code kernel})

@@ -5,6 +5,7 @@ import io.github.keras4j.graph.Shapes;
 import io.github.keras4j.layers.InputLayer;
 import io.github.keras4j.layers.KerasTensor;
 import io.github.keras4j.layers.Layer;
+import io.github.keras4j.layers.SavedState;
 import io.github.keras4j.saving.ModelConfig;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -208,6 +209,15 @@ public final class NestedModel extends Layer {
   @Override
   public List<GraphVariable> trainableVariables() {
     return new ArrayList<>(model.trainableVariables());
+  }
+
+  /**
+   * Keras's layout of a model used as a layer: its {@code layers} ({@code layers/dense}, {@code layers/dense_1}, ...,
+   * with the input layers of a functional model), each under the nested model's own group.
+   */
+  @Override
+  public Map<String, Layer> savedChildren() {
+    return SavedState.listAttribute("layers", model.layers());
   }
 
   /** The model's config ({@code name}, {@code trainable}, {@code layers}, ...), as Keras nests it. */

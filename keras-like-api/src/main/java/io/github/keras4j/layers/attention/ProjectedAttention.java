@@ -2,7 +2,9 @@ package io.github.keras4j.layers.attention;
 
 import io.github.keras4j.backend.Backend;
 import io.github.keras4j.graph.GraphVariable;
+import io.github.keras4j.layers.SavedState;
 import io.github.keras4j.layers.WeightSettings;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -55,6 +57,35 @@ public abstract class ProjectedAttention extends AttentionLayer {
     GraphVariable k = addWeight(prefix + "_kernel", kernelShape, kernelSettings);
     GraphVariable b = useBias ? addWeight(prefix + "_bias", biasShape, biasSettings) : null;
     return new Projection(k, b);
+  }
+
+  /**
+   * Keras's layout: the layer stores nothing itself; its sublayers do, in Keras's visiting order
+   * {@code _dropout_layer}, {@code _key_dense}, {@code _output_dense}, {@code _query_dense}, {@code _softmax},
+   * {@code _value_dense}: each projection ({@code EinsumDense} named {@code query}, {@code key}, {@code value},
+   * {@code attention_output}) its kernel and bias ({@code layers/multi_head_attention/_query_dense/vars/0..1}), the
+   * dropout and softmax layers nothing.
+   */
+  @Override
+  public SavedState savedState() {
+    SavedState state = SavedState.part(name(), this, List.of());
+    state.child("_dropout_layer", SavedState.part("dropout", this, List.of()));
+    state.child("_key_dense", projectionState("key"));
+    state.child("_output_dense", projectionState("attention_output"));
+    state.child("_query_dense", projectionState("query"));
+    state.child("_softmax", SavedState.part("softmax", this, List.of()));
+    state.child("_value_dense", projectionState("value"));
+    return state;
+  }
+
+  private SavedState projectionState(String prefix) {
+    List<Weight> weights = new ArrayList<>();
+    for (Weight w : ownWeights()) {
+      if (w.name().equals(prefix + "_kernel") || w.name().equals(prefix + "_bias")) {
+        weights.add(w);
+      }
+    }
+    return SavedState.part(prefix, this, weights);
   }
 
   /** Dropout rate of the attention probabilities (training only). */

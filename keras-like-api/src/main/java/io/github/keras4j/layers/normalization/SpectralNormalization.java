@@ -4,10 +4,12 @@ import io.github.keras4j.graph.GraphVariable;
 import io.github.keras4j.initializers.TruncatedNormal;
 import io.github.keras4j.layers.InputSpec;
 import io.github.keras4j.layers.Layer;
+import io.github.keras4j.layers.SavedState;
 import io.github.keras4j.layers.convolutional.BaseDepthwiseConv;
 import io.github.keras4j.layers.convolutional.KernelConv;
 import io.github.keras4j.layers.core.Dense;
 import io.github.keras4j.layers.core.Embedding;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -182,6 +184,23 @@ public class SpectralNormalization extends Layer {
   }
 
   /** {@code layer} (the wrapped layer's class name and config) and {@code power_iterations}. */
+  /**
+   * Keras's layout: the wrapper stores the wrapped layer's kernel (Keras tracks it as the wrapper's own
+   * {@code kernel} attribute, a trainable variable listed first) and {@code vector_u}; the wrapped layer, attribute
+   * {@code layer}, stores its own weights ({@code kernel}, {@code bias}) under {@code .../layer/vars}.
+   */
+  @Override
+  public SavedState savedState() {
+    List<Weight> own = new ArrayList<>();
+    for (Weight w : layer.weights()) {
+      if (w.variable().equals(kernel)) {
+        own.add(w);
+      }
+    }
+    own.addAll(ownWeights());
+    return SavedState.part(name(), this, own).child("layer", layer.savedState());
+  }
+
   @Override
   public Map<String, Object> getConfig() {
     Map<String, Object> c = super.getConfig();

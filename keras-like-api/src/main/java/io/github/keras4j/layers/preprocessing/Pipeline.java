@@ -1,6 +1,7 @@
 package io.github.keras4j.layers.preprocessing;
 
 import io.github.keras4j.layers.Layer;
+import io.github.keras4j.layers.SavedState;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -58,6 +59,12 @@ public class Pipeline extends Layer {
   /** The layers, in the order they are applied. */
   public List<Layer> layers() {
     return layers;
+  }
+
+  /** Keras's {@code layers} property (visited before {@code _pipeline_layers}): {@code layers/normalization}, ... */
+  @Override
+  public Map<String, Layer> savedChildren() {
+    return SavedState.listAttribute("layers", layers);
   }
 
   /** The input shape of each layer in turn, then the output shape; checks each layer's input spec. */

@@ -1,12 +1,14 @@
 package io.github.keras4j.layers.rnn;
 
 import io.github.keras4j.activations.ActivationFunction;
+import io.github.keras4j.backend.Backend;
 import io.github.keras4j.graph.GraphVariable;
 import io.github.keras4j.graph.Shapes;
 import io.github.keras4j.initializers.Initializer;
 import io.github.keras4j.layers.InputSpec;
 import io.github.keras4j.layers.KerasTensor;
 import io.github.keras4j.layers.Layer;
+import io.github.keras4j.layers.SavedState;
 import io.github.keras4j.layers.WeightSettings;
 import io.github.keras4j.layers.regularization.Noise;
 import io.github.keras4j.regularizers.Regularizer;
@@ -699,6 +701,23 @@ public abstract class BaseRnn extends RecurrentLayer {
   /** The {@code bias} variable, after build (null without bias). */
   public GraphVariable bias() {
     return cell == null ? null : cell.bias();
+  }
+
+  /**
+   * The name of the cell Keras builds for this layer ({@code lstm_cell}, {@code gru_cell}, {@code simple_rnn_cell}),
+   * under which its weights are saved.
+   */
+  String cellName() {
+    return Backend.snakeCase(className()) + "_cell";
+  }
+
+  /**
+   * Keras's layout: the layer stores nothing itself; its {@code cell} (here the layer's own weights: {@code kernel},
+   * {@code recurrent_kernel}, {@code bias}) stores the weights, as {@code layers/lstm/cell/vars/0..2}.
+   */
+  @Override
+  public SavedState savedState() {
+    return SavedState.part(name(), this, List.of()).child("cell", SavedState.part(cellName(), this, ownWeights()));
   }
 
   /** Keras's config keys: the cell's settings, then {@code return_sequences}, {@code return_state}, ... */

@@ -4,6 +4,7 @@ import io.github.keras4j.backend.Backend;
 import io.github.keras4j.layers.InputSpec;
 import io.github.keras4j.layers.KerasTensor;
 import io.github.keras4j.layers.Layer;
+import io.github.keras4j.layers.SavedState;
 import io.github.keras4j.layers.rnn.BaseRnn.CellWeights;
 import io.github.keras4j.layers.rnn.BaseRnn.Unrolled;
 import io.github.keras4j.saving.LayerRegistry;
@@ -240,6 +241,35 @@ public class Bidirectional extends RecurrentLayer {
   @Override
   protected void build(Ops tf, List<Shape> inputShapes) {
     build(tf, inputShapes.get(0));
+  }
+
+  /**
+   * Keras's layout: nothing stored by the wrapper itself; its attributes {@code backward_layer} and
+   * {@code forward_layer}, copies of the wrapped layer named {@code backward_<layer>} and {@code forward_<layer>},
+   * each store their {@code cell}: for a SimpleRNN, LSTM, GRU or ConvLSTM this layer's {@code backward_*} and
+   * {@code forward_*} weights ({@code layers/bidirectional/forward_layer/cell/vars/0..2}); for an {@link RNN} the copied
+   * cells.
+   */
+  @Override
+  public SavedState savedState() {
+    SavedState state = SavedState.part(name(), this, List.of());
+    for (String direction : List.of("backward", "forward")) {
+      SavedState cell;
+      if (baseRnn != null) {
+        List<Weight> weights = new ArrayList<>();
+        for (Weight w : ownWeights()) {
+          if (w.name().startsWith(direction + "_")) {
+            weights.add(w);
+          }
+        }
+        cell = SavedState.part(baseRnn.cellName(), this, weights);
+      } else {
+        cell = (direction.equals("forward") ? forwardCell : backwardCell).savedState();
+      }
+      state.child(direction + "_layer", SavedState.part(direction + "_" + layer.name(), this, List.of())
+          .child("cell", cell));
+    }
+    return state;
   }
 
   /** The spec of the sequence (input 0); the initial states are checked against both directions' states. */

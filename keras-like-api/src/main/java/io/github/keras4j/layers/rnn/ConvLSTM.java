@@ -86,6 +86,12 @@ public abstract class ConvLSTM extends GatedRnn {
     // The rank is checked by checkSequenceShape, whose message shows the expected layout.
     setSequenceSpec(null);
   }
+  /** Keras's cell of every ConvLSTM1D/2D/3D, whose weights these are: {@code conv_lstm_cell}. */
+  @Override
+  String cellName() {
+    return "conv_lstm_cell";
+  }
+
 
   private static int max(int[] values) {
     int m = values[0];

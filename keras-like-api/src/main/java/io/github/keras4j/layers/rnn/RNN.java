@@ -86,6 +86,12 @@ public class RNN extends RecurrentLayer {
     setSupportsMasking(true);
   }
 
+  /** Keras's attribute {@code cell}: the cell's weights are saved under {@code .../cell/vars}. */
+  @Override
+  public Map<String, Layer> savedChildren() {
+    return Map.of("cell", cell);
+  }
+
   /** A builder for the optional settings. */
   public static Builder builder(RnnCell cell) {
     return new Builder(cell);

@@ -1,5 +1,7 @@
 package io.github.keras4j.layers.rnn;
 
+import io.github.keras4j.layers.Layer;
+import io.github.keras4j.layers.SavedState;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -54,6 +56,12 @@ public class StackedRNNCells extends RnnCell {
   /** The cells, first to last. */
   public List<RnnCell> cells() {
     return cells;
+  }
+
+  /** Keras's list attribute {@code cells}: {@code cells/lstm_cell}, {@code cells/lstm_cell_1}, ... */
+  @Override
+  public Map<String, Layer> savedChildren() {
+    return SavedState.listAttribute("cells", cells);
   }
 
   /** Every cell's state sizes, first cell first. */

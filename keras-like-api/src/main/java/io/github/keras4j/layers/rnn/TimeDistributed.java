@@ -53,6 +53,12 @@ public class TimeDistributed extends Layer {
     setInputSpec(InputSpec.minRank(3));
   }
 
+  /** Keras's attribute {@code layer}: the wrapped layer's weights are saved under {@code .../layer/vars}. */
+  @Override
+  public Map<String, Layer> savedChildren() {
+    return Map.of("layer", layer);
+  }
+
   /** The {@code (batch, d...)} shape the inner layer sees. */
   private Shape childShape(Shape s) {
     long[] dims = new long[s.numDimensions() - 1];
