@@ -815,47 +815,69 @@ public class Model implements AutoCloseable {
   }
 
   /**
-   * Saves the weights to a Keras4J weights file (see {@link WeightsFile} for the format), as Keras's
-   * {@code model.save_weights}: every layer weight and, once the model has trained, its optimizer's state
-   * (slots, learning rate, step counter, and those of the optimizers it wraps, with a loss scale), as Keras 3
-   * includes the optimizer. The file is written atomically: a reader never sees a half-written file, and a failed
-   * save leaves an existing file as it was.
+   * Saves the weights, as Keras's {@code model.save_weights}: every layer weight and, once the model is compiled, its
+   * optimizer's state (step counter, learning rate, slots, and those of the optimizers it wraps, with a loss scale), as
+   * Keras 3 includes the optimizer. The format follows the file name:
+   * <ul>
+   *   <li>{@value H5WeightsFile#EXTENSION} (the default, and the only ending Keras accepts): Keras 3's HDF5 layout
+   *       ({@link H5WeightsFile}), which Python Keras 3 loads with {@code model.load_weights} into the same
+   *       architecture;
+   *   <li>{@value WeightsFile#EXTENSION}: Keras4J's own checksummed binary format ({@link WeightsFile}), still written
+   *       for existing code; Python Keras cannot read it.
+   * </ul>
+   * The file is written atomically: a reader never sees a half-written file, and a failed save leaves an existing file
+   * as it was.
    *
    * <pre>{@code
-   * model.saveWeights(Path.of("model.weights.bin"));
+   * model.saveWeights(Path.of("model.weights.h5"));
    * }</pre>
    *
-   * @param file the file, whose name must end in {@value WeightsFile#EXTENSION} (Keras requires
-   *     {@code .weights.h5}); its directory must exist
-   * @throws IllegalArgumentException when the name does not end in {@value WeightsFile#EXTENSION}
+   * @param file the file, whose name must end in {@value H5WeightsFile#EXTENSION} or {@value WeightsFile#EXTENSION};
+   *     its directory must exist
+   * @throws IllegalArgumentException when the name ends otherwise
    */
   public void saveWeights(java.nio.file.Path file) throws java.io.IOException {
     checkBuilt("saveWeights()");
-    if (!file.getFileName().toString().endsWith(WeightsFile.EXTENSION)) {
-      throw new IllegalArgumentException("The filename must end in `" + WeightsFile.EXTENSION + "`. Received: "
-          + "filepath=" + file);
+    String name = file.getFileName().toString();
+    if (name.endsWith(H5WeightsFile.EXTENSION)) {
+      H5WeightsFile.save(this, file);
+    } else if (name.endsWith(WeightsFile.EXTENSION)) {
+      WeightsFile.save(this, file);
+    } else {
+      throw new IllegalArgumentException("The filename must end in `" + H5WeightsFile.EXTENSION + "` (or `"
+          + WeightsFile.EXTENSION + "` for Keras4J's own format). Received: filepath=" + file);
     }
-    WeightsFile.save(this, file);
   }
 
   /**
-   * Loads weights saved by {@link #saveWeights} into this model, as Keras's {@code model.load_weights}. The file's
-   * weights are matched to this model's by position and structural name ({@code dense/kernel},
-   * {@code dense_1/kernel}, ...: the layer classes in model order, not the layers' runtime names), so a fresh
-   * model of the same architecture can load them. Every name and shape is checked before any weight changes.
-   * The optimizer's state is loaded too when the file has it and this model's optimizer has the same variables
-   * (after a first training step); otherwise it is skipped with a warning, as in Keras.
+   * Loads weights saved by {@link #saveWeights} (or by Python Keras 3's {@code save_weights}) into this model, as
+   * Keras's {@code model.load_weights}. An HDF5 file (recognised by its first bytes, whatever its name) is read in
+   * Keras 3's layout ({@link H5WeightsFile}), anything else as a Keras4J {@link WeightsFile}. The file's weights are
+   * matched to this model's by structure ({@code layers/dense_1}, {@code dense_1/kernel}: the layer classes in model
+   * order, not the layers' runtime names), so a fresh model of the same architecture can load them. Every weight's
+   * presence and shape is checked before any weight changes. The optimizer's state is loaded too when the file has it
+   * and this model's optimizer has the same variables (after a first training step); otherwise it is skipped with a
+   * warning, as in Keras.
    *
    * @throws java.nio.file.NoSuchFileException when the file does not exist
    * @throws java.io.IOException when the file is truncated or corrupt (the message says what is wrong)
-   * @throws IllegalArgumentException when the file's weights do not fit this model (count, name or shape:
-   *     {@code weight 'dense/kernel': expected shape (3, 4), found (3, 5)})
+   * @throws IllegalArgumentException when the file's weights do not fit this model (a missing group, the number of
+   *     weights, a shape: {@code layer dense_1: expected kernel (64, 32), file has (32, 64)}, an element type)
    */
   public void loadWeights(java.nio.file.Path file) throws java.io.IOException {
     checkBuilt("loadWeights()");
     if (io.github.keras4j.saving.LegacyH5.isLegacyH5(file)) {
       io.github.keras4j.saving.LegacyH5.loadWeights(this, file);
       return;
+    }
+    if (H5WeightsFile.isHdf5(file)) {
+      H5WeightsFile.load(this, file);
+      return;
+    }
+    if (file.getFileName().toString().endsWith(H5WeightsFile.EXTENSION) && java.nio.file.Files.exists(file)) {
+      throw new java.io.IOException("Weights file " + file + " is not an HDF5 file (it does not start with HDF5's "
+          + "signature), as a " + H5WeightsFile.EXTENSION + " file must be: it is truncated, corrupt or of another "
+          + "kind");
     }
     WeightsFile.load(this, file);
   }

@@ -7,6 +7,8 @@ import io.github.keras4j.losses.Loss;
 import io.github.keras4j.metrics.Metric;
 import io.github.keras4j.saving.Config;
 import io.github.keras4j.saving.CustomObjects;
+import io.github.keras4j.saving.H5Reader;
+import io.github.keras4j.saving.H5Writer;
 import io.github.keras4j.saving.Json;
 import io.github.keras4j.saving.LayerRegistry;
 import io.github.keras4j.saving.ModelArchive;
@@ -122,24 +124,26 @@ public final class Models {
       }
       boolean done = false;
       try {
-        String source = "Weights entry '" + ModelArchive.WEIGHTS + "' of model file " + file;
-        WeightsFile.Contents contents;
-        try (InputStream in = archive.stream(ModelArchive.WEIGHTS)) {
-          contents = WeightsFile.read(in, archive.size(ModelArchive.WEIGHTS), source);
-        }
-        Object compileConfig = config.get("compile_config");
-        if (compile && compileConfig != null) {
-          try {
-            model.compile(compileOptions(compileConfig, custom));
-          } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(where + "its compile config cannot be rebuilt: " + e.getMessage()
-                + " (load with compile=false to get the model without it)", e);
+        // Keras's HDF5 entry, or the binary entry of files saved by earlier Keras4J versions.
+        boolean legacy = !archive.has(ModelArchive.WEIGHTS) && archive.has(ModelArchive.LEGACY_WEIGHTS);
+        String entry = legacy ? ModelArchive.LEGACY_WEIGHTS : ModelArchive.WEIGHTS;
+        String source = "Weights entry '" + entry + "' of model file " + file;
+        WeightsFile.Contents contents = null;
+        H5Reader h5 = null;
+        if (legacy) {
+          try (InputStream in = archive.stream(entry)) {
+            contents = WeightsFile.read(in, archive.size(entry), source);
           }
-          if (!contents.optimizerName().isEmpty()) {
-            buildOptimizerState(model);
+        } else {
+          h5 = H5Reader.open(archive.bytes(entry), source);
+        }
+        try {
+          loadWeights(model, config, custom, compile, where, contents, h5, source);
+        } finally {
+          if (h5 != null) {
+            h5.close();
           }
         }
-        WeightsFile.load(model, contents, source);
         done = true;
         return model;
       } finally {
@@ -147,6 +151,31 @@ public final class Models {
           model.close();
         }
       }
+    }
+  }
+
+  /**
+   * Compiles the loaded model as saved (when asked), creates its optimizer's state when the file has some, then loads
+   * the weights: from the HDF5 entry {@code h5}, or from the {@code contents} of a legacy binary entry.
+   */
+  private static void loadWeights(Model model, Map<String, Object> config, CustomObjects custom, boolean compile,
+      String where, WeightsFile.Contents contents, H5Reader h5, String source) throws IOException {
+    Object compileConfig = config.get("compile_config");
+    if (compile && compileConfig != null) {
+      try {
+        model.compile(compileOptions(compileConfig, custom));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(where + "its compile config cannot be rebuilt: " + e.getMessage()
+            + " (load with compile=false to get the model without it)", e);
+      }
+      if (h5 != null ? H5WeightsFile.hasOptimizerState(h5) : !contents.optimizerName().isEmpty()) {
+        buildOptimizerState(model);
+      }
+    }
+    if (h5 != null) {
+      H5WeightsFile.load(model, h5);
+    } else {
+      WeightsFile.load(model, contents, source);
     }
   }
 
@@ -271,7 +300,7 @@ public final class Models {
     model.checkBuilt("save()");
     if (!file.getFileName().toString().endsWith(EXTENSION)) {
       throw new IllegalArgumentException("The filename must end in `" + EXTENSION + "`. Received: filepath=" + file
-          + " (use saveWeights for a " + WeightsFile.EXTENSION + " file)");
+          + " (use saveWeights for a " + H5WeightsFile.EXTENSION + " file)");
     }
     Map<String, Object> config = ModelConfig.serialize(model);
     if (model.isCompiled()) {
@@ -285,11 +314,11 @@ public final class Models {
     metadata.put("date_saved", Instant.now().toString());
     byte[] configBytes = Json.write(config).getBytes(StandardCharsets.UTF_8);
     byte[] metadataBytes = Json.write(metadata).getBytes(StandardCharsets.UTF_8);
-    WeightsFile.Contents weights = WeightsFile.snapshot(model);
+    H5Writer weights = H5WeightsFile.snapshot(model);
     Map<String, ModelArchive.EntryWriter> entries = new LinkedHashMap<>();
     entries.put(ModelArchive.METADATA, out -> out.write(metadataBytes));
     entries.put(ModelArchive.CONFIG, out -> out.write(configBytes));
-    entries.put(ModelArchive.WEIGHTS, out -> WeightsFile.write(out, weights));
+    entries.put(ModelArchive.WEIGHTS, weights::write);
     ModelArchive.write(file, entries);
   }
 

@@ -42,8 +42,10 @@ public final class ModelArchive {
   public static final String CONFIG = "config.json";
   /** The entry holding the format and library versions and the save date, as in Keras. */
   public static final String METADATA = "metadata.json";
-  /** The entry holding the weights, in the Keras4J weights format (Keras: {@code model.weights.h5}). */
-  public static final String WEIGHTS = "model.weights.bin";
+  /** The entry holding the weights in Keras 3's HDF5 layout, as Keras names it. */
+  public static final String WEIGHTS = "model.weights.h5";
+  /** The weights entry of files saved by Keras4J before it wrote HDF5: the Keras4J binary weights format. */
+  public static final String LEGACY_WEIGHTS = "model.weights.bin";
 
   /** The largest text entry read into memory (64 MiB): a corrupt size cannot exhaust the heap. */
   public static final long MAX_TEXT_BYTES = 64L << 20;
@@ -146,6 +148,22 @@ public final class ModelArchive {
             + name + "' (entries: " + entries.keySet() + ")");
       }
       return entry;
+    }
+
+    /**
+     * The entry's bytes, checked as {@link #stream} checks them.
+     *
+     * @throws IOException when the entry is missing, too large for one array, short or corrupt
+     */
+    public byte[] bytes(String name) throws IOException {
+      long size = size(name);
+      if (size > Integer.MAX_VALUE - 8) {
+        throw new IOException("Entry '" + name + "' of model file " + file + " is too large to read into memory ("
+            + size + " bytes)");
+      }
+      try (InputStream in = stream(name)) {
+        return in.readAllBytes();
+      }
     }
 
     /** The uncompressed size of an entry, as recorded in the archive. */

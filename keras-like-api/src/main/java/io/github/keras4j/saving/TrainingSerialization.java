@@ -360,6 +360,10 @@ public final class TrainingSerialization {
     if (spec instanceof String id) {
       return Losses.get(id);
     }
+    String function = functionName(spec);
+    if (function != null) {
+      return deserializeLoss(function, custom);
+    }
     String className = requireClassName(spec, "loss");
     ObjectFactory<? extends Loss> factory = custom == null ? null : custom.lossFactory(className);
     if (factory != null) {
@@ -387,6 +391,18 @@ public final class TrainingSerialization {
     };
   }
 
+  /**
+   * The name of a Python function as Keras 3 serializes a loss or metric given as a function
+   * ({@code {"module": "builtins", "class_name": "function", "config": "categorical_crossentropy", ...}}), or null for
+   * any other spec.
+   */
+  private static String functionName(Object spec) {
+    if (spec instanceof Map<?, ?> m && "function".equals(m.get("class_name")) && m.get("config") instanceof String f) {
+      return f;
+    }
+    return null;
+  }
+
   // ------------------------------------------------------------------ metrics
 
   /** A string id as is; a {@link Metric} as {@code {"class_name": ..., "config": m.getConfig()}}. */
@@ -408,6 +424,10 @@ public final class TrainingSerialization {
   public static Object deserializeMetric(Object spec, CustomObjects custom) {
     if (spec instanceof String id) {
       return id;
+    }
+    String function = functionName(spec);
+    if (function != null) {
+      return function;
     }
     String className = requireClassName(spec, "metric");
     ObjectFactory<? extends Metric> factory = custom == null ? null : custom.metricFactory(className);
