@@ -264,8 +264,8 @@ class WeightsFileTest {
       assertEquals(missing + ": weights file not found", e.getMessage());
       IllegalArgumentException e2 = assertThrows(IllegalArgumentException.class,
           () -> m.saveWeights(dir.resolve("model.h5")));
-      assertEquals("The filename must end in `.weights.bin`. Received: filepath=" + dir.resolve("model.h5"),
-          e2.getMessage());
+      assertEquals("The filename must end in `.weights.h5` (or `.weights.bin` for Keras4J's own format). Received: "
+          + "filepath=" + dir.resolve("model.h5"), e2.getMessage());
     }
   }
 

@@ -141,13 +141,19 @@ class ModelFileFaultsTest {
       Path file = Files.write(dir.resolve("flip" + offset + ".keras"), bad);
       assertMessage(IOException.class, file, () -> Models.load(file), "corrupt");
     }
-    // A well-formed archive whose weights bytes were changed before zipping: the weights' own checksum.
+    // A well-formed archive whose HDF5 weights were changed before zipping: the superblock's checksum. (HDF5, as
+    // Keras writes it, has no checksum over the data itself; the archive's CRC-32 covers it.)
     Map<String, byte[]> entries = entries(good);
-    byte[] weights = entries.get("model.weights.bin");
-    weights[weights.length / 2] ^= 1;
+    byte[] weights = entries.get("model.weights.h5");
+    weights[30] ^= 1;
     Path file = pack(dir.resolve("bad_weights.keras"), entries);
-    assertMessage(IOException.class, file, () -> Models.load(file), "Weights entry 'model.weights.bin'",
-        "checksum mismatch");
+    assertMessage(IOException.class, file, () -> Models.load(file), "Weights entry 'model.weights.h5'",
+        "not a readable HDF5 file");
+    // Not HDF5 at all.
+    entries.put("model.weights.h5", "hello".getBytes(StandardCharsets.UTF_8));
+    Path text = pack(dir.resolve("text_weights.keras"), entries);
+    assertMessage(IOException.class, text, () -> Models.load(text), "Weights entry 'model.weights.h5'",
+        "is not an HDF5 file");
   }
 
   @Test
@@ -155,9 +161,9 @@ class ModelFileFaultsTest {
     Path text = Files.writeString(dir.resolve("notes.keras"), "hello");
     assertMessage(IOException.class, text, () -> Models.load(text), "not a complete Keras4J model file");
     Map<String, byte[]> entries = entries(good);
-    entries.remove("model.weights.bin");
+    entries.remove("model.weights.h5");
     Path noWeights = pack(dir.resolve("no_weights.keras"), entries);
-    assertMessage(IOException.class, noWeights, () -> Models.load(noWeights), "has no entry 'model.weights.bin'");
+    assertMessage(IOException.class, noWeights, () -> Models.load(noWeights), "has no entry 'model.weights.h5'");
   }
 
   @Test
@@ -177,16 +183,21 @@ class ModelFileFaultsTest {
       m.save(other);
     }
     Map<String, byte[]> entries = entries(good);
-    entries.put("model.weights.bin", entries(other).get("model.weights.bin"));
+    entries.put("model.weights.h5", entries(other).get("model.weights.h5"));
     Path file = pack(dir.resolve("mixed.keras"), entries);
     assertMessage(IllegalArgumentException.class, file, () -> Models.load(file),
-        "weight 'dense/kernel'", "expected shape (3, 64), found (3, 5)");
+        "layer dense: expected kernel (3, 64), file has (3, 5) (layers/dense/vars/0");
     // The same check through loadWeights: a weights file for other shapes.
     Path weights = dir.resolve("five.weights.bin");
     try (Sequential five = mlp(5); Sequential wide = mlp(64)) {
       five.saveWeights(weights);
       assertMessage(IllegalArgumentException.class, weights, () -> wide.loadWeights(weights),
           "weight 'dense/kernel'", "expected shape (3, 64), found (3, 5)");
+      // And in Keras's format.
+      Path h5 = dir.resolve("five.weights.h5");
+      five.saveWeights(h5);
+      assertMessage(IllegalArgumentException.class, h5, () -> wide.loadWeights(h5),
+          "layer dense: expected kernel (3, 64), file has (3, 5)");
     }
   }
 

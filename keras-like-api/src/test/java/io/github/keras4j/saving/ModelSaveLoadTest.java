@@ -432,7 +432,7 @@ class ModelSaveLoadTest {
       a.save(file);
     }
     try (ModelArchive.Reader archive = ModelArchive.open(file)) {
-      assertTrue(archive.has("metadata.json") && archive.has("model.weights.bin"));
+      assertTrue(archive.has("metadata.json") && archive.has("model.weights.h5"));
       Map<String, Object> config = Json.parseObject(archive.text("config.json"), "config.json");
       assertEquals("Functional", config.get("class_name"));
       Map<?, ?> body = (Map<?, ?>) config.get("config");
