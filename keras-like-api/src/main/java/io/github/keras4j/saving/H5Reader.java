@@ -170,6 +170,24 @@ public final class H5Reader implements AutoCloseable {
   }
 
   /**
+   * The string attribute {@code name} of the group or dataset {@code path} ({@code ""} for the root), or null when it
+   * has none (or it is not a string).
+   */
+  public String attribute(String path, String name) {
+    Node node = path.isEmpty() ? file : nodes.get(path);
+    if (node == null) {
+      return null;
+    }
+    try {
+      io.jhdf.api.Attribute a = node.getAttribute(name);
+      Object data = a == null ? null : a.getData();
+      return data instanceof String s ? s : null;
+    } catch (HdfException e) {
+      return null;
+    }
+  }
+
+  /**
    * The element type of the dataset {@code path} as numpy names it: {@code float32}, {@code float64}, {@code int64},
    * {@code uint8}, ..., or a description of another HDF5 type.
    *
