@@ -162,11 +162,13 @@ public final class H5WeightsFile {
     List<Placed> placed = layout(model);
     checkCoverage(model, placed);
     GraphRuntime rt = model.runtime();
-    List<GraphVariable> vars = new ArrayList<>();
+    // Each variable once (a wrapper may store its sublayer's kernel too, as SpectralNormalization does).
+    Set<GraphVariable> distinct = new java.util.LinkedHashSet<>();
     for (Placed p : placed) {
-      p.state().variables().forEach(w -> vars.add(w.variable()));
+      p.state().variables().forEach(w -> distinct.add(w.variable()));
     }
-    List<FloatNdArray> read = rt.read(vars);
+    List<GraphVariable> vars = new ArrayList<>(distinct);
+    List<FloatNdArray> read = vars.isEmpty() ? List.of() : rt.read(vars);
     Map<GraphVariable, FloatNdArray> values = new LinkedHashMap<>();
     for (int i = 0; i < vars.size(); i++) {
       values.put(vars.get(i), read.get(i));
@@ -250,9 +252,9 @@ public final class H5WeightsFile {
     }
   }
 
-  /** Whether the file holds optimizer state beyond an unbuilt optimizer's two variables (iterations, rate). */
+  /** Whether the file holds an optimizer's state (Keras writes one for every compiled model). */
   static boolean hasOptimizerState(H5Reader h5) {
-    return h5.members("optimizer/vars").size() > 2;
+    return h5.isGroup("optimizer/vars");
   }
 
   /**
@@ -425,8 +427,14 @@ public final class H5WeightsFile {
       rt.assign(targets, values);
     }
     iterations.forEach((o, count) -> {
-      if (o.runtimeOrNull() == rt && !(o instanceof LossScaleOptimizer)) {
+      if (o instanceof LossScaleOptimizer) {
+        return; // its counter is its inner optimizer's, loaded with it
+      }
+      if (o.runtimeOrNull() == rt) {
         o.setIterations(count);
+      } else if (count > 0) {
+        LOG.warning("Skipping the step counter (" + count + ") of optimizer '" + o.name() + "': it has not built its "
+            + "state yet (train a step first, or load a .keras file with Models.load). (" + h5.source() + ")");
       }
     });
     rates.forEach(Optimizer::setLearningRate);
