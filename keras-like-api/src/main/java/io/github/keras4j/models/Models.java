@@ -49,9 +49,12 @@ import org.tensorflow.types.TFloat32;
  *       config with its learning rate, the loss(es), loss weights and metrics);
  *   <li>{@code metadata.json}: {@code keras_version}, {@code keras4j_version}, {@code format_version},
  *       {@code date_saved};
- *   <li>{@code model.weights.bin}: every weight and, once the model has trained, the optimizer's state (slots,
- *       learning rate, step counter), in the {@link WeightsFile} format.
+ *   <li>{@code model.weights.h5}: every weight and, once the model is compiled, the optimizer's state (step
+ *       counter, learning rate, slots), in Keras 3's HDF5 layout ({@link H5WeightsFile}).
  * </ul>
+ * Python Keras 3 opens these files ({@code keras.saving.load_model}) when every layer is one Keras has, and Keras4J
+ * opens Keras 3's (config, metadata and HDF5 weights). Files written by earlier Keras4J versions, whose weights entry
+ * is {@code model.weights.bin} ({@link WeightsFile}), still load.
  *
  * <p>Loading rebuilds each layer from its config (built-in layers by class name, others through
  * {@link CustomObjects}), reconnects the graph, compiles the model as it was compiled, creates the optimizer's
@@ -59,10 +62,9 @@ import org.tensorflow.types.TFloat32;
  * one did and its next training step is the one the saved model would have taken. The loaded model lives in the
  * current session's graph and shares nothing with the model that was saved.
  *
- * <p>Java differences from Keras: the weights entry is {@code model.weights.bin} (Keras4J's checksummed binary
- * format) instead of HDF5's {@code model.weights.h5}, so Python Keras cannot read these files (nor Keras4J
- * Keras's); custom classes are given to each load ({@link CustomObjects}), there is no global registry; a
- * {@code Lambda} layer's function is not saved.
+ * <p>Java differences from Keras: custom classes are given to each load ({@link CustomObjects}), there is no global
+ * registry; a {@code Lambda} layer's function is not saved; {@code metadata.json} also holds
+ * {@code keras4j_version} and {@code format_version}.
  */
 public final class Models {
 

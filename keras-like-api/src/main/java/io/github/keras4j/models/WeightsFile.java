@@ -37,8 +37,10 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 
 /**
- * The Keras4J weights file: a model's weights (and its optimizer's state) in one checksummed binary file, the
- * format behind {@link Model#saveWeights} and {@link Model#loadWeights} (Keras's {@code .weights.h5}).
+ * Keras4J's own weights file: a model's weights (and its optimizer's state) in one checksummed binary file, which
+ * {@link Model#saveWeights} writes for names ending {@value #EXTENSION} and {@link Model#loadWeights} reads (as the
+ * weights entry {@code model.weights.bin} of {@code .keras} files saved by earlier Keras4J versions). Keras's own
+ * format, {@code .weights.h5}, is {@link H5WeightsFile}: the default, and the one Python Keras reads.
  *
  * <h2>Format, version 2</h2>
  * All numbers are little-endian. A string is a uint32 byte length followed by that many UTF-8 bytes.
@@ -86,12 +88,15 @@ import org.tensorflow.ndarray.buffer.DataBuffers;
  * against the file size and the checksum, and reports a truncated or corrupt file with its path and what is
  * wrong.
  *
- * <p>Java differences from Keras: the container is this binary format, not HDF5; the recommended extension is
- * {@value #EXTENSION}.
+ * <p>Java differences from Keras: this format is Keras4J's alone (Python Keras cannot read it); use
+ * {@link H5WeightsFile}'s {@code .weights.h5} to exchange weights with Keras.
  */
 public final class WeightsFile {
 
-  /** The file name ending {@link Model#saveWeights} requires, as Keras requires {@code .weights.h5}. */
+  /**
+   * The file name ending for which {@link Model#saveWeights} writes this format (Keras's {@code .weights.h5}, the
+   * default, is {@link H5WeightsFile#EXTENSION}).
+   */
   public static final String EXTENSION = ".weights.bin";
 
   /** The format version written by this class; version 1 is read too. */
