@@ -21,8 +21,10 @@ import io.github.keras4j.layers.rnn.LSTM;
 import io.github.keras4j.layers.rnn.TimeDistributed;
 import io.github.keras4j.optimizers.Adam;
 import io.github.keras4j.optimizers.LossScaleOptimizer;
+import io.github.keras4j.optimizers.MultiOptimizer;
 import io.github.keras4j.optimizers.Nadam;
 import io.github.keras4j.optimizers.Optimizer;
+import io.github.keras4j.optimizers.OptimizerMap;
 import io.github.keras4j.optimizers.RMSprop;
 import io.github.keras4j.optimizers.SGD;
 import io.github.keras4j.saving.H5Reader;
@@ -381,7 +383,10 @@ class H5WeightsFileTest {
         new Case(() -> new RMSprop(0.01f), List.of(s, s, k, b)), // no momentum slot when momentum = 0
         new Case(() -> new RMSprop(0.01f, 0.9f, 0.5f, 1e-7f, true), List.of(s, s, k, b, k, b, k, b)),
         new Case(() -> new Nadam(0.01f), List.of(s, s, k, k, b, b, s)), // u_product after the slots
-        new Case(() -> new LossScaleOptimizer(new Adam(0.01f)), List.of(s, s, s, s, s, s, k, k, b, b)));
+        new Case(() -> new LossScaleOptimizer(new Adam(0.01f)), List.of(s, s, s, s, s, s, k, k, b, b)),
+        // The wrapper's iterations and (zero) learning rate, then Adam's (the kernel), then SGD's (the bias).
+        new Case(() -> new MultiOptimizer(new OptimizerMap(new SGD(0.1f), Map.of(".*kernel", new Adam(0.01f)))),
+            List.of(s, s, s, s, k, k, s, s)));
     int n = 0;
     for (Case c : cases) {
       Path file = dir.resolve("opt" + n++ + ".weights.h5");
@@ -403,6 +408,10 @@ class H5WeightsFileTest {
           if (m.getOptimizer() instanceof LossScaleOptimizer) {
             assertEquals("int64", h5.dtype("optimizer/vars/2"), "step_counter");
             assertEquals(List.of("0", "1", "2", "3", "4", "5"), h5.members("optimizer/inner_optimizer/vars"));
+          }
+          if (m.getOptimizer() instanceof MultiOptimizer) {
+            assertEquals(List.of("adam", "sgd"), h5.members("optimizer/optimizers"));
+            assertEquals(List.of("0", "1", "2", "3"), h5.members("optimizer/optimizers/adam/vars"));
           }
         }
       }
