@@ -252,9 +252,18 @@ public final class H5WeightsFile {
     }
   }
 
-  /** Whether the file holds an optimizer's state (Keras writes one for every compiled model). */
-  static boolean hasOptimizerState(H5Reader h5) {
-    return h5.isGroup("optimizer/vars");
+  /**
+   * Whether the file holds the state of an optimizer that has trained: more than an unbuilt optimizer's step counter
+   * and learning rate, or a step counter above 0 (an SGD without momentum has no slots).
+   */
+  static boolean hasOptimizerState(H5Reader h5) throws IOException {
+    List<String> vars = h5.members("optimizer/vars");
+    if (vars.size() > 2) {
+      return true;
+    }
+    String counter = "optimizer/vars/0";
+    return h5.isDataset(counter) && h5.dtype(counter).contains("int") && h5.shape(counter).numDimensions() == 0
+        && h5.integer(counter) > 0;
   }
 
   /**

@@ -102,8 +102,7 @@ public final class H5Reader implements AutoCloseable {
     try {
       f = opener.open();
       return new H5Reader(f, source);
-    } catch (HdfException | IllegalArgumentException | IllegalStateException | IndexOutOfBoundsException
-        | java.nio.BufferUnderflowException e) {
+    } catch (RuntimeException e) { // jhdf reports a malformed file with assorted runtime exceptions
       if (f != null) {
         f.close();
       }
@@ -260,11 +259,10 @@ public final class H5Reader implements AutoCloseable {
   }
 
   private Object read(String path) throws IOException {
+    Dataset d = dataset(path);
     try {
-      Dataset d = dataset(path);
       return d.isScalar() ? d.getData() : d.getDataFlat();
-    } catch (HdfException | IllegalArgumentException | IllegalStateException | IndexOutOfBoundsException
-        | java.nio.BufferUnderflowException e) {
+    } catch (RuntimeException e) { // jhdf reports malformed data with assorted runtime exceptions
       throw new IOException(source + " is corrupt: cannot read dataset " + path + ": " + e.getMessage(), e);
     }
   }
