@@ -17,7 +17,13 @@ import io.github.keras4j.layers.core.Dense;
 import io.github.keras4j.layers.pooling.GlobalAveragePooling1D;
 import io.github.keras4j.layers.regularization.Dropout;
 import io.github.keras4j.layers.rnn.Bidirectional;
+import io.github.keras4j.layers.rnn.ConvLSTM2D;
+import io.github.keras4j.layers.rnn.GRU;
 import io.github.keras4j.layers.rnn.LSTM;
+import io.github.keras4j.layers.rnn.LSTMCell;
+import io.github.keras4j.layers.rnn.RNN;
+import io.github.keras4j.layers.rnn.SimpleRNN;
+import io.github.keras4j.layers.rnn.StackedRNNCells;
 import io.github.keras4j.layers.rnn.TimeDistributed;
 import io.github.keras4j.optimizers.Adam;
 import io.github.keras4j.optimizers.LossScaleOptimizer;
@@ -479,6 +485,36 @@ class H5WeightsFileTest {
     try (Model fresh = nestedModel()) {
       fresh.loadWeights(file);
       assertArrayEquals(bits(expected), bits(floats(fresh.predict(x))));
+    }
+  }
+
+  @Test
+  void recurrentLayersStoreTheirCellsAsKerasNamesThem() throws IOException {
+    Path file = dir.resolve("rnn.weights.h5");
+    KerasTensor in = Input.of(4, 3);
+    KerasTensor x = SimpleRNN.builder(2).returnSequences(true).build().apply(in);
+    x = GRU.builder(2).returnSequences(true).build().apply(x);
+    x = RNN.builder(new StackedRNNCells(List.of(new LSTMCell(2), new LSTMCell(3)), null)).returnSequences(true)
+        .build().apply(x);
+    x = new RNN(new LSTMCell(2)).apply(x);
+    KerasTensor frames = Input.of(2, 5, 5, 1);
+    KerasTensor y = new ConvLSTM2D(2, 3).apply(frames);
+    try (Model m = new Model(List.of(in, frames), List.of(x, y))) {
+      m.saveWeights(file);
+    }
+    try (H5Reader h5 = H5Reader.open(file, "test file")) {
+      // Keras: SimpleRNN, GRU, LSTM and ConvLSTM keep their weights in a cell of a fixed name.
+      assertEquals("simple_rnn_cell", h5.attribute("layers/simple_rnn/cell/vars", "name"));
+      assertEquals(Shape.of(3, 2), h5.shape("layers/simple_rnn/cell/vars/0"));
+      assertEquals("gru_cell", h5.attribute("layers/gru/cell/vars", "name"));
+      assertEquals(Shape.of(2, 6), h5.shape("layers/gru/cell/vars/1"));
+      assertEquals("conv_lstm_cell", h5.attribute("layers/conv_lstm2d/cell/vars", "name"));
+      assertEquals(Shape.of(3, 3, 1, 8), h5.shape("layers/conv_lstm2d/cell/vars/0"));
+      // RNN(cells): a StackedRNNCells cell, whose list attribute `cells` holds the cells by class name.
+      assertEquals(List.of("lstm_cell", "lstm_cell_1"), h5.members("layers/rnn/cell/cells"));
+      assertEquals(Shape.of(2, 12), h5.shape("layers/rnn/cell/cells/lstm_cell_1/vars/0"));
+      assertEquals(Shape.of(3, 8), h5.shape("layers/rnn_1/cell/vars/0"));
+      assertEquals(List.of(), h5.members("layers/rnn_1/vars"));
     }
   }
 
