@@ -604,6 +604,16 @@ public abstract class Layer {
   }
 
   /**
+   * Whether Keras calls this layer with its input tensors as separate positional arguments
+   * ({@code MultiHeadAttention()(query, value)}) rather than as one list ({@code Add()([a, b])}); a saved
+   * functional config lists a call's inputs accordingly ({@code "args": [q, v]} or {@code "args": [[a, b]]}), as Keras
+   * does, so that Keras can call the layer again when it loads the file. False by default.
+   */
+  public boolean positionalInputs() {
+    return false;
+  }
+
+  /**
    * This layer's place in Keras 3's weights layout: the variables stored in its own {@code vars} group, in Keras's
    * {@code save_own_variables} order, and its sublayers'. By default, for a layer without tracked layers, its
    * {@link #savedWeights()} (through {@link #saveOwnVariables}/{@link #loadOwnVariables}); for one with tracked layers,

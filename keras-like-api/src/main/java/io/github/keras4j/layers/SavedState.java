@@ -11,7 +11,7 @@ import java.util.Map;
  * One object of Keras 3's saved state, as a {@code .weights.h5} file (and the weights of a {@code .keras} file) lays it
  * out: the variables the object stores itself (Keras's {@code save_own_variables}: the datasets {@code 0},
  * {@code 1}, ... of its {@code vars} group) and its sub-objects under the Python attribute names Keras gives them
- * ({@code cell}, {@code forward_layer}, {@code _query_dense}, {@code layers/dense_1}). {@link Layer#savedState()}
+ * ({@code cell}, {@code forward_layer}, {@code query_dense}, {@code layers/dense_1}). {@link Layer#savedState()}
  * returns a layer's.
  *
  * <p>Most nodes are layers; a layer that holds, as its own weights, what Keras keeps in a sublayer describes that

@@ -46,7 +46,7 @@ import org.tensorflow.ndarray.Shape;
  * Each object's variables are the datasets {@code 0, 1, ...} of its {@code vars} group, in Keras's
  * {@code save_own_variables} order ({@link Layer#savedState()}: a layer's {@link Layer#savedWeights()}, a LoRA layer's
  * kernel merged; sublayers under Keras's attribute names: {@code cell}, {@code forward_layer}, {@code layer},
- * {@code _query_dense}, ...). Datasets are float32 except the optimizers' int64 {@code iterations} (and a
+ * {@code query_dense}, ...). Datasets are float32 except the optimizers' int64 {@code iterations} (and a
  * {@code LossScaleOptimizer}'s {@code step_counter}); other element types are refused with a message naming the
  * dataset.
  *

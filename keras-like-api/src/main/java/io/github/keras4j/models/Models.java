@@ -10,6 +10,7 @@ import io.github.keras4j.saving.CustomObjects;
 import io.github.keras4j.saving.H5Reader;
 import io.github.keras4j.saving.H5Writer;
 import io.github.keras4j.saving.Json;
+import io.github.keras4j.saving.KerasModules;
 import io.github.keras4j.saving.LayerRegistry;
 import io.github.keras4j.saving.ModelArchive;
 import io.github.keras4j.saving.ModelConfig;
@@ -314,6 +315,7 @@ public final class Models {
     metadata.put("keras4j_version", version == null ? "unknown" : version);
     metadata.put("format_version", FORMAT_VERSION);
     metadata.put("date_saved", Instant.now().toString());
+    KerasModules.annotate(config);
     byte[] configBytes = Json.write(config).getBytes(StandardCharsets.UTF_8);
     byte[] metadataBytes = Json.write(metadata).getBytes(StandardCharsets.UTF_8);
     H5Writer weights = H5WeightsFile.snapshot(model);

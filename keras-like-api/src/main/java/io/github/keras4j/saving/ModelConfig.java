@@ -95,7 +95,7 @@ public final class ModelConfig {
             tensors.add(tensor(t, modelNodes));
           }
           Map<String, Object> node = new LinkedHashMap<>();
-          node.put("args", tensors.size() == 1 ? tensors : List.of(tensors));
+          node.put("args", tensors.size() == 1 || l.positionalInputs() ? tensors : List.of(tensors));
           node.put("kwargs", new LinkedHashMap<>());
           nodes.add(node);
         }
@@ -432,7 +432,9 @@ public final class ModelConfig {
 
   private static List<KerasTensor> endpoints(String model, List<?> refs, String key, Map<String, KerasTensor> tensors) {
     List<KerasTensor> out = new ArrayList<>();
-    for (Object ref : refs) {
+    // Keras 3 writes a model with one input (output) as that one reference, ["input_layer", 0, 0], not a list of one.
+    List<?> all = !refs.isEmpty() && refs.get(0) instanceof String ? List.of(refs) : refs;
+    for (Object ref : all) {
       List<?> h = kerasHistory(model, key, ref);
       KerasTensor t = tensors.get(key(String.valueOf(h.get(0)), ((Number) h.get(1)).intValue(),
           ((Number) h.get(2)).intValue()));

@@ -226,4 +226,10 @@ public class MultiHeadAttention extends ProjectedAttention {
       return new MultiHeadAttention(this);
     }
   }
+
+  /** Keras's MultiHeadAttention saves its projections under its public properties ({@code query_dense}). */
+  @Override
+  String projectionAttribute(String name) {
+    return name;
+  }
 }

@@ -5,8 +5,10 @@ import io.github.keras4j.graph.GraphVariable;
 import io.github.keras4j.layers.SavedState;
 import io.github.keras4j.layers.WeightSettings;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
@@ -60,22 +62,40 @@ public abstract class ProjectedAttention extends AttentionLayer {
   }
 
   /**
-   * Keras's layout: the layer stores nothing itself; its sublayers do, in Keras's visiting order
-   * {@code _dropout_layer}, {@code _key_dense}, {@code _output_dense}, {@code _query_dense}, {@code _softmax},
-   * {@code _value_dense}: each projection ({@code EinsumDense} named {@code query}, {@code key}, {@code value},
-   * {@code attention_output}) its kernel and bias ({@code layers/multi_head_attention/_query_dense/vars/0..1}), the
-   * dropout and softmax layers nothing.
+   * Keras's layout: the layer stores nothing itself; its sublayers do, under the attribute names Keras's saving walk
+   * reaches them by ({@link #projectionAttribute}), visited in Keras's order (names sorted, private ones last): each
+   * projection ({@code EinsumDense} named {@code query}, {@code key}, {@code value}, {@code attention_output}) its
+   * kernel and bias ({@code layers/multi_head_attention/query_dense/vars/0..1}), the {@code _dropout_layer} and
+   * {@code _softmax} layers nothing.
    */
   @Override
   public SavedState savedState() {
+    Map<String, SavedState> children =
+        new TreeMap<>(Comparator.comparing((String a) -> a.startsWith("_") ? "~" + a : a));
+    children.put("_dropout_layer", SavedState.part("dropout", this, List.of()));
+    children.put(projectionAttribute("key_dense"), projectionState("key"));
+    children.put(projectionAttribute("output_dense"), projectionState("attention_output"));
+    children.put(projectionAttribute("query_dense"), projectionState("query"));
+    children.put("_softmax", SavedState.part("softmax", this, List.of()));
+    children.put(projectionAttribute("value_dense"), projectionState("value"));
     SavedState state = SavedState.part(name(), this, List.of());
-    state.child("_dropout_layer", SavedState.part("dropout", this, List.of()));
-    state.child("_key_dense", projectionState("key"));
-    state.child("_output_dense", projectionState("attention_output"));
-    state.child("_query_dense", projectionState("query"));
-    state.child("_softmax", SavedState.part("softmax", this, List.of()));
-    state.child("_value_dense", projectionState("value"));
+    children.forEach(state::child);
     return state;
+  }
+
+  /** Keras calls attention with {@code (query, value, key)} as separate arguments. */
+  @Override
+  public boolean positionalInputs() {
+    return true;
+  }
+
+  /**
+   * The attribute name under which Keras's saving walk reaches a projection: Keras's MultiHeadAttention exposes its
+   * projections as public properties ({@code query_dense}), which the walk visits before the private attributes
+   * ({@code _query_dense}) that hold the same layers; GroupedQueryAttention has only the private ones.
+   */
+  String projectionAttribute(String name) {
+    return "_" + name;
   }
 
   private SavedState projectionState(String prefix) {
