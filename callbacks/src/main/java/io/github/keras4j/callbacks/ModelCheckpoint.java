@@ -1,5 +1,6 @@
 package io.github.keras4j.callbacks;
 
+import io.github.keras4j.models.H5WeightsFile;
 import io.github.keras4j.models.Models;
 import io.github.keras4j.models.WeightsFile;
 import java.io.IOException;
@@ -34,9 +35,11 @@ import java.util.Map;
  * saving model to ...}).
  *
  * <p>With {@code saveWeightsOnly=false} (Keras's default) the whole model is saved ({@code model.save}): the
- * filepath must end in {@value Models#EXTENSION}, and {@link Models#load} reads it back. Java differences from
- * Keras: the weights file ends in {@value WeightsFile#EXTENSION} (Keras: {@code .weights.h5}) and also holds the
- * optimizer's state, as Keras 3's weights files do; Keras's legacy {@code .h5} model files are not written. Keras's batch-level {@code saveBestOnly} fails when the first best is already set (its
+ * filepath must end in {@value Models#EXTENSION}, and {@link Models#load} reads it back. With
+ * {@code saveWeightsOnly=true} it must end in {@value H5WeightsFile#EXTENSION} (Keras's format, which Python Keras
+ * reads) or, a Java difference from Keras, in {@value WeightsFile#EXTENSION} (Keras4J's own format); both hold the
+ * optimizer's state, as Keras 3's weights files do. Keras's legacy {@code .h5} model files are not written. Keras's
+ * batch-level {@code saveBestOnly} fails when the first best is already set (its
  * direction is decided only at an epoch end); here the direction is decided on first use.
  */
 public class ModelCheckpoint extends MonitorCallback {
@@ -61,10 +64,10 @@ public class ModelCheckpoint extends MonitorCallback {
       throw new IllegalArgumentException("ModelCheckpoint: filepath must not be empty");
     }
     if (b.saveWeightsOnly) {
-      if (!b.filepath.endsWith(WeightsFile.EXTENSION)) {
+      if (!b.filepath.endsWith(H5WeightsFile.EXTENSION) && !b.filepath.endsWith(WeightsFile.EXTENSION)) {
         throw new IllegalArgumentException("When using `saveWeightsOnly=true` in `ModelCheckpoint`, the filepath "
-            + "provided must end in `" + WeightsFile.EXTENSION + "` (Keras4J weights format). Received: filepath="
-            + b.filepath);
+            + "provided must end in `" + H5WeightsFile.EXTENSION + "` (Keras weights format) or `"
+            + WeightsFile.EXTENSION + "` (Keras4J weights format). Received: filepath=" + b.filepath);
       }
     } else if (!b.filepath.endsWith(Models.EXTENSION)) {
       throw new IllegalArgumentException("The filepath provided must end in `" + Models.EXTENSION + "` (Keras model "

@@ -164,9 +164,12 @@ class ModelCheckpointTest {
     assertEquals("The filepath provided must end in `.keras` (Keras model format). Received: "
         + "filepath=model.weights.bin", e.getMessage());
     e = assertThrows(IllegalArgumentException.class,
-        () -> ModelCheckpoint.builder("model.weights.h5").saveWeightsOnly(true).build());
+        () -> ModelCheckpoint.builder("model.h5").saveWeightsOnly(true).build());
     assertEquals("When using `saveWeightsOnly=true` in `ModelCheckpoint`, the filepath provided must end in "
-        + "`.weights.bin` (Keras4J weights format). Received: filepath=model.weights.h5", e.getMessage());
+        + "`.weights.h5` (Keras weights format) or `.weights.bin` (Keras4J weights format). Received: "
+        + "filepath=model.h5", e.getMessage());
+    // Keras's own format is accepted.
+    ModelCheckpoint.builder("model.weights.h5").saveWeightsOnly(true).build();
     e = assertThrows(IllegalArgumentException.class, () -> ModelCheckpoint.builder("a.weights.bin").saveFreq("batch"));
     assertEquals("Unrecognized save_freq: batch. Expected save_freq are 'epoch' or integer values", e.getMessage());
   }
