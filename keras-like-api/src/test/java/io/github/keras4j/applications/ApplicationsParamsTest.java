@@ -1,26 +1,11 @@
 package io.github.keras4j.applications;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.keras4j.backend.Backend;
 import io.github.keras4j.graph.GraphVariable;
-import io.github.keras4j.layers.InputLayer;
-import io.github.keras4j.layers.KerasTensor;
-import io.github.keras4j.layers.Layer;
-import io.github.keras4j.layers.convolutional.Conv2D;
-import io.github.keras4j.layers.convolutional.DepthwiseConv2D;
-import io.github.keras4j.layers.convolutional.SeparableConv2D;
-import io.github.keras4j.layers.core.Dense;
 import io.github.keras4j.layers.normalization.BatchNormalization;
 import io.github.keras4j.models.Model;
-import java.util.ArrayDeque;
-import java.util.Deque;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import org.tensorflow.ndarray.Shape;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -81,11 +66,14 @@ class ApplicationsParamsTest {
     }
   }
 
-  /** Checks the layer graph's counts (see {@link #countLayers}) against the formula and the published total. */
+  /**
+   * Checks the layer graph's counts (see {@link LayerCounts#count(LayerGraph)}) against the formula and the published
+   * total.
+   */
   private static void check(LayerGraph graph, String name, long published, Count c) {
     assertEquals(published, c.total(), name + ": the formula disagrees with Keras's published total");
     assertEquals(name, graph.name());
-    long[] counted = countLayers(graph);
+    long[] counted = LayerCounts.count(graph);
     assertEquals(c.trainable, counted[0], name + " trainable, counted from the layers");
     assertEquals(c.nonTrainable, counted[1], name + " non-trainable, counted from the layers");
   }
@@ -108,58 +96,6 @@ class ApplicationsParamsTest {
     }
   }
 
-  /**
-   * The trainable and non-trainable scalars of a layer graph worked out from each layer's settings and input shape,
-   * without building it: Keras's weight shapes for Conv2D, DepthwiseConv2D, SeparableConv2D, Dense and
-   * BatchNormalization (gamma and beta trainable, the moving mean and variance not); any other layer must be one of
-   * the weightless kinds.
-   */
-  static long[] countLayers(LayerGraph graph) {
-    Set<Layer> layers = new LinkedHashSet<>();
-    Deque<KerasTensor> todo = new ArrayDeque<>(List.of(graph.output()));
-    long trainable = 0;
-    long nonTrainable = 0;
-    while (!todo.isEmpty()) {
-      KerasTensor t = todo.pop();
-      Layer layer = t.layer();
-      if (!layers.add(layer)) {
-        continue;
-      }
-      todo.addAll(t.node().inputs());
-      if (layer instanceof InputLayer) {
-        continue;
-      }
-      Shape in = t.node().inputShapes().get(0);
-      long channels = in.get(in.numDimensions() - 1);
-      Map<String, Object> config = layer.getConfig();
-      boolean bias = Boolean.TRUE.equals(config.get("use_bias"));
-      if (layer instanceof Conv2D conv) {
-        int[] k = conv.kernelSize();
-        trainable += k[0] * k[1] * channels * conv.filters() + (bias ? conv.filters() : 0);
-      } else if (layer instanceof DepthwiseConv2D dw) {
-        int[] k = dw.kernelSize();
-        long out = channels * dw.depthMultiplier();
-        trainable += k[0] * k[1] * out + (bias ? out : 0);
-      } else if (layer instanceof SeparableConv2D sep) {
-        int[] k = sep.kernelSize();
-        long mid = channels * sep.depthMultiplier();
-        trainable += k[0] * k[1] * mid + mid * sep.filters() + (bias ? sep.filters() : 0);
-      } else if (layer instanceof Dense dense) {
-        trainable += channels * dense.units() + (bias ? dense.units() : 0);
-      } else if (layer instanceof BatchNormalization) {
-        trainable += (Boolean.TRUE.equals(config.get("center")) ? channels : 0)
-            + (Boolean.TRUE.equals(config.get("scale")) ? channels : 0);
-        nonTrainable += 2 * channels;
-      } else {
-        assertTrue(WEIGHTLESS.contains(layer.getClass().getSimpleName()), "unexpected layer " + layer);
-      }
-    }
-    return new long[] {trainable, nonTrainable};
-  }
-
-  private static final Set<String> WEIGHTLESS = Set.of("Activation", "ReLU", "ZeroPadding2D", "MaxPooling2D",
-      "AveragePooling2D", "GlobalAveragePooling2D", "GlobalMaxPooling2D", "Add", "Concatenate", "Flatten", "Dropout",
-      "Reshape");
 
   private static Count vgg(int[] convs) {
     Count c = new Count();

@@ -1,6 +1,6 @@
 package io.github.keras4j.applications;
 
-import static io.github.keras4j.applications.GraphWalk.names;
+import static io.github.keras4j.applications.LayerCounts.names;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -16,6 +16,7 @@ import io.github.keras4j.layers.preprocessing.Normalization;
 import io.github.keras4j.models.Model;
 import io.github.keras4j.models.NestedModel;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Supplier;
@@ -72,9 +73,10 @@ class ConvNeXtTest {
     assertTrue(Math.abs(exact / 1e6 - publishedMillions) < 0.1, variant + " vs keras.io's " + publishedMillions + "M");
     LayerGraph graph = ConvNeXt.graph(variant, new ApplicationOptions(), true);
     assertEquals(variant, graph.name());
-    assertArrayEquals(new long[] {exact, 0}, GraphWalk.count(graph.output()), variant + " counted from the layers");
+    assertArrayEquals(new long[] {exact, 0}, Arrays.copyOf(LayerCounts.count(graph), 2),
+        variant + " counted from the layers");
     try (Model m = graph.toModel()) {
-      long[] built = GraphWalk.built(m);
+      long[] built = LayerCounts.built(m);
       assertEquals(exact, built[0], variant + " trainable variables");
       assertEquals(0, built[1], variant + " non-trainable variables");
       assertEquals(exact, m.countParams());
@@ -160,26 +162,26 @@ class ConvNeXtTest {
     LayerGraph top = ConvNeXt.graph("convnext_tiny", new ApplicationOptions().classes(10), true);
     assertEquals("(None, 10)", Shapes.format(top.output().shape()));
     assertEquals("(None, 224, 224, 3)", Shapes.format(top.inputs().get(0).shape()));
-    GraphWalk.release(top);
+    LayerCounts.release(top);
     Backend.clearSession();
     // 64 x 64: the stem divides by 4, each downsampling by 2: 16, 8, 4, 2.
     LayerGraph map = ConvNeXt.graph("convnext_base", new ApplicationOptions().includeTop(false)
         .inputShape(64, 64, 3), true);
     assertEquals("(None, 2, 2, 1024)", Shapes.format(map.output().shape()));
     assertEquals("layer_normalization", map.output().layer().name()); // Keras's unnamed LayerNormalization
-    GraphWalk.release(map);
+    LayerCounts.release(map);
     Backend.clearSession();
     LayerGraph avg = ConvNeXt.graph("convnext_small", new ApplicationOptions().includeTop(false)
         .inputShape(48, 40, 3).pooling("avg"), true);
     assertEquals("(None, 768)", Shapes.format(avg.output().shape()));
     assertTrue(names(avg).containsAll(List.of("global_average_pooling2d", "layer_normalization")));
-    GraphWalk.release(avg);
+    LayerCounts.release(avg);
     Backend.clearSession();
     LayerGraph max = ConvNeXt.graph("convnext_large", new ApplicationOptions().includeTop(false)
         .inputShape(32, 32, 3).pooling("max"), true);
     assertEquals("(None, 1536)", Shapes.format(max.output().shape()));
     assertTrue(names(max).contains("global_max_pooling2d"));
-    GraphWalk.release(max);
+    LayerCounts.release(max);
   }
 
   @Test
@@ -187,17 +189,17 @@ class ConvNeXtTest {
     // Without include_preprocessing, or with other than 3 channels, there is no Normalization layer.
     LayerGraph plain = ConvNeXt.graph("convnext_tiny", new ApplicationOptions(), false);
     assertFalse(names(plain).contains("convnext_tiny_prestem_normalization"));
-    GraphWalk.release(plain);
+    LayerCounts.release(plain);
     LayerGraph gray = ConvNeXt.graph("convnext_tiny", new ApplicationOptions().includeTop(false)
         .inputShape(32, 32, 1), true);
     assertFalse(names(gray).contains("convnext_tiny_prestem_normalization"));
-    GraphWalk.release(gray);
+    LayerCounts.release(gray);
     // The model's name prefixes every layer name, as in Keras.
     LayerGraph named = ConvNeXt.graph("convnext_xlarge", new ApplicationOptions().name("cx"), true);
     assertEquals("cx", named.name());
     assertTrue(names(named).containsAll(List.of("cx_prestem_normalization", "cx_stem", "cx_stage_3_block_2_gelu",
         "cx_head_dense")), names(named).toString());
-    GraphWalk.release(named);
+    LayerCounts.release(named);
     // Keras's placeholder preprocess_input returns its argument.
     float[] x = {0, 128, 255};
     assertSame(x, ConvNeXt.preprocessInput(x));
@@ -215,11 +217,11 @@ class ConvNeXtTest {
     assertFalse(names.stream().anyMatch(n -> n.endsWith("_layer_scale")));
     String[] blocks = {"stage_1_block_0", "stage_2_block_0", "stage_2_block_1", "stage_3_block_0"};
     for (int i = 0; i < blocks.length; i++) {
-      Layer sd = GraphWalk.layer(g, "convnext_" + blocks[i] + "_stochastic_depth");
+      Layer sd = LayerCounts.layer(g, "convnext_" + blocks[i] + "_stochastic_depth");
       assertEquals(0.1f * (i + 1), ((StochasticDepth) sd).dropPathRate(), 1e-6f, blocks[i]);
     }
     assertEquals("(None, 1, 1, 64)", Shapes.format(g.output().shape()));
-    GraphWalk.release(g);
+    LayerCounts.release(g);
   }
 
   @Test
@@ -238,7 +240,7 @@ class ConvNeXtTest {
       }
     }
     LayerGraph graph = ConvNeXt.graph("convnext_tiny", new ApplicationOptions().inputShape(32, 32, 3), true);
-    KerasTensor normalized = GraphWalk.layer(graph, "convnext_tiny_prestem_normalization").inboundNodes().get(0)
+    KerasTensor normalized = LayerCounts.layer(graph, "convnext_tiny_prestem_normalization").inboundNodes().get(0)
         .outputs().get(0);
     try (Model m = graph.toModel(); Model pre = new Model(graph.inputs(), List.of(normalized), "pre")) {
       FloatNdArray y = m.predict(images, n);
@@ -262,7 +264,7 @@ class ConvNeXtTest {
         assertEquals(expected, p.getFloat(1, 5, 7, c), 1e-4);
       }
     }
-    assertTrue(GraphWalk.layer(graph, "convnext_tiny_prestem_normalization") instanceof Normalization);
+    assertTrue(LayerCounts.layer(graph, "convnext_tiny_prestem_normalization") instanceof Normalization);
   }
 
   // ---------------------------------------------------------------- errors

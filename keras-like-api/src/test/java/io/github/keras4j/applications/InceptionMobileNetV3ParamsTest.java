@@ -1,27 +1,14 @@
 package io.github.keras4j.applications;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.keras4j.backend.Backend;
 import io.github.keras4j.graph.GraphVariable;
-import io.github.keras4j.layers.InputLayer;
-import io.github.keras4j.layers.KerasTensor;
-import io.github.keras4j.layers.Layer;
 import io.github.keras4j.layers.convolutional.Conv2D;
-import io.github.keras4j.layers.convolutional.DepthwiseConv2D;
-import io.github.keras4j.layers.core.Dense;
 import io.github.keras4j.layers.normalization.BatchNormalization;
 import io.github.keras4j.models.Model;
-import java.util.ArrayDeque;
-import java.util.Deque;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.tensorflow.ndarray.Shape;
 
 /**
  * The parameter counts of InceptionV3, InceptionResNetV2, MobileNetV3Small and MobileNetV3Large with their top
@@ -110,7 +97,7 @@ class InceptionMobileNetV3ParamsTest {
     assertEquals(publishedTensors, c.tensors, name + ": weight tensors");
     assertEquals(publishedTrainableTensors, c.trainableTensors, name + ": trainable weight tensors");
     assertEquals(name, graph.name());
-    long[] counted = countLayers(graph);
+    long[] counted = LayerCounts.count(graph);
     assertEquals(c.trainable, counted[0], name + " trainable, counted from the layers");
     assertEquals(c.nonTrainable, counted[1], name + " non-trainable, counted from the layers");
     try (Model m = graph.toModel()) {
@@ -125,55 +112,6 @@ class InceptionMobileNetV3ParamsTest {
     }
   }
 
-  /**
-   * The trainable and non-trainable scalars of a layer graph from each layer's settings and input shape, without
-   * building it: Keras's weight shapes for Conv2D (any kernel), DepthwiseConv2D, Dense and BatchNormalization
-   * ({@code gamma} only with {@code scale}, {@code beta} only with {@code center}, the moving statistics always);
-   * every other layer must be one of the weightless kinds these architectures use.
-   */
-  static long[] countLayers(LayerGraph graph) {
-    Set<Layer> layers = new LinkedHashSet<>();
-    Deque<KerasTensor> todo = new ArrayDeque<>(List.of(graph.output()));
-    long trainable = 0;
-    long nonTrainable = 0;
-    while (!todo.isEmpty()) {
-      KerasTensor t = todo.pop();
-      Layer layer = t.layer();
-      if (!layers.add(layer)) {
-        continue;
-      }
-      todo.addAll(t.node().inputs());
-      if (layer instanceof InputLayer) {
-        continue;
-      }
-      Shape in = t.node().inputShapes().get(0);
-      long channels = in.get(in.numDimensions() - 1);
-      Map<String, Object> config = layer.getConfig();
-      boolean bias = Boolean.TRUE.equals(config.get("use_bias"));
-      if (layer instanceof Conv2D conv) {
-        int[] k = conv.kernelSize();
-        trainable += (long) k[0] * k[1] * channels * conv.filters() + (bias ? conv.filters() : 0);
-      } else if (layer instanceof DepthwiseConv2D dw) {
-        int[] k = dw.kernelSize();
-        long out = channels * dw.depthMultiplier();
-        trainable += k[0] * k[1] * out + (bias ? out : 0);
-      } else if (layer instanceof Dense dense) {
-        trainable += channels * dense.units() + (bias ? dense.units() : 0);
-      } else if (layer instanceof BatchNormalization) {
-        trainable += (Boolean.TRUE.equals(config.get("center")) ? channels : 0)
-            + (Boolean.TRUE.equals(config.get("scale")) ? channels : 0);
-        nonTrainable += 2 * channels;
-      } else {
-        assertTrue(WEIGHTLESS.contains(layer.getClass().getSimpleName()), "unexpected layer " + layer);
-        assertTrue(layer.weights().isEmpty(), layer + " should have no weights");
-      }
-    }
-    return new long[] {trainable, nonTrainable};
-  }
-
-  private static final Set<String> WEIGHTLESS = Set.of("Activation", "ReLU", "ZeroPadding2D", "MaxPooling2D",
-      "AveragePooling2D", "GlobalAveragePooling2D", "GlobalMaxPooling2D", "Add", "Multiply", "Concatenate",
-      "Flatten", "Dropout", "Rescaling", "CustomScaleLayer");
 
   @Test
   void inceptionV3() {
@@ -291,7 +229,7 @@ class InceptionMobileNetV3ParamsTest {
     Count c = mobileNetV3(blocks, 1024);
     LayerGraph g = MobileNetV3.graph("small", new ApplicationOptions(),
         new MobileNetV3.Options().minimalistic(true));
-    long[] counted = countLayers(g);
+    long[] counted = LayerCounts.count(g);
     assertEquals(c.trainable, counted[0]);
     assertEquals(c.nonTrainable, counted[1]);
   }
